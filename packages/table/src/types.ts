@@ -1,0 +1,131 @@
+// The public contract of @loch/table, written first so the SQL layer and CLI can be built against it.
+import type { DataType, ObjectStore, Snapshot, StructType } from '@loch/delta';
+import type { Engine } from '@loch/engine-duckdb';
+
+/** Opens object stores by URL (file://, memory://). Composition roots supply it. */
+export type StoreFactory = (url: string) => ObjectStore;
+
+export interface TableContext {
+  readonly engine: Engine;
+  readonly stores: StoreFactory;
+  /** Clock in ms; tests may fix it. Defaults to Date.now. */
+  readonly now?: () => number;
+  /** Engine name written into commitInfo.engineInfo. */
+  readonly engineInfo?: string;
+}
+
+/** Time travel selector: a version, or a timestamp (ms since epoch or a parseable string). */
+export type VersionSelector = { readonly version: number } | { readonly timestamp: number | string };
+
+export interface CreateTableOptions {
+  readonly schema: StructType;
+  readonly partitionColumns?: readonly string[];
+  /** Table properties, e.g. delta.columnMapping.mode=name, delta.checkpointInterval=10. */
+  readonly properties?: Readonly<Record<string, string>>;
+  readonly description?: string;
+  readonly name?: string;
+  readonly ifNotExists?: boolean;
+  readonly orReplace?: boolean;
+}
+
+export type WriteMode = 'append' | 'overwrite' | 'errorIfExists' | 'ignore';
+
+export interface WriteOptions {
+  readonly mode: WriteMode;
+  /** With mode 'overwrite': replace only rows matching this SQL predicate (Delta replaceWhere). */
+  readonly replaceWhere?: string;
+  /** Add new columns / widen types the protocol allows. */
+  readonly mergeSchema?: boolean;
+  /** With mode 'overwrite': replace the schema (and partitioning) with the data's. */
+  readonly overwriteSchema?: boolean;
+  /** For a table created by this write. */
+  readonly partitionBy?: readonly string[];
+  readonly properties?: Readonly<Record<string, string>>;
+  /** Idempotent write: skip if this app id already committed this version (Delta txn action). */
+  readonly txn?: { readonly appId: string; readonly version: number };
+  /** Extra commitInfo fields (e.g. userMetadata). */
+  readonly userMetadata?: string;
+}
+
+export interface WriteResult {
+  readonly version: number;
+  readonly numFiles: number;
+  readonly numOutputRows: number;
+  readonly numOutputBytes: number;
+  /** True when nothing was written (mode 'ignore' on an existing table, or a replayed txn). */
+  readonly skipped?: boolean;
+}
+
+/** One row of DESCRIBE HISTORY, shaped as Databricks shows it. */
+export interface HistoryEntry {
+  readonly version: number;
+  readonly timestamp: number;
+  readonly userId?: string | null;
+  readonly userName?: string | null;
+  readonly operation: string;
+  readonly operationParameters: Readonly<Record<string, string>>;
+  readonly readVersion?: number | null;
+  readonly isolationLevel?: string | null;
+  readonly isBlindAppend?: boolean | null;
+  readonly operationMetrics: Readonly<Record<string, string>>;
+  readonly userMetadata?: string | null;
+  readonly engineInfo?: string | null;
+}
+
+/** DESCRIBE DETAIL. */
+export interface TableDetail {
+  readonly format: 'delta';
+  readonly id: string;
+  readonly name: string | null;
+  readonly description: string | null;
+  readonly location: string;
+  readonly createdAt: number | null;
+  readonly lastModified: number;
+  readonly partitionColumns: readonly string[];
+  readonly clusteringColumns: readonly string[];
+  readonly numFiles: number;
+  readonly sizeInBytes: number;
+  readonly properties: Readonly<Record<string, string>>;
+  readonly minReaderVersion: number;
+  readonly minWriterVersion: number;
+  readonly tableFeatures: readonly string[];
+}
+
+export interface RestoreResult {
+  readonly version: number;
+  readonly tableSizeAfterRestore: number;
+  readonly numOfFilesAfterRestore: number;
+  readonly numRemovedFiles: number;
+  readonly numRestoredFiles: number;
+  readonly removedFilesSize: number;
+  readonly restoredFilesSize: number;
+}
+
+export type AlterOperation =
+  | { readonly kind: 'addColumns'; readonly columns: readonly { name: string; type: DataType; nullable?: boolean; comment?: string }[] }
+  | { readonly kind: 'renameColumn'; readonly from: string; readonly to: string }
+  | { readonly kind: 'dropColumns'; readonly columns: readonly string[] }
+  | { readonly kind: 'setProperties'; readonly properties: Readonly<Record<string, string>> }
+  | { readonly kind: 'unsetProperties'; readonly keys: readonly string[]; readonly ifExists?: boolean };
+
+/**
+ * A Delta table at a location. Stateless apart from a cached latest snapshot; every operation
+ * loads (or refreshes) the snapshot it needs and commits optimistically.
+ *
+ * Shape (implemented in delta-table.ts):
+ *   DeltaTable.forPath(ctx, urlOrPath)
+ *   table.exists(): Promise<boolean>
+ *   table.snapshot(at?: VersionSelector): Promise<Snapshot>
+ *   table.scanSql(opts?: { at?: VersionSelector; columns?: string[] }): Promise<string>
+ *   table.toArray(opts?)  // convenience: query the scan and return row objects
+ *   table.create(opts: CreateTableOptions): Promise<{ version: number }>
+ *   table.write(sourceSql: string, opts: WriteOptions): Promise<WriteResult>   // sourceSql is a DuckDB query
+ *   table.history(limit?: number): Promise<HistoryEntry[]>
+ *   table.detail(): Promise<TableDetail>
+ *   table.restore(to: VersionSelector): Promise<RestoreResult>
+ *   table.alter(op: AlterOperation): Promise<{ version: number }>
+ *   table.checkpoint(): Promise<{ version: number }>
+ */
+export interface SnapshotSource {
+  snapshot(at?: VersionSelector): Promise<Snapshot>;
+}
