@@ -15,7 +15,13 @@ export type DeltaErrorCode =
   | 'SCHEMA_MISMATCH'
   | 'INVALID_DELETION_VECTOR'
   | 'INVALID_ARGUMENT'
-  | 'FILE_NOT_FOUND';
+  | 'FILE_NOT_FOUND'
+  // Table operations (@loch/table).
+  | 'TABLE_ALREADY_EXISTS'
+  | 'CONCURRENT_MODIFICATION'
+  | 'CONSTRAINT_VIOLATION'
+  | 'REPLACE_WHERE_MISMATCH'
+  | 'UNSUPPORTED_OPERATION';
 
 export class DeltaError extends Error {
   readonly code: DeltaErrorCode;

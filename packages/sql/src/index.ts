@@ -1,1 +1,20 @@
-export {};
+// @loch/sql: Databricks/Delta SQL on DuckDB for path-based tables.
+export type * from './ast.js';
+export { Cursor } from './cursor.js';
+export { parseDataType, sqlTypeName } from './data-types.js';
+export * from './errors.js';
+export { type InsertSourceInput, insertSourceSql } from './insert-source.js';
+export { parseScript, parseStatement } from './parser.js';
+export * from './result-sql.js';
+export {
+  SqlSession,
+  type SqlSessionOptions,
+  type SqlTable,
+  type StatementResult,
+  type TableOpener,
+  tableName,
+} from './session.js';
+export { type StatementText, splitStatements } from './split-statements.js';
+export * from './table-refs.js';
+export * from './tokenizer.js';
+export { toSqlError } from './wrap-error.js';

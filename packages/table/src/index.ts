@@ -1,1 +1,14 @@
+// @loch/table: Delta table operations on an Engine and an ObjectStore.
+export {
+  CHECKPOINT_COLUMN_TYPES,
+  type CheckpointResult,
+  checkpointInterval,
+  writeCheckpoint,
+} from './checkpoint.js';
+export { type CommitOutcome, type CommitPlan, commit } from './commit.js';
+export { DeltaTable, type ScanSqlOptions, tableUrl } from './delta-table.js';
+export { tableFeatureNames } from './history.js';
+export { buildScanSpec, type ScanOptions } from './scan.js';
+export { DEFAULT_ENGINE_INFO, parseTimestamp, TableHandle } from './table-handle.js';
 export type * from './types.js';
+export { canUpcast, planWriteSchema, sameType, type WriteSchemaPlan } from './write-schema.js';

@@ -2,8 +2,8 @@
 import type { DataType, ObjectStore, Snapshot, StructType } from '@loch/delta';
 import type { Engine } from '@loch/engine-duckdb';
 
-/** Opens object stores by URL (file://, memory://). Composition roots supply it. */
-export type StoreFactory = (url: string) => ObjectStore;
+/** Opens object stores by URL (file://, memory://). Composition roots supply it (e.g. `openStore`). */
+export type StoreFactory = (url: string) => ObjectStore | Promise<ObjectStore>;
 
 export interface TableContext {
   readonly engine: Engine;
@@ -45,6 +45,17 @@ export interface WriteOptions {
   readonly txn?: { readonly appId: string; readonly version: number };
   /** Extra commitInfo fields (e.g. userMetadata). */
   readonly userMetadata?: string;
+  /**
+   * The commitInfo operation, for SQL statements that write through this call: CTAS/RTAS.
+   * Default 'WRITE' (what a DataFrame write records).
+   */
+  readonly operation?:
+    | 'WRITE'
+    | 'CREATE TABLE AS SELECT'
+    | 'REPLACE TABLE AS SELECT'
+    | 'CREATE OR REPLACE TABLE AS SELECT';
+  /** Table description for a table this write creates. */
+  readonly description?: string;
 }
 
 export interface WriteResult {
@@ -102,7 +113,10 @@ export interface RestoreResult {
 }
 
 export type AlterOperation =
-  | { readonly kind: 'addColumns'; readonly columns: readonly { name: string; type: DataType; nullable?: boolean; comment?: string }[] }
+  | {
+      readonly kind: 'addColumns';
+      readonly columns: readonly { name: string; type: DataType; nullable?: boolean; comment?: string }[];
+    }
   | { readonly kind: 'renameColumn'; readonly from: string; readonly to: string }
   | { readonly kind: 'dropColumns'; readonly columns: readonly string[] }
   | { readonly kind: 'setProperties'; readonly properties: Readonly<Record<string, string>> }

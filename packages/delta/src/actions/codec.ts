@@ -55,7 +55,8 @@ function adopt(kind: ActionKind, body: JsonObject, where?: string): Action {
       if (typeof body.path !== 'string') throw invalid(kind, "missing string field 'path'", where);
       break;
     case 'metaData':
-      if (typeof body.schemaString !== 'string') throw invalid(kind, "missing 'schemaString'", where);
+      // schemaString is checked when a snapshot is built: a broken checkpoint must still
+      // report a missing protocol first, as other readers do.
       body.partitionColumns ??= [];
       body.configuration ??= {};
       body.format ??= { provider: 'parquet', options: {} };
@@ -89,9 +90,13 @@ export function parseActionLine(line: string, where?: string): Action | undefine
   try {
     decoded = JSON.parse(line);
   } catch (e) {
-    throw new DeltaError('INVALID_LOG', `log line is not valid JSON${where ? ` in ${where}` : ''}: ${(e as Error).message}`, {
-      where,
-    });
+    throw new DeltaError(
+      'INVALID_LOG',
+      `log line is not valid JSON${where ? ` in ${where}` : ''}: ${(e as Error).message}`,
+      {
+        where,
+      },
+    );
   }
   return actionFromJson(decoded, where);
 }
@@ -146,7 +151,8 @@ export function actionToJson(action: Action): Record<string, unknown> {
   if (kind === 'add') {
     // A checkpoint may carry only struct stats; the JSON log only knows the string form.
     const r = rest as { -readonly [K in keyof AddFile]?: AddFile[K] };
-    if ((r.stats === undefined || r.stats === null) && r.statsParsed != null) r.stats = JSON.stringify(r.statsParsed);
+    if ((r.stats === undefined || r.stats === null) && r.statsParsed != null)
+      r.stats = JSON.stringify(r.statsParsed);
     delete r.statsParsed;
   }
   return { [kind]: dropUndefined(rest) };

@@ -1,1 +1,2 @@
-export {};
+export * from './checkpoint-schema.js';
+export * from './commit-assembly.js';

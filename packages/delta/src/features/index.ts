@@ -1,1 +1,2 @@
-export {};
+export * from './protocol-check.js';
+export * from './table-features.js';

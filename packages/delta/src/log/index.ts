@@ -1,1 +1,2 @@
-export {};
+export * from './file-names.js';
+export * from './log-segment.js';

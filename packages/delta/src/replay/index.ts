@@ -1,1 +1,3 @@
-export {};
+export * from './file-key.js';
+export * from './replay.js';
+export * from './retention.js';

@@ -22,9 +22,13 @@ const PRIMITIVES = new Set<string>([
 const DECIMAL = /^decimal\(\s*(\d+)\s*,\s*(\d+)\s*\)$/;
 
 function bad(what: string, value: unknown): DeltaError {
-  return new DeltaError('INVALID_SCHEMA', `invalid schema: ${what}: ${JSON.stringify(value)?.slice(0, 200)}`, {
-    value,
-  });
+  return new DeltaError(
+    'INVALID_SCHEMA',
+    `invalid schema: ${what}: ${JSON.stringify(value)?.slice(0, 200)}`,
+    {
+      value,
+    },
+  );
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
@@ -104,7 +108,11 @@ export function dataTypeToJson(type: DataType): unknown {
         })),
       };
     case 'array':
-      return { type: 'array', elementType: dataTypeToJson(type.elementType), containsNull: type.containsNull };
+      return {
+        type: 'array',
+        elementType: dataTypeToJson(type.elementType),
+        containsNull: type.containsNull,
+      };
     case 'map':
       return {
         type: 'map',

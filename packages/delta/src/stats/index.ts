@@ -1,1 +1,1 @@
-export {};
+export * from './parse-stats.js';

@@ -1,0 +1,115 @@
+// The `loch` command line: parses arguments, runs a command, maps failures to exit codes
+// (1 for errors, 2 for usage mistakes) with a message on stderr and no stack unless LOCH_DEBUG=1.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { runDemo } from './demo.js';
+import { isOutputFormat, type OutputFormat, render } from './output.js';
+import { createRuntime } from './runtime.js';
+import { USAGE, UsageError } from './usage.js';
+
+export interface Io {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+function parse(argv: readonly string[]) {
+  try {
+    return parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        format: { type: 'string', short: 'f' },
+        warehouse: { type: 'string', short: 'w' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    });
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e));
+  }
+}
+
+/** Runs the CLI; returns the exit code. */
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  try {
+    const { values, positionals } = parse(argv);
+    if (values.help) {
+      io.out(USAGE);
+      return 0;
+    }
+    if (values.version) {
+      io.out(`loch ${version()}\n`);
+      return 0;
+    }
+    const [command, ...rest] = positionals;
+    switch (command) {
+      case 'sql': {
+        const format = values.format ?? 'table';
+        if (!isOutputFormat(format)) {
+          throw new UsageError(`unknown format '${format}': use table, ndjson, csv or json`);
+        }
+        if (rest.length === 0)
+          throw new UsageError('loch sql needs the statements to run, e.g. loch sql "SELECT 1"');
+        const baseDir = resolve(io.cwd, values.warehouse ?? io.env['LOCH_WAREHOUSE'] ?? '.');
+        return await runSql(rest.join(' '), format, baseDir, io);
+      }
+      case 'demo': {
+        if (rest.length > 0) throw new UsageError(`loch demo takes no arguments (got '${rest.join(' ')}')`);
+        if (values.format !== undefined) throw new UsageError('loch demo has no --format option');
+        const warehouse = resolve(io.cwd, values.warehouse ?? io.env['LOCH_WAREHOUSE'] ?? 'warehouse');
+        const runtime = await createRuntime({ baseDir: warehouse });
+        try {
+          await runDemo(runtime.session, warehouse, io.out);
+        } finally {
+          await runtime.close();
+        }
+        return 0;
+      }
+      case undefined:
+        io.out(USAGE);
+        return 2;
+      default:
+        throw new UsageError(`unknown command '${command}'`);
+    }
+  } catch (e) {
+    return reportError(e, io);
+  }
+}
+
+async function runSql(sql: string, format: OutputFormat, baseDir: string, io: Io): Promise<number> {
+  const runtime = await createRuntime({ baseDir });
+  try {
+    const results = await runtime.session.execute(sql);
+    const last = results[results.length - 1];
+    if (last) io.out(render(last, format));
+    return 0;
+  } finally {
+    await runtime.close();
+  }
+}
+
+function reportError(e: unknown, io: Io): number {
+  const debug = io.env['LOCH_DEBUG'] === '1';
+  if (e instanceof UsageError) {
+    io.err(`loch: ${e.message}\nRun 'loch --help' for usage.\n`);
+    return 2;
+  }
+  const err = e instanceof Error ? e : new Error(String(e));
+  const state = (err as { sqlState?: unknown }).sqlState;
+  const suffix = typeof state === 'string' ? ` (SQLSTATE ${state})` : '';
+  io.err(`Error: ${err.message}${suffix}\n`);
+  if (debug && err.stack) io.err(`${err.stack}\n`);
+  if (debug && err.cause instanceof Error && err.cause.stack) io.err(`Caused by: ${err.cause.stack}\n`);
+  return 1;
+}

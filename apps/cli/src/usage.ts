@@ -1,0 +1,37 @@
+// Help text and the usage error the CLI exits with code 2 for.
+
+export const USAGE = `loch - a lakehouse on Delta Lake and DuckDB
+
+Usage:
+  loch sql [--format table|ndjson|csv|json] [--warehouse DIR] "<statements>"
+  loch demo [--warehouse DIR]
+  loch --help | --version
+
+Commands:
+  sql    Run SQL statements (separated by ';') and print the result of the last one.
+         Tables are addressed by path: delta.\`/path/to/table\` (relative paths resolve
+         against --warehouse, default the current directory). Queries are DuckDB SQL plus
+         Delta statements: CREATE TABLE ... [PARTITIONED BY] [TBLPROPERTIES] [AS SELECT],
+         INSERT INTO|OVERWRITE, VERSION AS OF / TIMESTAMP AS OF, DESCRIBE HISTORY|DETAIL,
+         RESTORE TABLE, ALTER TABLE ... ADD|RENAME|DROP COLUMN, SET|UNSET TBLPROPERTIES.
+  demo   Build a small bronze/silver/gold example under the warehouse directory
+         (default ./warehouse, or $LOCH_WAREHOUSE) and show its history and time travel.
+
+Options:
+  -f, --format FORMAT   Output format of 'sql': table (default), ndjson, csv, json
+  -w, --warehouse DIR   Warehouse directory
+  -h, --help            Show this help
+  -v, --version         Show the version
+
+Environment:
+  LOCH_WAREHOUSE   Default warehouse directory
+  LOCH_DEBUG=1     Print stack traces on errors
+`;
+
+/** A command-line mistake: reported with a hint to --help, exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}

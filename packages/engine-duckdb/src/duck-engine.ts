@@ -1,0 +1,184 @@
+// The DuckDB engine: one instance owns one DuckDB database, and every statement goes through the
+// connection pool's queue. This is the only place (with its helpers) that touches @duckdb/node-api.
+import { type DuckDBConnection, DuckDBInstance, type DuckDBResult } from '@duckdb/node-api';
+import { ConnectionPool } from './connection-pool.js';
+import { DeletedRowsRegistry } from './deleted-rows-registry.js';
+import { EngineError, wrapDuckDbError } from './errors.js';
+import { DuckDbParquetActionReader } from './parquet-action-reader.js';
+import { scanSql } from './scan-sql.js';
+import type { Engine, QueryResult, ResultColumn, ScanSpec, WriteParquetOptions, WrittenFile } from './types.js';
+import { writeParquet } from './write-parquet.js';
+
+export interface DuckEngineOptions {
+  /** Database file; default in-memory. */
+  readonly path?: string;
+  /** DuckDB worker threads (default: DuckDB's own choice, the core count). */
+  readonly threads?: number;
+  /** e.g. '4GB'. */
+  readonly memoryLimit?: string;
+  /** Connections in the pool (default 3): this many statements run at once, the rest queue. */
+  readonly connections?: number;
+}
+
+/** One chunk of a streamed result (DuckDB's vector size, usually 2048 rows). */
+export interface ResultChunk {
+  readonly columns: readonly ResultColumn[];
+  readonly rows: readonly (readonly unknown[])[];
+}
+
+const DEFAULT_CONNECTIONS = 3;
+
+export class DuckEngine implements Engine {
+  readonly #instance: DuckDBInstance;
+  readonly #pool: ConnectionPool;
+  readonly #readerConn: DuckDBConnection;
+  readonly #deletedRows: DeletedRowsRegistry;
+  #closed = false;
+  /** Reads checkpoint / sidecar parquet files as log actions; runs on its own connection. */
+  readonly actionReader: DuckDbParquetActionReader;
+
+  private constructor(instance: DuckDBInstance, pool: ConnectionPool, readerConn: DuckDBConnection) {
+    this.#instance = instance;
+    this.#pool = pool;
+    this.#readerConn = readerConn;
+    this.actionReader = new DuckDbParquetActionReader(readerConn);
+    this.#deletedRows = new DeletedRowsRegistry((fn) => this.withConnection(fn));
+  }
+
+  static async create(options: DuckEngineOptions = {}): Promise<DuckEngine> {
+    const config: Record<string, string> = {
+      // Offline machines: a missing extension must fail fast instead of trying the network.
+      autoinstall_known_extensions: 'false',
+      autoload_known_extensions: 'false',
+    };
+    if (options.threads !== undefined) config['threads'] = String(options.threads);
+    if (options.memoryLimit !== undefined) config['memory_limit'] = options.memoryLimit;
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(options.path ?? ':memory:', config);
+    } catch (e) {
+      throw wrapDuckDbError(e);
+    }
+    try {
+      const readerConn = await instance.connect();
+      await setupConnection(readerConn);
+      // Delta data files never change once written, so caching their footers is safe and saves a
+      // footer read per file per query.
+      await readerConn.run('SET GLOBAL parquet_metadata_cache = true');
+      const pool = new ConnectionPool(instance, options.connections ?? DEFAULT_CONNECTIONS, setupConnection);
+      return new DuckEngine(instance, pool, readerConn);
+    } catch (e) {
+      instance.closeSync();
+      throw wrapDuckDbError(e);
+    }
+  }
+
+  /** Runs `fn` on a pooled connection no other caller uses meanwhile. Errors come back as EngineError. */
+  async withConnection<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+    if (this.#closed) throw closedError();
+    try {
+      return await this.#pool.use(fn);
+    } catch (e) {
+      throw wrapDuckDbError(e);
+    }
+  }
+
+  async query(sql: string): Promise<QueryResult> {
+    return this.#withSql(sql, async (conn) => {
+      // With a values array node-api runs every statement and returns the LAST result; without one it
+      // returns the first. Single statements skip the extra prepare.
+      const reader = mayHaveSeveralStatements(sql) ? await conn.runAndReadAll(sql, []) : await conn.runAndReadAll(sql);
+      const names = reader.columnNames();
+      const types = reader.columnTypes();
+      return {
+        columns: names.map((name, i) => ({ name, type: types[i]!.toString() })),
+        rows: reader.getRows(),
+      };
+    });
+  }
+
+  async run(sql: string): Promise<void> {
+    await this.#withSql(sql, async (conn) => {
+      await conn.run(sql);
+    });
+  }
+
+  async describe(sql: string): Promise<ResultColumn[]> {
+    return this.#withSql(sql, async (conn) => {
+      const prepared = await conn.prepare(sql);
+      try {
+        const out: ResultColumn[] = [];
+        for (let i = 0; i < prepared.columnCount; i++) {
+          out.push({ name: prepared.columnName(i), type: prepared.columnType(i).toString() });
+        }
+        return out;
+      } finally {
+        prepared.destroySync();
+      }
+    });
+  }
+
+  /**
+   * Runs a query and hands its rows to `onChunk` one DuckDB chunk at a time, so large results never sit
+   * in memory whole. Returns the columns and the total row count.
+   */
+  async stream(
+    sql: string,
+    onChunk: (chunk: ResultChunk) => void | Promise<void>,
+  ): Promise<{ columns: ResultColumn[]; rowCount: number }> {
+    return this.#withSql(sql, async (conn) => {
+      const result: DuckDBResult = await conn.stream(sql);
+      const names = result.columnNames();
+      const types = result.columnTypes();
+      const columns = names.map((name, i) => ({ name, type: types[i]!.toString() }));
+      let rowCount = 0;
+      for (;;) {
+        const chunk = await result.fetchChunk();
+        if (chunk === null || chunk.rowCount === 0) break;
+        rowCount += chunk.rowCount;
+        await onChunk({ columns, rows: chunk.getRows() });
+      }
+      return { columns, rowCount };
+    });
+  }
+
+  async scanSql(spec: ScanSpec): Promise<string> {
+    if (this.#closed) throw closedError();
+    const table = await this.#deletedRows.tableFor(spec.files);
+    return scanSql(spec, table === undefined ? {} : { deletedRowsTable: table });
+  }
+
+  async writeParquet(sql: string, options: WriteParquetOptions): Promise<WrittenFile[]> {
+    return writeParquet((text) => this.query(text), sql, options);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      await this.#pool.close();
+      this.#readerConn.closeSync();
+    } finally {
+      this.#instance.closeSync();
+    }
+  }
+
+  async #withSql<T>(sql: string, fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+    if (this.#closed) throw closedError();
+    try {
+      return await this.#pool.use(fn);
+    } catch (e) {
+      throw wrapDuckDbError(e, sql);
+    }
+  }
+}
+
+const mayHaveSeveralStatements = (sql: string): boolean => sql.replace(/[\s;]+$/, '').includes(';');
+
+async function setupConnection(conn: DuckDBConnection): Promise<void> {
+  // Delta timestamps are UTC instants; TIMESTAMP -> TIMESTAMPTZ casts (INT96 files) and stats text must
+  // not depend on the machine's zone.
+  await conn.run("SET TimeZone = 'UTC'");
+}
+
+const closedError = () => new EngineError('ENGINE_CLOSED', 'the DuckDB engine is closed; create a new one');

@@ -1,0 +1,347 @@
+// Executes SQL scripts: Loch's own statements go to @loch/table, everything else to the engine
+// after each delta.`path` reference is replaced by a scan of the right snapshot.
+import { isAbsolute, normalize, resolve } from 'node:path';
+import { DataType, type Snapshot, type StructType } from '@loch/delta';
+import { type Engine, type QueryResult, toDuckType } from '@loch/engine-duckdb';
+import type {
+  AlterOperation,
+  CreateTableOptions,
+  HistoryEntry,
+  RestoreResult,
+  TableDetail,
+  VersionSelector,
+  WriteOptions,
+  WriteResult,
+} from '@loch/table';
+import type { AlterAction, SqlText, Statement, StatementKind } from './ast.js';
+import { SqlError } from './errors.js';
+import { insertSourceSql } from './insert-source.js';
+import { parseStatement } from './parser.js';
+import { describeTableSql, detailSql, historySql, insertResultSql, restoreSql } from './result-sql.js';
+import { splitStatements } from './split-statements.js';
+import { findTableRefs, type PathRef, rewriteTableRefs, type TimeTravel } from './table-refs.js';
+import { tokenize } from './tokenizer.js';
+import { toSqlError } from './wrap-error.js';
+
+/** The part of @loch/table's DeltaTable the SQL layer uses (see packages/table/src/types.ts). */
+export interface SqlTable {
+  exists(): Promise<boolean>;
+  snapshot(at?: VersionSelector): Promise<Snapshot>;
+  scanSql(opts?: { at?: VersionSelector; columns?: string[] }): Promise<string>;
+  create(opts: CreateTableOptions): Promise<{ version: number }>;
+  write(sourceSql: string, opts: WriteOptions): Promise<WriteResult>;
+  history(limit?: number): Promise<HistoryEntry[]>;
+  detail(): Promise<TableDetail>;
+  restore(to: VersionSelector): Promise<RestoreResult>;
+  alter(op: AlterOperation): Promise<{ version: number }>;
+}
+
+/** Opens a table by absolute path or URL; the composition root binds it to DeltaTable.forPath. */
+export type TableOpener = (location: string) => SqlTable;
+
+export interface SqlSessionOptions {
+  readonly engine: Engine;
+  readonly openTable: TableOpener;
+  /** Directory relative table paths resolve against (default: the process working directory). */
+  readonly baseDir?: string;
+}
+
+export interface StatementResult extends QueryResult {
+  readonly statement: StatementKind;
+}
+
+const EMPTY: QueryResult = { columns: [], rows: [] };
+
+export class SqlSession {
+  readonly #engine: Engine;
+  readonly #openTable: TableOpener;
+  readonly #baseDir: string;
+  readonly #tables = new Map<string, SqlTable>();
+
+  constructor(options: SqlSessionOptions) {
+    this.#engine = options.engine;
+    this.#openTable = options.openTable;
+    this.#baseDir = options.baseDir ?? process.cwd();
+  }
+
+  /** Runs every statement of `script` in order; stops at the first error (always a SqlError). */
+  async execute(script: string): Promise<StatementResult[]> {
+    // Parse everything first: a syntax error in a later statement must not leave earlier ones applied.
+    const statements = splitStatements(script).map((text) => parseStatement(text, script));
+    const results: StatementResult[] = [];
+    for (const stmt of statements) {
+      try {
+        results.push({ statement: stmt.kind, ...(await this.run(stmt)) });
+      } catch (e) {
+        throw toSqlError(e);
+      }
+    }
+    return results;
+  }
+
+  /** Resolves a location as written (relative path, absolute path, URL) to what the opener takes. */
+  resolveLocation(location: string): string {
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) return location;
+    return isAbsolute(location) ? normalize(location) : resolve(this.#baseDir, location);
+  }
+
+  /** The DuckDB SQL a query runs as: every delta.`path` reference replaced by its snapshot's scan. */
+  async rewriteQuery(query: SqlText | string): Promise<string> {
+    const sql = typeof query === 'string' ? query : query.sql;
+    const refs = findTableRefs(sql, tokenize(sql));
+    if (refs.length === 0) return sql;
+    const relations: string[] = [];
+    for (const ref of refs) {
+      const table = this.#table(ref);
+      const at = await this.#selector(ref.timeTravel);
+      relations.push(await withTableName(ref, () => table.scanSql(at ? { at } : {})));
+    }
+    return rewriteTableRefs(sql, refs, relations);
+  }
+
+  async run(stmt: Statement): Promise<QueryResult> {
+    switch (stmt.kind) {
+      case 'query':
+        return this.#engine.query(await this.rewriteQuery(stmt.query));
+      case 'createTable':
+        return this.#create(stmt);
+      case 'insert':
+        return this.#insert(stmt);
+      case 'describeHistory': {
+        const table = await this.#existing(stmt.table);
+        return this.#engine.query(historySql(await table.history(stmt.limit)));
+      }
+      case 'describeDetail': {
+        const table = await this.#existing(stmt.table);
+        return this.#engine.query(detailSql(await table.detail()));
+      }
+      case 'describeTable': {
+        const table = await this.#existing(stmt.table);
+        const at = await this.#selector(stmt.table.timeTravel);
+        const snapshot = await table.snapshot(at);
+        return this.#engine.query(describeTableSql(snapshot.schema, snapshot.partitionColumns));
+      }
+      case 'restore': {
+        const table = await this.#existing(stmt.table);
+        const to = (await this.#selector(stmt.to))!;
+        return this.#engine.query(restoreSql(await table.restore(to)));
+      }
+      case 'alterTable': {
+        const table = await this.#existing(stmt.table);
+        const op = await alterOperation(stmt.action, table);
+        if (op) await table.alter(op);
+        return EMPTY;
+      }
+    }
+  }
+
+  async #create(stmt: Extract<Statement, { kind: 'createTable' }>): Promise<QueryResult> {
+    const table = this.#table(stmt.table);
+    const exists = await table.exists();
+    const name = tableName(stmt.table);
+    if (exists && stmt.ifNotExists) return EMPTY;
+    if (exists && !stmt.orReplace) {
+      throw new SqlError(
+        'TABLE_ALREADY_EXISTS',
+        `Table ${name} already exists: use CREATE OR REPLACE TABLE, CREATE TABLE IF NOT EXISTS, or INSERT INTO it`,
+        { table: stmt.table.location },
+      );
+    }
+    if (!exists && stmt.replaceOnly) {
+      throw new SqlError(
+        'TABLE_NOT_FOUND',
+        `Table ${name} does not exist: use CREATE OR REPLACE TABLE to create it`,
+        {
+          table: stmt.table.location,
+        },
+      );
+    }
+    const properties = stmt.properties;
+    if (stmt.columns) {
+      const schema: StructType = DataType.struct(
+        stmt.columns.map((c) =>
+          DataType.field(c.name, c.type, c.nullable, c.comment === undefined ? {} : { comment: c.comment }),
+        ),
+      );
+      checkPartitionColumns(stmt.partitionedBy, schema, name);
+      await table.create({
+        schema,
+        partitionColumns: stmt.partitionedBy,
+        properties,
+        ...(stmt.comment === undefined ? {} : { description: stmt.comment }),
+        ...(stmt.name === undefined ? {} : { name: stmt.name }),
+        ifNotExists: stmt.ifNotExists,
+        orReplace: stmt.orReplace,
+      });
+      if (stmt.query) {
+        const source = await this.#insertSource(
+          table,
+          name,
+          await this.rewriteQuery(stmt.query),
+          undefined,
+          false,
+        );
+        await table.write(source, { mode: 'append' });
+      }
+      return EMPTY;
+    }
+    if (!stmt.query) {
+      throw new SqlError('INVALID_ARGUMENT', `CREATE TABLE ${name} needs a column list or AS <query>`, {
+        table: stmt.table.location,
+      });
+    }
+    const source = await this.rewriteQuery(stmt.query);
+    const operation = stmt.replaceOnly
+      ? 'REPLACE TABLE AS SELECT'
+      : stmt.orReplace
+        ? 'CREATE OR REPLACE TABLE AS SELECT'
+        : 'CREATE TABLE AS SELECT';
+    const common = {
+      partitionBy: stmt.partitionedBy,
+      properties,
+      operation,
+      ...(stmt.comment === undefined ? {} : { description: stmt.comment }),
+    } as const;
+    const options: WriteOptions = exists
+      ? { mode: 'overwrite', overwriteSchema: true, ...common }
+      : { mode: 'errorIfExists', ...common };
+    await table.write(source, options);
+    return EMPTY;
+  }
+
+  async #insert(stmt: Extract<Statement, { kind: 'insert' }>): Promise<QueryResult> {
+    const table = await this.#existing(stmt.table);
+    const query = await this.rewriteQuery(stmt.query);
+    const source = await this.#insertSource(table, tableName(stmt.table), query, stmt.columns, stmt.byName);
+    let options: WriteOptions;
+    if (stmt.replaceWhere) options = { mode: 'overwrite', replaceWhere: stmt.replaceWhere.sql };
+    else options = { mode: stmt.overwrite ? 'overwrite' : 'append' };
+    const result = await table.write(source, options);
+    return this.#engine.query(insertResultSql(result.numOutputRows));
+  }
+
+  async #insertSource(
+    table: SqlTable,
+    name: string,
+    query: string,
+    columns: readonly string[] | undefined,
+    byName: boolean,
+  ): Promise<string> {
+    if (byName && columns === undefined) return query;
+    const snapshot = await table.snapshot();
+    const described = await this.#engine.describe(`SELECT * FROM (${query})`);
+    return insertSourceSql({
+      query,
+      queryTypes: described.map((c) => c.type),
+      tableFields: snapshot.schema.fields,
+      ...(columns === undefined ? {} : { columns }),
+      byName,
+      tableName: name,
+      duckType: (t) => toDuckType(t),
+    });
+  }
+
+  #table(ref: PathRef): SqlTable {
+    const location = this.resolveLocation(ref.location);
+    let table = this.#tables.get(location);
+    if (!table) {
+      table = this.#openTable(location);
+      this.#tables.set(location, table);
+    }
+    return table;
+  }
+
+  async #existing(ref: PathRef): Promise<SqlTable> {
+    const table = this.#table(ref);
+    if (!(await table.exists())) {
+      throw new SqlError(
+        'TABLE_NOT_FOUND',
+        `Table ${tableName(ref)} does not exist (no Delta log at ${this.resolveLocation(ref.location)}); create it with CREATE TABLE`,
+        { table: ref.location },
+      );
+    }
+    return table;
+  }
+
+  /** VERSION AS OF n -> {version}; TIMESTAMP AS OF '<literal>' -> {timestamp}; other expressions are evaluated by the engine. */
+  async #selector(tt: TimeTravel | undefined): Promise<VersionSelector | undefined> {
+    if (!tt) return undefined;
+    if (tt.kind === 'version') return { version: tt.version };
+    const literal = /^'((?:[^']|'')*)'$/.exec(tt.sql.trim());
+    if (literal) return { timestamp: literal[1]!.replaceAll("''", "'") };
+    const result = await this.#engine.query(`SELECT epoch_ms(CAST((${tt.sql}) AS TIMESTAMPTZ)) AS ms`);
+    const ms = result.rows[0]?.[0];
+    if (typeof ms !== 'bigint' && typeof ms !== 'number') {
+      throw new SqlError('INVALID_ARGUMENT', `TIMESTAMP AS OF ${tt.sql} is not a timestamp`, {
+        value: tt.sql,
+      });
+    }
+    return { timestamp: Number(ms) };
+  }
+}
+
+async function withTableName<T>(ref: PathRef, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    const err = toSqlError(e);
+    if (err.code === 'TABLE_NOT_FOUND' && !err.message.includes(ref.location)) {
+      throw new SqlError(
+        'TABLE_NOT_FOUND',
+        `Table ${tableName(ref)} does not exist: ${err.message}`,
+        err.details,
+        {
+          cause: e,
+        },
+      );
+    }
+    throw err;
+  }
+}
+
+/** How a table is named in messages. */
+export function tableName(ref: PathRef): string {
+  return `delta.\`${ref.location}\``;
+}
+
+function checkPartitionColumns(partitionedBy: readonly string[], schema: StructType, name: string): void {
+  for (const p of partitionedBy) {
+    if (!schema.fields.some((f) => f.name === p)) {
+      throw new SqlError(
+        'COLUMN_NOT_FOUND',
+        `Partition column '${p}' of ${name} is not among its columns (${schema.fields.map((f) => f.name).join(', ')})`,
+        { columnName: p },
+      );
+    }
+  }
+}
+
+async function alterOperation(action: AlterAction, table: SqlTable): Promise<AlterOperation | undefined> {
+  switch (action.kind) {
+    case 'addColumns':
+      return {
+        kind: 'addColumns',
+        columns: action.columns.map((c) => ({
+          name: c.name,
+          type: c.type,
+          nullable: c.nullable,
+          ...(c.comment === undefined ? {} : { comment: c.comment }),
+        })),
+      };
+    case 'renameColumn':
+      return { kind: 'renameColumn', from: action.from, to: action.to };
+    case 'dropColumns': {
+      let columns = action.columns;
+      if (action.ifExists) {
+        const { schema } = await table.snapshot();
+        columns = columns.filter((c) => schema.fields.some((f) => f.name.toLowerCase() === c.toLowerCase()));
+        if (columns.length === 0) return undefined;
+      }
+      return { kind: 'dropColumns', columns };
+    }
+    case 'setProperties':
+      return { kind: 'setProperties', properties: action.properties };
+    case 'unsetProperties':
+      return { kind: 'unsetProperties', keys: action.keys, ifExists: action.ifExists };
+  }
+}

@@ -1,0 +1,170 @@
+// Checkpoints (automatic and explicit, read back through a fresh load that must not touch older
+// commits), time travel by version and timestamp, restore, history and detail.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ObjectStore } from '@loch/delta';
+import type { DuckEngine } from '@loch/engine-duckdb';
+import { openStore } from '@loch/storage';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { CHECKPOINT_COLUMN_TYPES } from './checkpoint.js';
+import type { DeltaTable } from './delta-table.js';
+import {
+  contextFor,
+  dataFilesIn,
+  expectDeltaError,
+  openEngine,
+  plain,
+  removeDir,
+  tableAt,
+  tempDir,
+} from './test-helpers.test-util.js';
+import type { TableContext } from './types.js';
+
+let engine: DuckEngine;
+let ctx: TableContext;
+let dir: string;
+let t: DeltaTable;
+
+beforeAll(async () => {
+  engine = await openEngine();
+  ctx = contextFor(engine);
+});
+afterAll(async () => {
+  await engine.close();
+});
+beforeEach(async () => {
+  dir = await tempDir();
+  t = tableAt(ctx, dir);
+});
+afterEach(async () => {
+  await removeDir(dir);
+});
+
+const ids = async (table: DeltaTable, at?: Parameters<DeltaTable['toArray']>[0]): Promise<unknown[]> =>
+  plain(await table.toArray({ ...at, orderBy: ['id'] })).map((r) => r.id);
+
+/** A store that records every path read with `get`. */
+function countingStores(reads: string[]): TableContext['stores'] {
+  return async (url) => {
+    const inner = await openStore(url);
+    return Object.assign(Object.create(inner) as ObjectStore, {
+      get: (path: string, range?: { offset: number; length: number }) => {
+        reads.push(path);
+        return inner.get(path, range);
+      },
+    });
+  };
+}
+
+describe('checkpoints', () => {
+  it('writes one at version 10 that a fresh load uses instead of the older commits', async () => {
+    for (let i = 0; i <= 11; i++) await t.write(`SELECT ${i}::BIGINT AS id`, { mode: 'append' });
+    const log = (await dataFilesIn(`${dir}/_delta_log`)).filter((f) => !f.startsWith('.'));
+    expect(log).toContain('00000000000000000010.checkpoint.parquet');
+    expect(log).toContain('_last_checkpoint');
+    const { readFile } = await import('node:fs/promises');
+    expect(JSON.parse(await readFile(`${dir}/_delta_log/_last_checkpoint`, 'utf8'))).toMatchObject({
+      version: 10,
+      numOfAddFiles: 11,
+      size: 13,
+    });
+    const reads: string[] = [];
+    const fresh = tableAt({ ...ctx, stores: countingStores(reads) }, dir);
+    expect(await ids(fresh)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    const commitsRead = reads.filter((p) => p.endsWith('.json'));
+    expect(commitsRead).toEqual(['_delta_log/00000000000000000011.json']);
+    const s = await fresh.snapshot();
+    expect(s.logSegment.checkpoint?.version).toBe(10);
+    const m = (await t.snapshot()).metadata;
+    expect(s.metadata).toMatchObject({
+      id: m.id,
+      schemaString: m.schemaString,
+      partitionColumns: m.partitionColumns,
+      configuration: m.configuration,
+      createdTime: m.createdTime,
+    });
+  });
+
+  it('honours delta.checkpointInterval and writes Spark column types', async () => {
+    await t.write('SELECT 1::BIGINT AS id, 1 AS p', {
+      mode: 'append',
+      partitionBy: ['p'],
+      properties: { 'delta.checkpointInterval': '2' },
+    });
+    await t.write('SELECT 2::BIGINT AS id, 2 AS p', { mode: 'append' });
+    await t.write('SELECT 3::BIGINT AS id, 2 AS p', { mode: 'overwrite', replaceWhere: 'p = 2' });
+    const cp = `${dir}/_delta_log/00000000000000000002.checkpoint.parquet`;
+    const described = await engine.query(`DESCRIBE SELECT * FROM read_parquet('${cp}')`);
+    const types = Object.fromEntries(described.rows.map((r) => [String(r[0]), String(r[1])]));
+    expect(Object.keys(types).sort()).toEqual(Object.keys(CHECKPOINT_COLUMN_TYPES).sort());
+    expect(types.add).toContain('partitionValues MAP(VARCHAR, VARCHAR)');
+    expect(types.metaData).toContain('partitionColumns VARCHAR[]');
+    const removes = await engine.query(`SELECT count(*) FROM read_parquet('${cp}') WHERE remove IS NOT NULL`);
+    expect(Number(removes.rows[0]?.[0])).toBe(1);
+    const fresh = tableAt(ctx, dir);
+    expect(await ids(fresh)).toEqual([1, 3]);
+    expect((await fresh.snapshot()).files[0]?.partitionValues).toBeDefined();
+    expect((await fresh.snapshot()).tombstones).toHaveLength(1);
+  });
+
+  it('writes one on request and survives a broken checkpoint trigger', async () => {
+    await t.write('SELECT 1::BIGINT AS id', { mode: 'append' });
+    await t.write('SELECT 2::BIGINT AS id', { mode: 'append' });
+    expect(await t.checkpoint()).toEqual({ version: 1 });
+    const fresh = tableAt(ctx, dir);
+    expect((await fresh.snapshot()).logSegment.checkpoint?.version).toBe(1);
+    expect(await ids(fresh)).toEqual([1, 2]);
+  });
+});
+
+describe('time travel and restore', () => {
+  it('reads old versions by version and by timestamp', async () => {
+    await t.write('SELECT 1::BIGINT AS id', { mode: 'append' });
+    await sleep(30);
+    const between = Date.now();
+    await sleep(30);
+    await t.write('SELECT 2::BIGINT AS id', { mode: 'append' });
+    expect(await ids(t, { at: { version: 0 } })).toEqual([1]);
+    expect(await ids(t, { at: { timestamp: between } })).toEqual([1]);
+    expect(await ids(t, { at: { timestamp: new Date(between).toISOString() } })).toEqual([1]);
+    // As Spark: a timestamp after the latest commit is an error, not the latest version.
+    await expectDeltaError(t.snapshot({ timestamp: Date.now() + 60_000 }), 'TIMESTAMP_OUT_OF_RANGE');
+    await expectDeltaError(t.snapshot({ timestamp: '2000-01-01' }), 'TIMESTAMP_OUT_OF_RANGE');
+    await expectDeltaError(t.snapshot({ timestamp: 'not a time' }), 'INVALID_ARGUMENT');
+  });
+
+  it('restores an old version with Spark metrics', async () => {
+    await t.write('SELECT range::BIGINT AS id FROM range(3)', { mode: 'append' });
+    await t.write('SELECT 3::BIGINT AS id', { mode: 'append' });
+    await t.write('SELECT 9::BIGINT AS id', { mode: 'overwrite' });
+    const before = await t.snapshot({ version: 1 });
+    const r = await t.restore({ version: 1 });
+    expect(r).toMatchObject({
+      version: 3,
+      numRestoredFiles: before.files.length,
+      numRemovedFiles: 1,
+      numOfFilesAfterRestore: before.files.length,
+    });
+    expect(await ids(t)).toEqual([0, 1, 2, 3]);
+    const [h] = await t.history(1);
+    expect(h).toMatchObject({
+      operation: 'RESTORE',
+      operationParameters: { version: '1' },
+      operationMetrics: { numRemovedFiles: '1', numRestoredFiles: String(before.files.length) },
+    });
+    await expectDeltaError(t.restore({ version: 10 }), 'VERSION_NOT_FOUND');
+  });
+
+  it('describes history and detail', async () => {
+    await t.write('SELECT 1::BIGINT AS id', { mode: 'append', partitionBy: [] });
+    await t.write('SELECT 2::BIGINT AS id', { mode: 'append', userMetadata: 'hello' });
+    const h = await t.history();
+    expect(h.map((e) => e.version)).toEqual([1, 0]);
+    expect(h[0]?.userMetadata).toBe('hello');
+    expect(h[0]?.timestamp).toBeGreaterThan(0);
+    expect(await t.history(1)).toHaveLength(1);
+    const d = await t.detail();
+    expect(d).toMatchObject({ format: 'delta', numFiles: 2, minReaderVersion: 1, minWriterVersion: 2 });
+    expect(d.location).toBe(t.url);
+    expect(d.sizeInBytes).toBeGreaterThan(0);
+  });
+});

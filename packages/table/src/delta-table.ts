@@ -1,0 +1,150 @@
+// DeltaTable: the public entry point of @loch/table. Holds only a TableHandle (store + cached
+// latest snapshot); each operation lives in its own module.
+import * as nodePath from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { DeltaError, type Snapshot } from '@loch/delta';
+import type { QueryResult } from '@loch/engine-duckdb';
+import { alterTable } from './alter.js';
+import { writeCheckpoint } from './checkpoint.js';
+import { createTable } from './create.js';
+import { tableDetail, tableHistory } from './history.js';
+import { restoreTable } from './restore.js';
+import { buildScanSpec } from './scan.js';
+import { quoteIdent } from './sql-text.js';
+import { TableHandle } from './table-handle.js';
+import type {
+  AlterOperation,
+  CreateTableOptions,
+  HistoryEntry,
+  RestoreResult,
+  SnapshotSource,
+  TableContext,
+  TableDetail,
+  VersionSelector,
+  WriteOptions,
+  WriteResult,
+} from './types.js';
+import { writeTable } from './write.js';
+
+export interface ScanSqlOptions {
+  readonly at?: VersionSelector;
+  readonly columns?: readonly string[];
+}
+
+const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//u;
+
+/** A table location as a URL: `file://` for plain paths, other URLs as given. */
+export function tableUrl(urlOrPath: string): string {
+  if (SCHEME.test(urlOrPath) || urlOrPath.startsWith('file:')) return urlOrPath.replace(/\/+$/u, '');
+  return pathToFileURL(nodePath.resolve(urlOrPath)).href.replace(/\/+$/u, '');
+}
+
+export class DeltaTable implements SnapshotSource {
+  readonly url: string;
+  readonly #ctx: TableContext;
+  #handle: Promise<TableHandle> | undefined;
+
+  private constructor(ctx: TableContext, url: string) {
+    this.#ctx = ctx;
+    this.url = url;
+  }
+
+  static forPath(ctx: TableContext, urlOrPath: string): DeltaTable {
+    return new DeltaTable(ctx, tableUrl(urlOrPath));
+  }
+
+  /** The handle is opened once; a failed open is retried by the next call. */
+  private handle(): Promise<TableHandle> {
+    if (this.#handle === undefined) {
+      const opening = Promise.resolve(this.#ctx.stores(this.url)).then(
+        (store) => new TableHandle(this.#ctx, store),
+      );
+      opening.catch(() => {
+        this.#handle = undefined;
+      });
+      this.#handle = opening;
+    }
+    return this.#handle;
+  }
+
+  async exists(): Promise<boolean> {
+    return (await (await this.handle()).latest()) !== undefined;
+  }
+
+  /** The latest snapshot (refreshed incrementally) or the one at a version / timestamp. */
+  async snapshot(at?: VersionSelector): Promise<Snapshot> {
+    return (await this.handle()).at(at);
+  }
+
+  /** SQL text of a relation with the table's rows at a version (usable as `FROM (<sql>)`). */
+  async scanSql(opts: ScanSqlOptions = {}): Promise<string> {
+    const h = await this.handle();
+    const snapshot = await h.at(opts.at);
+    if (opts.columns !== undefined) {
+      for (const c of opts.columns) {
+        if (!snapshot.schema.fields.some((f) => f.name === c)) {
+          throw new DeltaError(
+            'SCHEMA_MISMATCH',
+            `column '${c}' does not exist; columns are ${snapshot.schema.fields.map((f) => f.name).join(', ')}`,
+            { column: c },
+          );
+        }
+      }
+    }
+    const spec = await buildScanSpec(
+      h,
+      snapshot,
+      opts.columns !== undefined ? { columns: opts.columns } : {},
+    );
+    return h.engine.scanSql(spec);
+  }
+
+  /** Rows as objects keyed by column name (DuckDB JS values); for tests and small results. */
+  async toArray(
+    opts: ScanSqlOptions & { readonly orderBy?: readonly string[] } = {},
+  ): Promise<Record<string, unknown>[]> {
+    const sql = await this.scanSql(opts);
+    const order = opts.orderBy?.length ? ` ORDER BY ${opts.orderBy.map(quoteIdent).join(', ')}` : '';
+    const result: QueryResult = await this.#ctx.engine.query(`SELECT * FROM (${sql}) AS t${order}`);
+    return result.rows.map((row) => {
+      const o: Record<string, unknown> = {};
+      result.columns.forEach((c, i) => {
+        o[c.name] = row[i];
+      });
+      return o;
+    });
+  }
+
+  async create(opts: CreateTableOptions): Promise<{ version: number }> {
+    return createTable(await this.handle(), opts);
+  }
+
+  /** Writes the rows of a DuckDB query. */
+  async write(sourceSql: string, opts: WriteOptions): Promise<WriteResult> {
+    return writeTable(await this.handle(), sourceSql, opts);
+  }
+
+  async history(limit?: number): Promise<HistoryEntry[]> {
+    return tableHistory(await this.handle(), limit);
+  }
+
+  async detail(): Promise<TableDetail> {
+    const h = await this.handle();
+    return tableDetail(h, await h.require());
+  }
+
+  async restore(to: VersionSelector): Promise<RestoreResult> {
+    return restoreTable(await this.handle(), to);
+  }
+
+  async alter(op: AlterOperation): Promise<{ version: number }> {
+    return alterTable(await this.handle(), op);
+  }
+
+  /** Writes a classic checkpoint of the latest version now. */
+  async checkpoint(): Promise<{ version: number }> {
+    const h = await this.handle();
+    const result = await writeCheckpoint(h, await h.require());
+    return { version: result.version };
+  }
+}

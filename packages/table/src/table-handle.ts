@@ -1,0 +1,132 @@
+// The state one DeltaTable keeps between operations: its store, the latest snapshot it has seen
+// (refreshed incrementally, so repeated operations read only the new commits) and a cache of
+// loaded deletion vectors. Operations receive this handle; nothing else is shared.
+import {
+  DeltaError,
+  loadSnapshot,
+  type ObjectStore,
+  type ParquetActionReader,
+  type Snapshot,
+  updateSnapshot,
+  versionAtTimestamp,
+} from '@loch/delta';
+import type { Engine } from '@loch/engine-duckdb';
+import type { TableContext, VersionSelector } from './types.js';
+
+export const DEFAULT_ENGINE_INFO = 'Loch/0.1.0';
+
+export class TableHandle {
+  readonly ctx: TableContext;
+  readonly store: ObjectStore;
+  /** Deletion vectors by unique id; loading one is shared by concurrent scans. */
+  readonly dvCache = new Map<string, Promise<readonly number[]>>();
+  private latestSnapshot: Snapshot | undefined;
+
+  constructor(ctx: TableContext, store: ObjectStore) {
+    this.ctx = ctx;
+    this.store = store;
+  }
+
+  get engine(): Engine {
+    return this.ctx.engine;
+  }
+
+  get location(): string {
+    return this.store.url;
+  }
+
+  get engineInfo(): string {
+    return this.ctx.engineInfo ?? DEFAULT_ENGINE_INFO;
+  }
+
+  now(): number {
+    return (this.ctx.now ?? Date.now)();
+  }
+
+  get reader(): ParquetActionReader {
+    const reader = (this.ctx.engine as Engine & { actionReader?: ParquetActionReader }).actionReader;
+    if (reader === undefined) {
+      throw new DeltaError('INVALID_ARGUMENT', 'the engine has no actionReader; checkpoints cannot be read');
+    }
+    return reader;
+  }
+
+  /** The latest snapshot, or undefined when there is no table at the location. */
+  async latest(): Promise<Snapshot | undefined> {
+    const prev = this.latestSnapshot;
+    try {
+      const next =
+        prev === undefined
+          ? await loadSnapshot(this.store, this.reader)
+          : await updateSnapshot(prev, this.store, this.reader);
+      this.latestSnapshot = next;
+      return next;
+    } catch (e) {
+      if (e instanceof DeltaError && e.code === 'TABLE_NOT_FOUND') {
+        this.latestSnapshot = undefined;
+        return undefined;
+      }
+      throw e;
+    }
+  }
+
+  /** The latest snapshot, failing with TABLE_NOT_FOUND naming the location when there is none. */
+  async require(): Promise<Snapshot> {
+    const s = await this.latest();
+    if (s === undefined) {
+      throw new DeltaError('TABLE_NOT_FOUND', `no Delta table at ${this.location} (no _delta_log commits)`, {
+        location: this.location,
+      });
+    }
+    return s;
+  }
+
+  /** Remember a snapshot this process just committed, so the next refresh starts from it. */
+  remember(snapshot: Snapshot): void {
+    if (this.latestSnapshot === undefined || snapshot.version > this.latestSnapshot.version) {
+      this.latestSnapshot = snapshot;
+    }
+  }
+
+  /** Forget the cached snapshot (after a replace, or when the log was rewritten). */
+  forget(): void {
+    this.latestSnapshot = undefined;
+  }
+
+  /** The snapshot at a version or timestamp; the cached latest one when it matches. */
+  async at(selector?: VersionSelector): Promise<Snapshot> {
+    if (selector === undefined) return this.require();
+    let version: number;
+    if ('version' in selector) {
+      version = selector.version;
+      if (!Number.isInteger(version) || version < 0) {
+        throw new DeltaError('INVALID_ARGUMENT', `version ${version} is not a valid table version`, {
+          version,
+        });
+      }
+    } else {
+      version = await versionAtTimestamp(this.store, this.reader, parseTimestamp(selector.timestamp));
+    }
+    const cached = this.latestSnapshot;
+    if (cached !== undefined && cached.version === version) return cached;
+    return loadSnapshot(this.store, this.reader, { version });
+  }
+}
+
+/** Milliseconds since the epoch from a number or a timestamp string (a bare date/time is UTC). */
+export function parseTimestamp(value: number | string): number {
+  if (typeof value === 'number') return value;
+  const text = value.trim();
+  let normalized = text.replace(' ', 'T');
+  if (/^\d{4}-\d{2}-\d{2}$/u.test(normalized)) normalized += 'T00:00:00Z';
+  else if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/u.test(normalized)) normalized += 'Z';
+  const ms = Date.parse(normalized);
+  if (Number.isNaN(ms)) {
+    throw new DeltaError(
+      'INVALID_ARGUMENT',
+      `'${value}' is not a timestamp; use e.g. '2024-01-31 12:00:00' (UTC) or an ISO-8601 string with a zone`,
+      { value },
+    );
+  }
+  return ms;
+}

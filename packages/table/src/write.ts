@@ -1,0 +1,321 @@
+// table.write(sourceSql, options): append / overwrite / errorIfExists / ignore, replaceWhere,
+// create-table-as-select, schema enforcement and evolution. Order matters for atomicity: every
+// check that can fail runs before any data file is written, files are written before the commit
+// that references them, and a failure after writing deletes those files.
+import { randomUUID } from 'node:crypto';
+import {
+  type Action,
+  assignColumnMapping,
+  COLUMN_MAPPING_MAX_ID_KEY,
+  checkWriteSupport,
+  columnMappingMode,
+  DeltaError,
+  type Metadata,
+  type Protocol,
+  parseSchema,
+  protocolFor,
+  type Snapshot,
+  type StructType,
+  serializeSchema,
+} from '@loch/delta';
+import { schemaFromDuckColumns, toDuckType } from '@loch/engine-duckdb';
+import { commit, deleteFiles } from './commit.js';
+import { newTableActions, tableExistsError } from './create.js';
+import { type DataFileTarget, writeDataFiles } from './data-files.js';
+import { removeFor, totalSize } from './file-actions.js';
+import { mergeProtocols, sameProtocol } from './protocol-upgrade.js';
+import { checkReplaceWhereData, planReplaceWhere } from './replace-where.js';
+import { asSubquery, quoteIdent } from './sql-text.js';
+import type { TableHandle } from './table-handle.js';
+import type { WriteOptions, WriteResult } from './types.js';
+import { planWriteSchema } from './write-schema.js';
+
+const MODE_NAMES = {
+  append: 'Append',
+  overwrite: 'Overwrite',
+  errorIfExists: 'ErrorIfExists',
+  ignore: 'Ignore',
+} as const;
+const TYPE_WIDENING_KEY = 'delta.enableTypeWidening';
+
+function checkOptions(opts: WriteOptions): void {
+  if (!(opts.mode in MODE_NAMES)) {
+    throw new DeltaError(
+      'INVALID_ARGUMENT',
+      `unknown write mode '${opts.mode}'; use append, overwrite, errorIfExists or ignore`,
+      {
+        mode: opts.mode,
+      },
+    );
+  }
+  if (opts.overwriteSchema && opts.mode !== 'overwrite') {
+    throw new DeltaError('INVALID_ARGUMENT', `overwriteSchema needs mode 'overwrite', not '${opts.mode}'`, {
+      option: 'overwriteSchema',
+    });
+  }
+  if (opts.replaceWhere !== undefined && opts.mode !== 'overwrite') {
+    throw new DeltaError('INVALID_ARGUMENT', `replaceWhere needs mode 'overwrite', not '${opts.mode}'`, {
+      option: 'replaceWhere',
+    });
+  }
+  if (opts.replaceWhere !== undefined && opts.overwriteSchema) {
+    throw new DeltaError('INVALID_ARGUMENT', 'replaceWhere cannot be combined with overwriteSchema', {
+      option: 'overwriteSchema',
+    });
+  }
+}
+
+const skipped = (version: number): WriteResult => ({
+  version,
+  numFiles: 0,
+  numOutputRows: 0,
+  numOutputBytes: 0,
+  skipped: true,
+});
+
+const nullable = (schema: StructType): StructType => ({
+  kind: 'struct',
+  fields: schema.fields.map((f) => ({ ...f, nullable: true })),
+});
+
+const samePartitioning = (a: readonly string[], b: readonly string[]): boolean =>
+  a.length === b.length && a.every((c, i) => c.toLowerCase() === b[i]?.toLowerCase());
+
+interface TablePlan {
+  readonly target: DataFileTarget;
+  readonly selectList: string;
+  /** Metadata / protocol actions this write commits (schema change or new table). */
+  readonly metadata?: Metadata;
+  readonly protocol?: Protocol;
+}
+
+function planForNewSchema(
+  h: TableHandle,
+  opts: WriteOptions,
+  source: StructType,
+  existing: Snapshot | undefined,
+): TablePlan {
+  const keepPartitioning =
+    existing !== undefined &&
+    opts.partitionBy === undefined &&
+    existing.partitionColumns.every((c) =>
+      source.fields.some((f) => f.name.toLowerCase() === c.toLowerCase()),
+    );
+  const properties = { ...(existing?.metadata.configuration ?? {}), ...(opts.properties ?? {}) };
+  delete properties[COLUMN_MAPPING_MAX_ID_KEY];
+  const { metadata, protocol } = newTableActions(
+    h,
+    {
+      schema: nullable(source),
+      partitionColumns: opts.partitionBy ?? (keepPartitioning ? existing.partitionColumns : []),
+      properties,
+      name: existing?.metadata.name ?? null,
+      description: opts.description ?? existing?.metadata.description ?? null,
+    },
+    existing,
+  );
+  const plan = planWriteSchema({
+    table: parseSchema(metadata.schemaString),
+    source,
+    mergeSchema: false,
+    sqlType: toDuckType,
+  });
+  return {
+    target: {
+      schema: plan.schema,
+      partitionColumns: metadata.partitionColumns,
+      columnMappingMode: columnMappingMode(metadata.configuration),
+      configuration: metadata.configuration,
+    },
+    selectList: plan.selectList,
+    metadata,
+    protocol,
+  };
+}
+
+function planForExisting(opts: WriteOptions, source: StructType, snapshot: Snapshot): TablePlan {
+  if (opts.partitionBy !== undefined && !samePartitioning(opts.partitionBy, snapshot.partitionColumns)) {
+    throw new DeltaError(
+      'SCHEMA_MISMATCH',
+      `the write asks for partitioning [${opts.partitionBy.join(', ')}] but the table is partitioned by ` +
+        `[${snapshot.partitionColumns.join(', ')}]; use mode 'overwrite' with overwriteSchema=true to change it`,
+      { option: 'overwriteSchema' },
+    );
+  }
+  const plan = planWriteSchema({
+    table: snapshot.schema,
+    source,
+    mergeSchema: opts.mergeSchema === true,
+    sqlType: toDuckType,
+  });
+  if (!plan.changed) {
+    return {
+      target: {
+        schema: snapshot.schema,
+        partitionColumns: snapshot.partitionColumns,
+        columnMappingMode: snapshot.columnMappingMode,
+        configuration: snapshot.metadata.configuration,
+      },
+      selectList: plan.selectList,
+    };
+  }
+  const configuration: Record<string, string> = { ...snapshot.metadata.configuration };
+  let schema = plan.schema;
+  if (snapshot.columnMappingMode !== 'none') {
+    const maxId = Number(configuration[COLUMN_MAPPING_MAX_ID_KEY] ?? 0);
+    const mapped = assignColumnMapping(schema, Number.isFinite(maxId) ? maxId : 0, randomUUID);
+    schema = mapped.schema;
+    configuration[COLUMN_MAPPING_MAX_ID_KEY] = String(mapped.maxColumnId);
+  }
+  if (plan.typeWidened) configuration[TYPE_WIDENING_KEY] = 'true';
+  const metadata: Metadata = { ...snapshot.metadata, schemaString: serializeSchema(schema), configuration };
+  const required = mergeProtocols(snapshot.protocol, protocolFor(configuration, schema));
+  return {
+    target: {
+      schema,
+      partitionColumns: snapshot.partitionColumns,
+      columnMappingMode: snapshot.columnMappingMode,
+      configuration,
+    },
+    selectList: plan.selectList,
+    metadata,
+    ...(sameProtocol(required, snapshot.protocol) ? {} : { protocol: required }),
+  };
+}
+
+export async function writeTable(
+  h: TableHandle,
+  sourceSql: string,
+  opts: WriteOptions,
+): Promise<WriteResult> {
+  checkOptions(opts);
+  const snapshot = await h.latest();
+  if (snapshot !== undefined) {
+    checkWriteSupport(snapshot.protocol);
+    if (opts.txn !== undefined) {
+      const done = snapshot.txns.get(opts.txn.appId);
+      if (done !== undefined && done.version >= opts.txn.version) return skipped(snapshot.version);
+    }
+    if (opts.mode === 'errorIfExists') throw tableExistsError(h, snapshot.version);
+    if (opts.mode === 'ignore') return skipped(snapshot.version);
+    if (
+      snapshot.metadata.configuration['delta.appendOnly']?.toLowerCase() === 'true' &&
+      opts.mode === 'overwrite'
+    ) {
+      throw new DeltaError(
+        'UNSUPPORTED_OPERATION',
+        `table ${h.location} is append-only (delta.appendOnly=true); overwrite would delete data`,
+        { location: h.location },
+      );
+    }
+  }
+  const source = asSubquery(sourceSql);
+  const sourceSchema = schemaFromDuckColumns(await h.engine.describe(source));
+  const replaceSchema =
+    snapshot === undefined || (opts.mode === 'overwrite' && opts.overwriteSchema === true);
+  const plan = replaceSchema
+    ? planForNewSchema(h, opts, sourceSchema, snapshot)
+    : planForExisting(opts, sourceSchema, snapshot!);
+  const dataSql = `SELECT ${plan.selectList} FROM (${source}) AS src`;
+
+  const now = h.now();
+  const removes: Action[] = [];
+  let removedBytes = 0;
+  let keepSql: string | undefined;
+  if (snapshot !== undefined && opts.mode === 'overwrite') {
+    if (opts.replaceWhere !== undefined) {
+      await checkReplaceWhereData(h, dataSql, opts.replaceWhere);
+      const rw = await planReplaceWhere(h, snapshot, opts.replaceWhere);
+      for (const f of rw.remove) removes.push(removeFor(f, now));
+      removedBytes = totalSize(rw.remove);
+      if (rw.keepSql !== undefined) keepSql = keepSelect(rw.keepSql, snapshot.schema, plan.target.schema);
+    } else {
+      for (const f of snapshot.files) removes.push(removeFor(f, now));
+      removedBytes = totalSize(snapshot.files);
+    }
+  }
+
+  const written: string[] = [];
+  try {
+    const data = await writeDataFiles(h, dataSql, plan.target);
+    written.push(...data.paths);
+    let copiedRows = 0;
+    const adds = [...data.adds];
+    if (keepSql !== undefined) {
+      const kept = await writeDataFiles(h, keepSql, plan.target);
+      written.push(...kept.paths);
+      copiedRows = kept.numOutputRows;
+      adds.push(...kept.adds);
+    }
+    const actions: Action[] = [];
+    if (plan.protocol !== undefined) actions.push(plan.protocol);
+    if (plan.metadata !== undefined) actions.push(plan.metadata);
+    if (opts.txn !== undefined) {
+      actions.push({ kind: 'txn', appId: opts.txn.appId, version: opts.txn.version, lastUpdated: now });
+    }
+    actions.push(...removes, ...adds);
+    const operation = opts.operation ?? 'WRITE';
+    const metrics: Record<string, number> = {
+      numFiles: adds.length,
+      numOutputRows: data.numOutputRows + copiedRows,
+      numOutputBytes: data.numOutputBytes,
+    };
+    if (opts.replaceWhere !== undefined) {
+      metrics.numRemovedFiles = removes.length;
+      metrics.numRemovedBytes = removedBytes;
+      metrics.numCopiedRows = copiedRows;
+    }
+    const result = await commit(h, {
+      operation,
+      operationParameters: operationParameters(opts, operation, plan),
+      operationMetrics: metrics,
+      actions,
+      readSnapshot: snapshot,
+      // Spark's rule: nothing read (an overwrite reads the whole table), nothing removed. Metadata
+      // changes do not count; commit() never rebases those.
+      isBlindAppend: snapshot === undefined || opts.mode === 'append',
+      ...(opts.userMetadata !== undefined ? { userMetadata: opts.userMetadata } : {}),
+    });
+    return {
+      version: result.version,
+      numFiles: adds.length,
+      numOutputRows: data.numOutputRows + copiedRows,
+      numOutputBytes: data.numOutputBytes,
+    };
+  } catch (e) {
+    await deleteFiles(h, written);
+    throw e;
+  }
+}
+
+/** Rows kept from rewritten files, projected onto the (possibly evolved) table schema. */
+function keepSelect(keepSql: string, before: StructType, after: StructType): string {
+  const cols = after.fields.map((f) => {
+    const old = before.fields.find((o) => o.name === f.name);
+    const expr = old === undefined ? 'NULL' : quoteIdent(f.name);
+    return `CAST(${expr} AS ${toDuckType(f.type)}) AS ${quoteIdent(f.name)}`;
+  });
+  return `SELECT ${cols.join(', ')} FROM (${keepSql}) AS __keep`;
+}
+
+function operationParameters(
+  opts: WriteOptions,
+  operation: string,
+  plan: TablePlan,
+): Record<string, unknown> {
+  const partitionBy = JSON.stringify(opts.partitionBy ?? plan.metadata?.partitionColumns ?? []);
+  if (operation !== 'WRITE') {
+    return {
+      isManaged: 'false',
+      description: opts.description ?? null,
+      partitionBy,
+      properties: JSON.stringify(opts.properties ?? {}),
+    };
+  }
+  const params: Record<string, unknown> = {
+    mode: MODE_NAMES[opts.mode],
+    partitionBy: JSON.stringify(opts.partitionBy ?? []),
+  };
+  if (opts.replaceWhere !== undefined) params.predicate = JSON.stringify([opts.replaceWhere]);
+  return params;
+}
