@@ -3,7 +3,7 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 
 /** Settings copied from Loch's engine onto the baseline (and recorded in the result). */
-export const MATCHED_SETTINGS = ['threads', 'memory_limit', 'preserve_insertion_order', 'enable_object_cache'];
+export const MATCHED_SETTINGS = ['threads', 'memory_limit', 'preserve_insertion_order', 'enable_object_cache', 'parquet_metadata_cache'];
 
 export async function openDuck(settings = {}) {
   const instance = await DuckDBInstance.create(':memory:', {

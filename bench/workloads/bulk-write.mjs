@@ -26,11 +26,11 @@ export async function run(opts) {
     log(`[bulk-write] rows=${rows} reps=${reps} settings=${JSON.stringify(await duck.settings())}`);
     const src = `CREATE OR REPLACE TABLE bench_src AS ${factSql(rows)}`;
     const gen = await timed(() => duck.run(src));
-    if (!loch.unavailable) await loch.engine.run(src);
+    if (loch.engine) await loch.engine.run(src);
     log(`[bulk-write] source table generated in ${round(gen.ms, 0)} ms`);
 
-    const samples = { loch: [], duckdb: [], engineWriteParquet: [] };
-    const outputs = { loch: [], duckdb: [] };
+    const samples = { loch: [], duckdb: [], duckdbZstd: [], engineWriteParquet: [] };
+    const outputs = { loch: [], duckdb: [], duckdbZstd: [] };
     let schema;
     const arms = [
       [
@@ -43,6 +43,16 @@ export async function run(opts) {
         },
       ],
     ];
+    // Loch's writer uses zstd; this arm separates the codec's cost from Delta's own overhead.
+    arms.push([
+      'duckdbZstd',
+      async (r) => {
+        const file = join(wd.dir, `copy-zstd-${r}.parquet`);
+        const t = await timed(() => duck.run(`COPY (SELECT * FROM bench_src) TO '${file}' (FORMAT parquet, COMPRESSION zstd)`));
+        outputs.duckdbZstd.push({ files: 1, bytes: statSync(file).size });
+        return t.ms;
+      },
+    ]);
     if (!loch.unavailable) {
       arms.push([
         'loch',
@@ -91,6 +101,8 @@ export async function run(opts) {
       settings: await duck.settings(),
       duckdbMs: d,
       duckdbOutput: outputs.duckdb[0],
+      duckdbZstdMs: stats(samples.duckdbZstd),
+      duckdbZstdOutput: outputs.duckdbZstd[0],
       duckdbRowsPerSec: Math.round(rows / (d.p50 / 1000)),
     };
     if (loch.unavailable) {
@@ -101,6 +113,7 @@ export async function run(opts) {
       const firstTable = join(wd.dir, 'delta-0');
       Object.assign(result, {
         ratio: round(l.p50 / d.p50),
+        ratioVsZstdCopy: round(l.p50 / stats(samples.duckdbZstd).p50),
         lochMs: l,
         engineWriteParquetMs: e,
         engineWriteParquetRatio: e.n > 0 ? round(e.p50 / d.p50) : null,

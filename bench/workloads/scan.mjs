@@ -40,7 +40,12 @@ export async function run(opts) {
       for (const q of SCAN_QUERIES) {
         const a = normalize(await lochQuery(q));
         const b = normalize(await engineOnParquet(q));
-        if (a !== b) mismatches.push(q.name);
+        if (a !== b) {
+          mismatches.push(q.name);
+          let i = 0;
+          while (i < a.length && a[i] === b[i]) i++;
+          log(`[scan] ${q.name}: loch ...${a.slice(Math.max(0, i - 80), i + 80)}... vs read_parquet ...${b.slice(Math.max(0, i - 80), i + 80)}...`);
+        }
       }
       if (mismatches.length > 0) log(`[scan] RESULT MISMATCH Loch vs read_parquet: ${mismatches.join(', ')}`);
     }
@@ -75,6 +80,7 @@ export async function run(opts) {
           lochMinMs: l.min,
           engineParquetMs: e.p50,
           overheadMs: round(l.p50 - d.p50),
+          overheadOfMinsMs: round(l.min - d.min),
           overheadVsEngineMs: round(l.p50 - e.p50),
           ratio: round(l.p50 / d.p50),
         });
@@ -104,6 +110,7 @@ export async function run(opts) {
       const warm = await warmOverhead(loch, data, duck);
       Object.assign(result, {
         ratio: round(totalLoch / totalDuck),
+        ratioOfMins: round(perQuery.reduce((a, q) => a + q.lochMinMs, 0) / perQuery.reduce((a, q) => a + q.duckdbMinMs, 0)),
         lochTotalMs: round(totalLoch),
         engineParquetTotalMs: round(totalEngine),
         engineOverheadRatio: round(totalEngine / totalDuck),
@@ -202,7 +209,7 @@ async function lochObjects(engine, sql) {
 function normalize(result) {
   return JSON.stringify(result.rows, (_k, v) => {
     if (typeof v === 'bigint') return v.toString();
-    if (typeof v === 'number') return Number(v.toPrecision(12));
+    if (typeof v === 'number') return Number(v.toPrecision(10));
     if (v !== null && typeof v === 'object' && !Array.isArray(v) && typeof v.toString === 'function' && v.toString !== Object.prototype.toString) return v.toString();
     return v;
   });

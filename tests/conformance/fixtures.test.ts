@@ -2,6 +2,7 @@
 // read API as its MANIFEST says, compared with the expected rows as multisets. One test per
 // (table, check), named `<category> › <table> › <check>`; a per-category summary prints at the end.
 import {
+  commitVersions,
   compareRows,
   type ExpectedEntry,
   expectedRows,
@@ -15,7 +16,15 @@ import { type Category, categoryOf } from './categories.js';
 import { codeMatches, EXPECTED_ERRORS } from './expected-errors.js';
 import { FACTS } from './facts.js';
 import { adjustExpected, shipsDataFiles, versionState } from './manifest-quirks.js';
-import { countRows, errorCode, openReader, openTable, type Reader, scanSqlOf } from './read-path.js';
+import {
+  countRows,
+  errorCode,
+  openCountingTable,
+  openReader,
+  openTable,
+  type Reader,
+  scanSqlOf,
+} from './read-path.js';
 import { Summary } from './summary.js';
 
 const root = fixturesRoot();
@@ -163,10 +172,64 @@ function stateCheck(category: Category, table: FixtureTable, dir: string): void 
   });
 }
 
+/** The latest snapshot's version, protocol and partition columns, as the manifest read them from the log. */
+function latestSnapshotCheck(category: Category, table: FixtureTable, dir: string): void {
+  if (table.latest_version == null || table.protocol === undefined) return;
+  const latest = table.latest_version;
+  const protocol = table.protocol;
+  check(category, table, `latest snapshot is v${latest} with the logged protocol`, async () => {
+    const snapshot = await (await openTable(reader, dir)).snapshot();
+    const sorted = (xs: readonly string[] | undefined): string[] | undefined =>
+      xs ? [...xs].sort() : undefined;
+    expect({
+      version: snapshot.version,
+      minReaderVersion: snapshot.protocol.minReaderVersion,
+      minWriterVersion: snapshot.protocol.minWriterVersion,
+      readerFeatures: sorted(snapshot.protocol.readerFeatures),
+      writerFeatures: sorted(snapshot.protocol.writerFeatures),
+      partitionColumns: [...snapshot.partitionColumns],
+    }).toEqual({
+      version: latest,
+      minReaderVersion: protocol.minReaderVersion,
+      minWriterVersion: protocol.minWriterVersion,
+      readerFeatures: sorted(protocol.readerFeatures),
+      writerFeatures: sorted(protocol.writerFeatures),
+      partitionColumns: [...(table.partition_columns ?? [])],
+    });
+  });
+}
+
+/**
+ * A cold load of the latest snapshot reads each commit it needs once and none that a checkpoint
+ * already covers (a load after checkpoint N reads N's checkpoint plus commits N+1.., no more).
+ */
+function logReadCheck(category: Category, table: FixtureTable, dir: string): void {
+  if (table.latest_version == null) return;
+  check(category, table, 'cold load reads only commits after the checkpoint, once each', async () => {
+    const { table: delta, stores } = openCountingTable(reader, dir);
+    const snapshot = await delta.snapshot();
+    const read = commitVersions(stores.flatMap((s) => s.gets()));
+    const after = snapshot.logSegment.checkpoint?.version ?? -1;
+    const covered = read.filter((v) => v <= after);
+    const repeated = read.filter((v, i) => read.indexOf(v) !== i);
+    const distinct = [...new Set(read)].sort((a, b) => a - b);
+    const segment = snapshot.logSegment.commits.map((c) => c.version).sort((a, b) => a - b);
+    expect({ coveredByCheckpoint: covered, readTwice: repeated, read: distinct }).toEqual({
+      coveredByCheckpoint: [],
+      readTwice: [],
+      read: segment,
+    });
+  });
+}
+
 for (const table of manifest.tables) {
   const category = categoryOf(table);
   const dir = tableDir(table, root);
   for (const entry of table.expected) expectationChecks(category, table, entry, dir);
   const negative = table.expected.some((e) => e.kind === 'error');
-  if (!negative) stateCheck(category, table, dir);
+  if (!negative) {
+    latestSnapshotCheck(category, table, dir);
+    logReadCheck(category, table, dir);
+    stateCheck(category, table, dir);
+  }
 }

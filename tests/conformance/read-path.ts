@@ -4,7 +4,7 @@ import type { Snapshot } from '@loch/delta';
 import { DuckEngine } from '@loch/engine-duckdb';
 import { openStore } from '@loch/storage';
 import { DeltaTable, type TableContext, type VersionSelector } from '@loch/table';
-import type { VersionRef } from '@loch/test-utils';
+import { type CountingStore, countingStore, type VersionRef } from '@loch/test-utils';
 
 export interface Reader {
   readonly engine: DuckEngine;
@@ -55,4 +55,21 @@ export async function countRows(reader: Reader, sql: string): Promise<number> {
 export function errorCode(e: unknown): string | undefined {
   const code = (e as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : undefined;
+}
+
+/** A table whose stores record their calls, to check how much of the log a load reads. */
+export function openCountingTable(
+  reader: Reader,
+  dir: string,
+): { table: DeltaTable; stores: CountingStore[] } {
+  const stores: CountingStore[] = [];
+  const ctx: TableContext = {
+    ...reader.ctx,
+    stores: async (url) => {
+      const store = countingStore(await openStore(url));
+      stores.push(store);
+      return store;
+    },
+  };
+  return { table: DeltaTable.forPath(ctx, dir), stores };
 }

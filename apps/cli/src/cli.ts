@@ -3,16 +3,14 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runDemo } from './demo.js';
-import { isOutputFormat, type OutputFormat, render } from './output.js';
-import { createRuntime } from './runtime.js';
-import { USAGE, UsageError } from './usage.js';
+import { isOutputFormat, type OutputFormat, USAGE, UsageError } from './usage.js';
 
 export interface Io {
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
   readonly env: NodeJS.ProcessEnv;
   readonly cwd: string;
+  readonly stdin: () => Promise<string>;
 }
 
 function version(): string {
@@ -62,12 +60,18 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         if (rest.length === 0)
           throw new UsageError('loch sql needs the statements to run, e.g. loch sql "SELECT 1"');
         const baseDir = resolve(io.cwd, values.warehouse ?? io.env['LOCH_WAREHOUSE'] ?? '.');
-        return await runSql(rest.join(' '), format, baseDir, io);
+        // `-` reads the statements from stdin: no shell quoting of backticks.
+        const sql = rest.length === 1 && rest[0] === '-' ? await io.stdin() : rest.join(' ');
+        if (sql.trim() === '') throw new UsageError('loch sql got no statements to run');
+        return await runSql(sql, format, baseDir, io);
       }
       case 'demo': {
         if (rest.length > 0) throw new UsageError(`loch demo takes no arguments (got '${rest.join(' ')}')`);
         if (values.format !== undefined) throw new UsageError('loch demo has no --format option');
         const warehouse = resolve(io.cwd, values.warehouse ?? io.env['LOCH_WAREHOUSE'] ?? 'warehouse');
+        // Loaded on demand so --help, --version and usage errors never load DuckDB.
+        const { createRuntime } = await import('./runtime.js');
+        const { runDemo } = await import('./demo.js');
         const runtime = await createRuntime({ baseDir: warehouse });
         try {
           await runDemo(runtime.session, warehouse, io.out);
@@ -77,7 +81,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         return 0;
       }
       case undefined:
-        io.out(USAGE);
+        io.err(USAGE);
         return 2;
       default:
         throw new UsageError(`unknown command '${command}'`);
@@ -88,6 +92,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 }
 
 async function runSql(sql: string, format: OutputFormat, baseDir: string, io: Io): Promise<number> {
+  const { createRuntime } = await import('./runtime.js');
+  const { render } = await import('./output.js');
   const runtime = await createRuntime({ baseDir });
   try {
     const results = await runtime.session.execute(sql);
@@ -106,8 +112,11 @@ function reportError(e: unknown, io: Io): number {
     return 2;
   }
   const err = e instanceof Error ? e : new Error(String(e));
-  const state = (err as { sqlState?: unknown }).sqlState;
-  const suffix = typeof state === 'string' ? ` (SQLSTATE ${state})` : '';
+  const { sqlState, details } = err as { sqlState?: unknown; details?: Record<string, unknown> };
+  const index = details?.['statementIndex'];
+  const count = details?.['statementCount'];
+  const where = typeof count === 'number' && count > 1 ? `, statement ${index} of ${count}` : '';
+  const suffix = typeof sqlState === 'string' ? ` (SQLSTATE ${sqlState}${where})` : '';
   io.err(`Error: ${err.message}${suffix}\n`);
   if (debug && err.stack) io.err(`${err.stack}\n`);
   if (debug && err.cause instanceof Error && err.cause.stack) io.err(`Caused by: ${err.cause.stack}\n`);

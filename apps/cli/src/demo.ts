@@ -4,6 +4,7 @@
 // history and a time-travel query that reads an older version.
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { type QueryResult, toRowObjects } from '@loch/engine-duckdb';
 import type { SqlSession } from '@loch/sql';
 import { project, render } from './output.js';
 
@@ -82,13 +83,8 @@ export async function runDemo(
   await show('SELECT * FROM delta.`gold/daily_sales` ORDER BY order_date LIMIT 7');
 
   section('History of bronze/orders (DESCRIBE HISTORY)');
-  await show('DESCRIBE HISTORY delta.`bronze/orders`', [
-    'version',
-    'timestamp',
-    'operation',
-    'operationParameters',
-    'operationMetrics',
-  ]);
+  const [history] = await session.execute('DESCRIBE HISTORY delta.`bronze/orders`');
+  out(render(historySummary(history!), 'table'));
 
   section('Time travel: bronze/orders now and AS OF version 1 (before the second batch)');
   await show(`
@@ -96,5 +92,32 @@ export async function runDemo(
     UNION ALL
     SELECT 'VERSION AS OF 1', count(*), max(_batch_id) FROM delta.\`bronze/orders\` VERSION AS OF 1`);
 
-  out(`\nDone. Try: loch sql --warehouse ${warehouse} "DESCRIBE DETAIL delta.\`gold/daily_sales\`"\n`);
+  out(`\nDone. Try: loch sql --warehouse ${warehouse} 'DESCRIBE DETAIL delta.\`gold/daily_sales\`'\n`);
+}
+
+/** DESCRIBE HISTORY cut to what a reader scans for: the write mode and the rows each commit added. */
+function historySummary(history: QueryResult): QueryResult {
+  const entry = (m: unknown, key: string): string | null => {
+    const found = Array.isArray(m)
+      ? (m as { key: string; value: string }[]).find((e) => e.key === key)
+      : undefined;
+    return found?.value ?? null;
+  };
+  const rows = toRowObjects(history);
+  return {
+    columns: [
+      { name: 'version', type: 'VARCHAR' },
+      { name: 'timestamp', type: 'VARCHAR' },
+      { name: 'operation', type: 'VARCHAR' },
+      { name: 'mode', type: 'VARCHAR' },
+      { name: 'numOutputRows', type: 'VARCHAR' },
+    ],
+    rows: rows.map((r) => [
+      String(r['version']),
+      String(r['timestamp']),
+      String(r['operation']),
+      entry(r['operationParameters'], 'mode'),
+      entry(r['operationMetrics'], 'numOutputRows'),
+    ]),
+  };
 }

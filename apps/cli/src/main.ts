@@ -7,5 +7,10 @@ const code = await main(process.argv.slice(2), {
   err: (t) => process.stderr.write(t),
   env: process.env,
   cwd: process.cwd(),
+  stdin: async () => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
+  },
 });
 process.exitCode = code;

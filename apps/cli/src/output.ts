@@ -1,10 +1,6 @@
 // Renders a statement result in the format the user asked for.
 import { type QueryResult, toCsv, toJson, toNdjson, toTable } from '@loch/engine-duckdb';
-
-export const FORMATS = ['table', 'ndjson', 'csv', 'json'] as const;
-export type OutputFormat = (typeof FORMATS)[number];
-
-export const isOutputFormat = (s: string): s is OutputFormat => (FORMATS as readonly string[]).includes(s);
+import type { OutputFormat } from './usage.js';
 
 /** The text to print for `result` (ending in a newline), or '' for a result without columns. */
 export function render(result: QueryResult, format: OutputFormat): string {

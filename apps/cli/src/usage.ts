@@ -4,6 +4,7 @@ export const USAGE = `loch - a lakehouse on Delta Lake and DuckDB
 
 Usage:
   loch sql [--format table|ndjson|csv|json] [--warehouse DIR] "<statements>"
+  loch sql [--format ...] [--warehouse DIR] -      (statements from stdin)
   loch demo [--warehouse DIR]
   loch --help | --version
 
@@ -27,6 +28,11 @@ Environment:
   LOCH_WAREHOUSE   Default warehouse directory
   LOCH_DEBUG=1     Print stack traces on errors
 `;
+
+export const FORMATS = ['table', 'ndjson', 'csv', 'json'] as const;
+export type OutputFormat = (typeof FORMATS)[number];
+
+export const isOutputFormat = (s: string): s is OutputFormat => (FORMATS as readonly string[]).includes(s);
 
 /** A command-line mistake: reported with a hint to --help, exit code 2. */
 export class UsageError extends Error {

@@ -30,6 +30,7 @@ export function loch(
     cwd: opts.cwd ?? process.cwd(),
     env,
     encoding: 'utf8',
+    input: opts.input ?? '',
     timeout: 60_000,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };

@@ -1,4 +1,4 @@
-// Large deletion vectors become a table (file, row) that scans anti-join against; small ones are inlined
+// Large deletion vectors become a table (file, row) that scans filter against; small ones are inlined
 // into the scan SQL. The tables live in an attached in-memory database so every pooled connection sees
 // them (TEMP tables are per connection) and a file-backed database never persists them.
 import type { DuckDBConnection } from '@duckdb/node-api';
@@ -6,7 +6,7 @@ import { quoteIdent } from './sql-text.js';
 import type { ScanFile } from './types.js';
 
 /** Above this many deleted rows in one scan, a table beats an inline VALUES list in the SQL text. */
-export const INLINE_DELETED_ROWS_LIMIT = 4096;
+export const INLINE_DELETED_ROWS_LIMIT = 1000;
 /** Tables kept; the oldest is dropped past this (a scan SQL text older than that may no longer run). */
 const MAX_TABLES = 32;
 const SCRATCH_DB = 'loch_scratch';

@@ -33,7 +33,7 @@ export { escapePathName, HIVE_DEFAULT_PARTITION, partitionDirectory, unescapePat
 export { hasNestedRename, type RenameDirection, renameNested } from './nested-rename.js';
 export { DuckDbParquetActionReader } from './parquet-action-reader.js';
 export { partitionValueToSqlLiteral } from './partition-literal.js';
-export { type ScanSqlOptions, scanSql, UNION_GROUP_LIMIT } from './scan-sql.js';
+export { type ScanSqlOptions, scanSql } from './scan-sql.js';
 export { quoteIdent, quoteString, stringList } from './sql-text.js';
 export {
   fromDuckType,

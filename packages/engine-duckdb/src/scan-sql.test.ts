@@ -5,7 +5,7 @@ import { DataType, type StructField, type StructType } from '@loch/delta';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckEngine } from './duck-engine.js';
 import { INLINE_DELETED_ROWS_LIMIT } from './deleted-rows-registry.js';
-import { scanSql, UNION_GROUP_LIMIT } from './scan-sql.js';
+import { scanSql } from './scan-sql.js';
 import type { ScanFile, ScanSpec } from './types.js';
 
 const f = DataType.field;
@@ -80,14 +80,25 @@ describe('scanSql', () => {
       { v: 2, d: null, s: null, ts: '2021-01-01 10:00:00.123456+00', n: null },
       { v: 3, d: '2021-01-02', s: 'a b', ts: '2021-01-01 10:00:00+00', n: 1.5 },
     ]);
-    // Two distinct partition tuples -> two branches.
-    expect(scanSql(spec).split(' UNION ALL ')).toHaveLength(2);
+    // Default: one read, values looked up by file_index.
+    expect(scanSql(spec)).not.toContain('UNION ALL');
+    expect(scanSql(spec)).toContain('file_index');
+    // Union strategy: one branch per distinct partition tuple.
+    const union = scanSql(spec, { partitionStrategy: 'union' });
+    expect(union.split(' UNION ALL ')).toHaveLength(2);
+    const r = await engine.query(`SELECT v, d, s, n FROM (${union}) ORDER BY v`);
+    expect(r.rows.map((row) => row.map(String))).toEqual([
+      ['1', '2021-01-02', 'a b', '1.50'],
+      ['2', 'null', 'null', 'null'],
+      ['3', '2021-01-02', 'a b', '1.50'],
+    ]);
   });
 
-  it('joins partition values by file name when there are many partitions', async () => {
+  it('attaches partition values per file with every strategy, deleted rows included', async () => {
     const files: ScanFile[] = [];
-    for (let i = 0; i <= UNION_GROUP_LIMIT; i++) {
-      files.push(scanFile(await write(`many-${i}.parquet`, `SELECT ${i}::BIGINT AS v`), { k: String(i % 70) }));
+    for (let i = 0; i < 75; i++) {
+      const location = await write(`many-${i}.parquet`, `SELECT ${i} * 10 + range AS v FROM range(2)`);
+      files.push(scanFile(location, { k: String(i % 70) }, i % 10 === 0 ? [1] : undefined));
     }
     const spec: ScanSpec = {
       files,
@@ -95,10 +106,14 @@ describe('scanSql', () => {
       partitionColumns: ['k'],
       columnMappingMode: 'none',
     };
-    expect(scanSql(spec)).not.toContain('UNION ALL');
-    const out = await rows(spec, 'v');
-    expect(out).toHaveLength(UNION_GROUP_LIMIT + 1);
-    expect(out.every((r) => r['k'] === (r['v'] as number) % 70)).toBe(true);
+    for (const strategy of ['lookup', 'union', 'join'] as const) {
+      const sql = scanSql(spec, { partitionStrategy: strategy });
+      const r = await engine.query(`SELECT v, k FROM (${sql}) ORDER BY v`);
+      const out = r.rows.map((row) => [Number(row[0]), Number(row[1])]);
+      expect(out).toHaveLength(150 - 8);
+      expect(out.every(([v, k]) => k === Math.floor(v! / 10) % 70)).toBe(true);
+      expect(out.some(([v]) => v === 1)).toBe(false);
+    }
   });
 
   it('fills columns missing from files with NULL and widens narrower types', async () => {

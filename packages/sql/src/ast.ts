@@ -46,6 +46,9 @@ export type Statement =
       readonly table: PathRef;
       readonly overwrite: boolean;
       readonly columns?: readonly string[];
+      /** PARTITION (p = v, q): static values (SQL literals) fill their columns; with OVERWRITE only
+       * the partitions they name are replaced. Columns without a value are dynamic (from the query). */
+      readonly partition?: readonly { readonly column: string; readonly value?: SqlText }[];
       /** Match query columns to table columns by name instead of position (INSERT ... BY NAME). */
       readonly byName: boolean;
       readonly replaceWhere?: SqlText;
@@ -53,6 +56,7 @@ export type Statement =
     }
   | { readonly kind: 'describeHistory'; readonly table: PathRef; readonly limit?: number }
   | { readonly kind: 'describeDetail'; readonly table: PathRef }
+  | { readonly kind: 'showTblProperties'; readonly table: PathRef; readonly key?: string }
   | { readonly kind: 'describeTable'; readonly table: PathRef; readonly extended: boolean }
   | { readonly kind: 'restore'; readonly table: PathRef; readonly to: TimeTravel }
   | { readonly kind: 'alterTable'; readonly table: PathRef; readonly action: AlterAction }

@@ -108,7 +108,7 @@ export class Cursor {
     return { sql: this.text.slice(start), offset: this.offset + start };
   }
 
-  /** Index of the closing parenthesis matching an opening one at the current position. */
+  /** Skips a parenthesized group starting at the cursor, nested groups included. */
   skipBalanced(): void {
     this.expectPunct('(');
     let depth = 1;

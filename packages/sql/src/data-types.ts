@@ -1,6 +1,7 @@
 // Databricks SQL type syntax <-> Delta DataType.
 import { DataType, type PrimitiveTypeName, type StructField } from '@loch/delta';
 import type { Cursor } from './cursor.js';
+import { isPunct } from './tokenizer.js';
 
 const PRIMITIVES: Readonly<Record<string, PrimitiveTypeName>> = {
   STRING: 'string',
@@ -26,12 +27,33 @@ const PRIMITIVES: Readonly<Record<string, PrimitiveTypeName>> = {
   TIMESTAMP_NTZ: 'timestamp_ntz',
   BINARY: 'binary',
   BLOB: 'binary',
+  BYTEA: 'binary',
+  // DuckDB spellings, so a type copied from DuckDB output works too.
+  INT1: 'byte',
+  INT2: 'short',
+  INT4: 'integer',
+  INT8: 'long',
+  FLOAT4: 'float',
+  FLOAT8: 'double',
+  TIMESTAMPTZ: 'timestamp',
   VARIANT: 'variant',
   VOID: 'void',
 };
 
-/** Parses one Databricks type at the cursor (STRING, DECIMAL(10,2), ARRAY<INT>, STRUCT<a: INT>, ...). */
+/**
+ * Parses one Databricks type at the cursor (STRING, DECIMAL(10,2), ARRAY<INT>, STRUCT<a: INT>, ...);
+ * DuckDB's `T[]` list suffix and `TIMESTAMP WITH TIME ZONE` are accepted as well.
+ */
 export function parseDataType(c: Cursor): DataType {
+  let type = parseBaseType(c);
+  while (isPunct(c.peek(), '[') && isPunct(c.peek(1), ']')) {
+    c.pos += 2;
+    type = DataType.array(type, true);
+  }
+  return type;
+}
+
+function parseBaseType(c: Cursor): DataType {
   const startPos = c.pos;
   const name = c.identifier('a type').toUpperCase();
   switch (name) {
@@ -85,6 +107,11 @@ export function parseDataType(c: Cursor): DataType {
     case 'DOUBLE':
       c.acceptWords('PRECISION');
       return DataType.primitive('double');
+    case 'TIMESTAMP':
+      // Databricks' TIMESTAMP is an instant, like DuckDB's TIMESTAMP WITH TIME ZONE.
+      if (c.acceptWords('WITH', 'TIME', 'ZONE')) return DataType.primitive('timestamp');
+      if (c.acceptWords('WITHOUT', 'TIME', 'ZONE')) return DataType.primitive('timestamp_ntz');
+      return DataType.primitive('timestamp');
     default: {
       const primitive = PRIMITIVES[name];
       if (!primitive) {

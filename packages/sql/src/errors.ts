@@ -15,6 +15,7 @@ export type SqlErrorCode =
   | 'CONSTRAINT_VIOLATION'
   | 'IO_ERROR'
   | 'CORRUPT_TABLE'
+  | 'CONCURRENT_MODIFICATION'
   | 'INTERNAL';
 
 /** SQLSTATE per code (Postgres / Databricks classes: 42 syntax+access, 22 data, 0A unsupported). */
@@ -32,6 +33,7 @@ export const SQLSTATE: Readonly<Record<SqlErrorCode, string>> = {
   CONSTRAINT_VIOLATION: '23000',
   IO_ERROR: '58030',
   CORRUPT_TABLE: 'XX001',
+  CONCURRENT_MODIFICATION: '40001',
   INTERNAL: 'XX000',
 };
 

@@ -6,15 +6,10 @@ export * from './errors.js';
 export { type InsertSourceInput, insertSourceSql } from './insert-source.js';
 export { parseScript, parseStatement } from './parser.js';
 export * from './result-sql.js';
-export {
-  SqlSession,
-  type SqlSessionOptions,
-  type SqlTable,
-  type StatementResult,
-  type TableOpener,
-  tableName,
-} from './session.js';
+export { SqlSession, type SqlSessionOptions, type StatementResult } from './session.js';
 export { type StatementText, splitStatements } from './split-statements.js';
+export type { SqlTable, TableOpener } from './sql-table.js';
+export { tableName } from './statement-helpers.js';
 export * from './table-refs.js';
 export * from './tokenizer.js';
 export { toSqlError } from './wrap-error.js';

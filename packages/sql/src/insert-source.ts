@@ -13,6 +13,8 @@ export interface InsertSourceInput {
   readonly tableFields: readonly StructField[];
   /** Explicit column list, if written. */
   readonly columns?: readonly string[];
+  /** Static partition values: column -> SQL literal; these columns are not in the query. */
+  readonly staticValues?: Readonly<Record<string, string>>;
   readonly byName: boolean;
   /** How the table is named in messages, e.g. delta.`/tmp/t`. */
   readonly tableName: string;
@@ -32,7 +34,8 @@ const DATETIME_TARGET = new Set(['date', 'timestamp', 'timestamp_ntz']);
  */
 function storeAssignmentCast(sourceType: string, target: DataType): boolean {
   if (sourceType === '"NULL"' || sourceType === 'NULL') return true;
-  const numericTarget = target.kind === 'decimal' || (target.kind === 'primitive' && NUMERIC_TARGET.has(target.name));
+  const numericTarget =
+    target.kind === 'decimal' || (target.kind === 'primitive' && NUMERIC_TARGET.has(target.name));
   if (numericTarget) return NUMERIC_SOURCE.test(sourceType);
   if (target.kind === 'primitive' && DATETIME_TARGET.has(target.name)) {
     return sourceType === 'VARCHAR' || sourceType === 'DATE' || sourceType.startsWith('TIMESTAMP');
@@ -46,8 +49,20 @@ export function insertSourceSql(input: InsertSourceInput): string {
   const fields = input.tableFields;
   const find = (name: string): StructField | undefined =>
     fields.find((f) => f.name === name) ?? fields.find((f) => f.name.toLowerCase() === name.toLowerCase());
+  const statics = new Map<StructField, string>();
+  for (const [name, value] of Object.entries(input.staticValues ?? {})) {
+    const field = find(name);
+    if (!field) {
+      throw new SqlError(
+        'COLUMN_NOT_FOUND',
+        `Partition column '${name}' does not exist in ${input.tableName}; its columns are: ${fields.map((f) => f.name).join(', ')}`,
+        { columnName: name },
+      );
+    }
+    statics.set(field, value);
+  }
   const targets: StructField[] = [];
-  for (const name of input.columns ?? fields.map((f) => f.name)) {
+  for (const name of input.columns ?? fields.filter((f) => !statics.has(f)).map((f) => f.name)) {
     const field = find(name);
     if (!field) {
       throw new SqlError(
@@ -56,8 +71,8 @@ export function insertSourceSql(input: InsertSourceInput): string {
         { columnName: name },
       );
     }
-    if (targets.includes(field)) {
-      throw new SqlError('INVALID_ARGUMENT', `Column '${name}' is listed twice in the INSERT column list`, {
+    if (targets.includes(field) || statics.has(field)) {
+      throw new SqlError('INVALID_ARGUMENT', `Column '${name}' is given twice in the INSERT`, {
         columnName: name,
       });
     }
@@ -76,6 +91,8 @@ export function insertSourceSql(input: InsertSourceInput): string {
   const list = fields.map((f) => {
     const k = targets.indexOf(f);
     const cast = (expr: string) => `CAST(${expr} AS ${input.duckType(f.type)})`;
+    const value = statics.get(f);
+    if (value !== undefined) return `${cast(value)} AS ${quoteIdent(f.name)}`;
     if (k < 0) return `${cast('NULL')} AS ${quoteIdent(f.name)}`;
     const ref = `_src.${quoteIdent(f.name)}`;
     const sourceType = input.queryTypes[k]!;

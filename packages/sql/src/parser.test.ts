@@ -149,6 +149,17 @@ describe('INSERT', () => {
     });
   });
 
+  it('parses a PARTITION spec with static and dynamic columns', () => {
+    expect(
+      one("INSERT OVERWRITE delta.`/t` PARTITION (d = DATE '2024-01-01', region) SELECT 1, 'eu'"),
+    ).toMatchObject({
+      kind: 'insert',
+      overwrite: true,
+      partition: [{ column: 'd', value: { sql: "DATE '2024-01-01'" } }, { column: 'region' }],
+      query: { sql: "SELECT 1, 'eu'" },
+    });
+  });
+
   it('passes INSERT into DuckDB tables through', () => {
     expect(one('INSERT INTO t VALUES (1)')).toMatchObject({
       kind: 'query',
@@ -177,6 +188,18 @@ describe('DESCRIBE, RESTORE, ALTER', () => {
       extended: false,
     });
     expect(one('DESCRIBE SELECT 1')).toMatchObject({ kind: 'query' });
+  });
+
+  it('parses SHOW TBLPROPERTIES with an optional key', () => {
+    expect(one('SHOW TBLPROPERTIES delta.`/t`')).toEqual({
+      kind: 'showTblProperties',
+      table: { location: '/t' },
+    });
+    expect(one("SHOW TBLPROPERTIES delta.`/t` ('delta.appendOnly')")).toEqual({
+      kind: 'showTblProperties',
+      table: { location: '/t' },
+      key: 'delta.appendOnly',
+    });
   });
 
   it('names a table that is not a path', () => {
@@ -235,5 +258,15 @@ it('passes queries through with their offsets', () => {
   expect(stmts).toEqual([
     { kind: 'query', query: { sql: 'SELECT 1', offset: 2 } },
     { kind: 'query', query: { sql: 'WITH a AS (SELECT 1) SELECT * FROM a', offset: 14 } },
+  ]);
+});
+
+it('rejects Delta statements of later issues clearly, but passes the DuckDB ones through', () => {
+  expect(() => parseScript('DELETE FROM delta.`/t` WHERE id = 1')).toThrow(
+    /DELETE on Delta tables is not supported yet/,
+  );
+  expect(() => parseScript('OPTIMIZE delta.`/t`')).toThrow(/OPTIMIZE on Delta tables/);
+  expect(parseScript('DELETE FROM t WHERE id = 1')).toEqual([
+    { kind: 'query', query: { sql: 'DELETE FROM t WHERE id = 1', offset: 0 } },
   ]);
 });

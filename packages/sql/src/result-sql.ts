@@ -186,3 +186,15 @@ export function insertResultSql(rows: number): string {
     [[lit.bigint(rows), lit.bigint(rows)]],
   );
 }
+
+/** SHOW TBLPROPERTIES: one (key, value) row per property, sorted by key. */
+export function propertiesSql(entries: readonly (readonly [string, string])[]): string {
+  const sorted = [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return valuesSql(
+    [
+      { name: 'key', type: 'VARCHAR' },
+      { name: 'value', type: 'VARCHAR' },
+    ],
+    sorted.map(([k, v]) => [lit.str(k), lit.str(v)]),
+  );
+}

@@ -38,7 +38,9 @@ describe('SqlSession on DuckDB', () => {
       INSERT INTO delta.\`t\` VALUES (10, 0);`);
     expect(await rows('SELECT count(*) AS n FROM delta.`t`')).toEqual([{ n: 5n }]);
     expect(await rows('SELECT count(*) AS n FROM delta.`t` VERSION AS OF 0')).toEqual([{ n: 4n }]);
-    expect(await rows('SELECT count(*) AS n FROM delta.`t@v0` a JOIN delta.`t` b USING (id)')).toEqual([{ n: 4n }]);
+    expect(await rows('SELECT count(*) AS n FROM delta.`t@v0` a JOIN delta.`t` b USING (id)')).toEqual([
+      { n: 4n },
+    ]);
     const history = await rows('DESCRIBE HISTORY delta.`t`');
     expect(history.map((h) => [h['version'], h['operation']])).toEqual([
       [1n, 'WRITE'],

@@ -5,7 +5,8 @@ import type { Engine, QueryResult, ResultColumn } from '@loch/engine-duckdb';
 import type { VersionSelector, WriteOptions } from '@loch/table';
 import { describe, expect, it } from 'vitest';
 import { isSqlError } from './errors.js';
-import { SqlSession, type SqlTable } from './session.js';
+import { SqlSession } from './session.js';
+import type { SqlTable } from './sql-table.js';
 
 const SCHEMA: StructType = DataType.struct([
   DataType.field('id', DataType.primitive('long')),
@@ -218,6 +219,23 @@ describe('SqlSession', () => {
     ]);
   });
 
+  it('fills static partition values and overwrites only those partitions', async () => {
+    const { session, calls } = setup({
+      describe: [
+        { name: 'a', type: 'INTEGER' },
+        { name: 'b', type: 'VARCHAR' },
+      ],
+    });
+    await session.execute("INSERT OVERWRITE delta.`/t` PARTITION (d = '2024-01-01') SELECT 1, 'x'");
+    expect(calls.filter((c) => c[0] === 'write').map((c) => c[2])).toEqual([
+      {
+        sql: `SELECT CAST(_src."id" AS BIGINT) AS "id", _src."name" AS "name", CAST('2024-01-01' AS DATE) AS "d" FROM (SELECT 1, 'x') AS _src("id", "name")`,
+        mode: 'overwrite',
+        replaceWhere: `"d" = '2024-01-01'`,
+      },
+    ]);
+  });
+
   it('fails an INSERT whose column count does not match, naming the table and columns', async () => {
     const { session } = setup({ describe: [{ name: 'x', type: 'BIGINT' }] });
     const err = await session.execute('INSERT INTO delta.`/t` SELECT 1').catch((e: unknown) => e);
@@ -227,12 +245,13 @@ describe('SqlSession', () => {
     );
   });
 
-  it('fails on a missing table with 42P01', async () => {
+  it('fails on a missing table with 42P01, saying which statement failed', async () => {
     const { session } = setup({ exists: false });
-    await expect(session.execute('DESCRIBE HISTORY delta.`/nope`')).rejects.toMatchObject({
+    await expect(session.execute('SELECT 1; DESCRIBE HISTORY delta.`/nope`')).rejects.toMatchObject({
       code: 'TABLE_NOT_FOUND',
       sqlState: '42P01',
       message: expect.stringContaining('delta.`/nope` does not exist'),
+      details: { statementIndex: 2, statementCount: 2 },
     });
   });
 

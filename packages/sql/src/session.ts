@@ -1,43 +1,27 @@
 // Executes SQL scripts: Loch's own statements go to @loch/table, everything else to the engine
 // after each delta.`path` reference is replaced by a scan of the right snapshot.
 import { isAbsolute, normalize, resolve } from 'node:path';
-import { DataType, type Snapshot, type StructType } from '@loch/delta';
+import { DataType, type StructType } from '@loch/delta';
 import { type Engine, type QueryResult, toDuckType } from '@loch/engine-duckdb';
-import type {
-  AlterOperation,
-  CreateTableOptions,
-  HistoryEntry,
-  RestoreResult,
-  TableDetail,
-  VersionSelector,
-  WriteOptions,
-  WriteResult,
-} from '@loch/table';
-import type { AlterAction, SqlText, Statement, StatementKind } from './ast.js';
+import type { VersionSelector, WriteOptions } from '@loch/table';
+import type { SqlText, Statement, StatementKind } from './ast.js';
 import { SqlError } from './errors.js';
 import { insertSourceSql } from './insert-source.js';
 import { parseStatement } from './parser.js';
-import { describeTableSql, detailSql, historySql, insertResultSql, restoreSql } from './result-sql.js';
+import {
+  describeTableSql,
+  detailSql,
+  historySql,
+  insertResultSql,
+  propertiesSql,
+  restoreSql,
+} from './result-sql.js';
 import { splitStatements } from './split-statements.js';
+import type { SqlTable, TableOpener } from './sql-table.js';
+import { alterOperation, checkPartitionColumns, tableName, withTableName } from './statement-helpers.js';
 import { findTableRefs, type PathRef, rewriteTableRefs, type TimeTravel } from './table-refs.js';
-import { tokenize } from './tokenizer.js';
+import { quoteIdent, tokenize } from './tokenizer.js';
 import { toSqlError } from './wrap-error.js';
-
-/** The part of @loch/table's DeltaTable the SQL layer uses (see packages/table/src/types.ts). */
-export interface SqlTable {
-  exists(): Promise<boolean>;
-  snapshot(at?: VersionSelector): Promise<Snapshot>;
-  scanSql(opts?: { at?: VersionSelector; columns?: string[] }): Promise<string>;
-  create(opts: CreateTableOptions): Promise<{ version: number }>;
-  write(sourceSql: string, opts: WriteOptions): Promise<WriteResult>;
-  history(limit?: number): Promise<HistoryEntry[]>;
-  detail(): Promise<TableDetail>;
-  restore(to: VersionSelector): Promise<RestoreResult>;
-  alter(op: AlterOperation): Promise<{ version: number }>;
-}
-
-/** Opens a table by absolute path or URL; the composition root binds it to DeltaTable.forPath. */
-export type TableOpener = (location: string) => SqlTable;
 
 export interface SqlSessionOptions {
   readonly engine: Engine;
@@ -69,11 +53,23 @@ export class SqlSession {
     // Parse everything first: a syntax error in a later statement must not leave earlier ones applied.
     const statements = splitStatements(script).map((text) => parseStatement(text, script));
     const results: StatementResult[] = [];
-    for (const stmt of statements) {
+    for (const [index, stmt] of statements.entries()) {
       try {
         results.push({ statement: stmt.kind, ...(await this.run(stmt)) });
       } catch (e) {
-        throw toSqlError(e);
+        const err = toSqlError(e);
+        // Which statement failed, for scripts: callers may show "(statement 2 of 3)".
+        throw new SqlError(
+          err.code,
+          err.message,
+          {
+            ...err.details,
+            sqlState: err.sqlState,
+            statementIndex: index + 1,
+            statementCount: statements.length,
+          },
+          { cause: err.cause ?? err },
+        );
       }
     }
     return results;
@@ -101,8 +97,14 @@ export class SqlSession {
 
   async run(stmt: Statement): Promise<QueryResult> {
     switch (stmt.kind) {
-      case 'query':
-        return this.#engine.query(await this.rewriteQuery(stmt.query));
+      case 'query': {
+        const sql = await this.rewriteQuery(stmt.query);
+        try {
+          return await this.#engine.query(sql);
+        } catch (e) {
+          throw toSqlError(e, { keepExcerpt: sql === stmt.query.sql });
+        }
+      }
       case 'createTable':
         return this.#create(stmt);
       case 'insert':
@@ -114,6 +116,12 @@ export class SqlSession {
       case 'describeDetail': {
         const table = await this.#existing(stmt.table);
         return this.#engine.query(detailSql(await table.detail()));
+      }
+      case 'showTblProperties': {
+        const table = await this.#existing(stmt.table);
+        const { properties } = await table.detail();
+        const entries = Object.entries(properties).filter(([k]) => stmt.key === undefined || k === stmt.key);
+        return this.#engine.query(propertiesSql(entries));
       }
       case 'describeTable': {
         const table = await this.#existing(stmt.table);
@@ -212,9 +220,31 @@ export class SqlSession {
   async #insert(stmt: Extract<Statement, { kind: 'insert' }>): Promise<QueryResult> {
     const table = await this.#existing(stmt.table);
     const query = await this.rewriteQuery(stmt.query);
-    const source = await this.#insertSource(table, tableName(stmt.table), query, stmt.columns, stmt.byName);
+    const statics: Record<string, string> = {};
+    for (const p of stmt.partition ?? []) if (p.value) statics[p.column] = p.value.sql;
+    const source = await this.#insertSource(
+      table,
+      tableName(stmt.table),
+      query,
+      stmt.columns,
+      stmt.byName,
+      statics,
+    );
+    // OVERWRITE ... PARTITION (p = v) replaces only the named partitions (Spark's static overwrite).
+    const staticPredicate = Object.entries(statics)
+      .map(([col, value]) => `${quoteIdent(col)} = ${value}`)
+      .join(' AND ');
     let options: WriteOptions;
-    if (stmt.replaceWhere) options = { mode: 'overwrite', replaceWhere: stmt.replaceWhere.sql };
+    if (stmt.replaceWhere) {
+      if (staticPredicate !== '') {
+        throw new SqlError(
+          'INVALID_ARGUMENT',
+          'Use either PARTITION (...) or REPLACE WHERE in an INSERT, not both',
+        );
+      }
+      options = { mode: 'overwrite', replaceWhere: stmt.replaceWhere.sql };
+    } else if (stmt.overwrite && staticPredicate !== '')
+      options = { mode: 'overwrite', replaceWhere: staticPredicate };
     else options = { mode: stmt.overwrite ? 'overwrite' : 'append' };
     const result = await table.write(source, options);
     return this.#engine.query(insertResultSql(result.numOutputRows));
@@ -226,6 +256,7 @@ export class SqlSession {
     query: string,
     columns: readonly string[] | undefined,
     byName: boolean,
+    staticValues: Readonly<Record<string, string>> = {},
   ): Promise<string> {
     if (byName && columns === undefined) return query;
     const snapshot = await table.snapshot();
@@ -236,6 +267,7 @@ export class SqlSession {
       tableFields: snapshot.schema.fields,
       ...(columns === undefined ? {} : { columns }),
       byName,
+      staticValues,
       tableName: name,
       duckType: (t) => toDuckType(t),
     });
@@ -277,71 +309,5 @@ export class SqlSession {
       });
     }
     return { timestamp: Number(ms) };
-  }
-}
-
-async function withTableName<T>(ref: PathRef, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    const err = toSqlError(e);
-    if (err.code === 'TABLE_NOT_FOUND' && !err.message.includes(ref.location)) {
-      throw new SqlError(
-        'TABLE_NOT_FOUND',
-        `Table ${tableName(ref)} does not exist: ${err.message}`,
-        err.details,
-        {
-          cause: e,
-        },
-      );
-    }
-    throw err;
-  }
-}
-
-/** How a table is named in messages. */
-export function tableName(ref: PathRef): string {
-  return `delta.\`${ref.location}\``;
-}
-
-function checkPartitionColumns(partitionedBy: readonly string[], schema: StructType, name: string): void {
-  for (const p of partitionedBy) {
-    if (!schema.fields.some((f) => f.name === p)) {
-      throw new SqlError(
-        'COLUMN_NOT_FOUND',
-        `Partition column '${p}' of ${name} is not among its columns (${schema.fields.map((f) => f.name).join(', ')})`,
-        { columnName: p },
-      );
-    }
-  }
-}
-
-async function alterOperation(action: AlterAction, table: SqlTable): Promise<AlterOperation | undefined> {
-  switch (action.kind) {
-    case 'addColumns':
-      return {
-        kind: 'addColumns',
-        columns: action.columns.map((c) => ({
-          name: c.name,
-          type: c.type,
-          nullable: c.nullable,
-          ...(c.comment === undefined ? {} : { comment: c.comment }),
-        })),
-      };
-    case 'renameColumn':
-      return { kind: 'renameColumn', from: action.from, to: action.to };
-    case 'dropColumns': {
-      let columns = action.columns;
-      if (action.ifExists) {
-        const { schema } = await table.snapshot();
-        columns = columns.filter((c) => schema.fields.some((f) => f.name.toLowerCase() === c.toLowerCase()));
-        if (columns.length === 0) return undefined;
-      }
-      return { kind: 'dropColumns', columns };
-    }
-    case 'setProperties':
-      return { kind: 'setProperties', properties: action.properties };
-    case 'unsetProperties':
-      return { kind: 'unsetProperties', keys: action.keys, ifExists: action.ifExists };
   }
 }

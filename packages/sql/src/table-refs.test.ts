@@ -42,6 +42,9 @@ describe('table reference rewriting', () => {
     expect(
       rewrite("SELECT 1 FROM delta.`/t` TIMESTAMP AS OF current_timestamp() - INTERVAL '1' HOUR WHERE true"),
     ).toBe('SELECT 1 FROM (SCAN /t@ts(current_timestamp() - INTERVAL \'1\' HOUR)) AS "t" WHERE true');
+    expect(
+      rewrite("SELECT * FROM delta.`/t` TIMESTAMP AS OF TIMESTAMP '2024-01-15 10:00:00' JOIN x ON true"),
+    ).toBe('SELECT * FROM (SCAN /t@ts(TIMESTAMP \'2024-01-15 10:00:00\')) AS "t" JOIN x ON true');
     expect(rewrite('SELECT * FROM delta.`/t@20240115103000123`')).toBe(
       'SELECT * FROM (SCAN /t@ts(\'2024-01-15 10:30:00.123\')) AS "t"',
     );

@@ -157,6 +157,8 @@ function skipExpression(c: Cursor): void {
     else if (t.kind === 'word') {
       c.pos++;
       if (isPunct(c.peek(), '(')) c.skipBalanced();
+      // a typed literal: TIMESTAMP '2024-01-01 00:00:00'
+      else if (c.peek()?.kind === 'string') c.pos++;
     } else throw c.error('a timestamp expression');
     // `::type` casts
     while (isPunct(c.peek(), ':') && isPunct(c.peek(1), ':')) {

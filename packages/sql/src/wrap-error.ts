@@ -1,27 +1,31 @@
 // Maps errors from @loch/delta, @loch/table and the engine onto SqlError codes and SQLSTATEs.
 // Matching is by `name`/`code` rather than instanceof so a second copy of a package still maps.
+import type { DeltaErrorCode } from '@loch/delta';
 import { SqlError, type SqlErrorCode } from './errors.js';
 
-const DELTA_CODES: Readonly<Record<string, SqlErrorCode>> = {
-  TABLE_NOT_FOUND: 'TABLE_NOT_FOUND',
-  TABLE_ALREADY_EXISTS: 'TABLE_ALREADY_EXISTS',
-  SCHEMA_MISMATCH: 'SCHEMA_MISMATCH',
-  INVALID_SCHEMA: 'SCHEMA_MISMATCH',
-  COLUMN_NOT_FOUND: 'COLUMN_NOT_FOUND',
-  VERSION_NOT_FOUND: 'VERSION_NOT_FOUND',
-  TIMESTAMP_OUT_OF_RANGE: 'VERSION_NOT_FOUND',
-  UNSUPPORTED_READER_FEATURE: 'UNSUPPORTED',
-  UNSUPPORTED_WRITER_FEATURE: 'UNSUPPORTED',
-  UNSUPPORTED_PROTOCOL_VERSION: 'UNSUPPORTED',
-  UNSUPPORTED: 'UNSUPPORTED',
-  INVALID_ARGUMENT: 'INVALID_ARGUMENT',
-  INVALID_LOG: 'CORRUPT_TABLE',
-  VERSIONS_NOT_CONTIGUOUS: 'CORRUPT_TABLE',
-  MISSING_METADATA: 'CORRUPT_TABLE',
-  MISSING_PROTOCOL: 'CORRUPT_TABLE',
-  INVALID_DELETION_VECTOR: 'CORRUPT_TABLE',
-  FILE_NOT_FOUND: 'IO_ERROR',
-  CONSTRAINT_VIOLATION: 'CONSTRAINT_VIOLATION',
+/** DeltaError code -> SqlError code (and SQLSTATE when it differs from the code's default). */
+const DELTA_CODES: Partial<Record<DeltaErrorCode, readonly [SqlErrorCode, string?]>> = {
+  TABLE_NOT_FOUND: ['TABLE_NOT_FOUND'],
+  TABLE_ALREADY_EXISTS: ['TABLE_ALREADY_EXISTS'],
+  SCHEMA_MISMATCH: ['SCHEMA_MISMATCH'],
+  INVALID_SCHEMA: ['SCHEMA_MISMATCH'],
+  VERSION_NOT_FOUND: ['VERSION_NOT_FOUND'],
+  TIMESTAMP_OUT_OF_RANGE: ['VERSION_NOT_FOUND'],
+  UNSUPPORTED_READER_FEATURE: ['UNSUPPORTED'],
+  UNSUPPORTED_WRITER_FEATURE: ['UNSUPPORTED'],
+  UNSUPPORTED_PROTOCOL_VERSION: ['UNSUPPORTED'],
+  UNSUPPORTED_OPERATION: ['UNSUPPORTED'],
+  INVALID_ARGUMENT: ['INVALID_ARGUMENT'],
+  INVALID_LOG: ['CORRUPT_TABLE'],
+  VERSIONS_NOT_CONTIGUOUS: ['CORRUPT_TABLE'],
+  MISSING_METADATA: ['CORRUPT_TABLE'],
+  MISSING_PROTOCOL: ['CORRUPT_TABLE'],
+  INVALID_DELETION_VECTOR: ['CORRUPT_TABLE'],
+  FILE_NOT_FOUND: ['IO_ERROR'],
+  CONSTRAINT_VIOLATION: ['CONSTRAINT_VIOLATION'],
+  // Databricks: DELTA_REPLACE_WHERE_MISMATCH, SQLSTATE 44000 (check option violation).
+  REPLACE_WHERE_MISMATCH: ['CONSTRAINT_VIOLATION', '44000'],
+  CONCURRENT_MODIFICATION: ['CONCURRENT_MODIFICATION'],
 };
 
 /** DuckDB error classes (the "X Error:" prefix of its messages) -> code and SQLSTATE. */
@@ -53,19 +57,16 @@ interface CodedError {
 
 const isCoded = (e: unknown): e is CodedError => e instanceof Error;
 
-/** Turns anything thrown below the SQL layer into a SqlError; `context` prefixes engine messages. */
-export function toSqlError(e: unknown): SqlError {
+/** Turns anything thrown below the SQL layer into a SqlError. */
+export function toSqlError(e: unknown, options: { keepExcerpt?: boolean } = {}): SqlError {
   if (e instanceof SqlError) return e;
   if (!isCoded(e)) return new SqlError('INTERNAL', String(e), {}, { cause: e });
   const code = typeof e.code === 'string' ? e.code : undefined;
   const details = e.details ?? {};
   if (e.name === 'DeltaError' && code !== undefined) {
-    return new SqlError(
-      DELTA_CODES[code] ?? 'INTERNAL',
-      e.message,
-      { ...details, deltaCode: code },
-      { cause: e },
-    );
+    const [sqlCode, sqlState] = DELTA_CODES[code as DeltaErrorCode] ?? ['INTERNAL'];
+    const extra = sqlState === undefined ? {} : { sqlState };
+    return new SqlError(sqlCode, e.message, { ...details, ...extra, deltaCode: code }, { cause: e });
   }
   // The table layer's NOT NULL guard fails inside DuckDB; surface it as a constraint violation.
   if (/NOT NULL constraint violated/.test(e.message)) {
@@ -76,8 +77,11 @@ export function toSqlError(e: unknown): SqlError {
       { cause: e },
     );
   }
-  // DuckDB's "LINE n: ..." excerpt points into the rewritten SQL, not what the user wrote: drop it.
-  const message = e.message.replace(/\n+LINE \d+:[\s\S]*$/, '').trimEnd();
+  // DuckDB's "LINE n: ..." excerpt points into the SQL it ran: useful when that is what the user wrote,
+  // misleading when it is our rewrite.
+  const message = options.keepExcerpt
+    ? e.message.trimEnd()
+    : e.message.replace(/\n+LINE \d+:[\s\S]*$/, '').trimEnd();
   for (const [pattern, sqlCode, sqlState] of DUCKDB_CLASSES) {
     if (pattern.test(message)) return new SqlError(sqlCode, message, { sqlState }, { cause: e });
   }

@@ -74,6 +74,10 @@ describe('checkpoints', () => {
     expect(commitsRead).toEqual(['_delta_log/00000000000000000011.json']);
     const s = await fresh.snapshot();
     expect(s.logSegment.checkpoint?.version).toBe(10);
+    // Checkpointing works from the snapshot: no commit is read again, however long the history.
+    reads.length = 0;
+    expect(await fresh.checkpoint()).toEqual({ version: 11 });
+    expect(reads.filter((p) => p.endsWith('.json'))).toEqual([]);
     const m = (await t.snapshot()).metadata;
     expect(s.metadata).toMatchObject({
       id: m.id,
@@ -113,6 +117,37 @@ describe('checkpoints', () => {
     const fresh = tableAt(ctx, dir);
     expect((await fresh.snapshot()).logSegment.checkpoint?.version).toBe(1);
     expect(await ids(fresh)).toEqual([1, 2]);
+  });
+});
+
+describe('snapshot cache', () => {
+  it('refreshes with one stat when nothing changed and reads only new commits otherwise', async () => {
+    const calls: string[] = [];
+    const stores: TableContext['stores'] = async (url) => {
+      const inner = await openStore(url);
+      const counted = Object.create(inner) as ObjectStore;
+      for (const m of ['list', 'listFrom', 'get', 'head'] as const) {
+        const fn = inner[m];
+        if (fn === undefined) continue;
+        Object.assign(counted, {
+          [m]: (path: string, ...rest: unknown[]) => {
+            calls.push(`${m} ${path}`);
+            return (fn as (...a: unknown[]) => unknown).call(inner, path, ...rest);
+          },
+        });
+      }
+      return counted;
+    };
+    await t.write('SELECT 1::BIGINT AS id', { mode: 'append' });
+    const reader = tableAt({ ...ctx, stores }, dir);
+    await reader.snapshot();
+    calls.length = 0;
+    expect((await reader.snapshot()).version).toBe(0);
+    expect(calls).toEqual(['head _delta_log/00000000000000000001.json']);
+    await t.write('SELECT 2::BIGINT AS id', { mode: 'append' });
+    calls.length = 0;
+    expect((await reader.snapshot()).version).toBe(1);
+    expect(calls.filter((c) => c.startsWith('get'))).toEqual(['get _delta_log/00000000000000000001.json']);
   });
 });
 

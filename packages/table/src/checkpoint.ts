@@ -10,6 +10,7 @@ import {
   actionToJson,
   checkpointPath,
   checkpointRows,
+  checkWriteSupport,
   LAST_CHECKPOINT_PATH,
   lastCheckpointJson,
   type Snapshot,
@@ -33,7 +34,7 @@ export const CHECKPOINT_COLUMN_TYPES: Readonly<Record<string, string>> = {
     'clusteringProvider VARCHAR)',
   remove:
     'STRUCT(path VARCHAR, deletionTimestamp BIGINT, dataChange BOOLEAN, extendedFileMetadata BOOLEAN, ' +
-    `partitionValues ${STRING_MAP}, size BIGINT, tags ${STRING_MAP}, deletionVector ${DV}, baseRowId BIGINT, ` +
+    `partitionValues ${STRING_MAP}, size BIGINT, stats VARCHAR, tags ${STRING_MAP}, deletionVector ${DV}, baseRowId BIGINT, ` +
     'defaultRowCommitVersion BIGINT)',
   metaData:
     `STRUCT(id VARCHAR, name VARCHAR, description VARCHAR, format STRUCT(provider VARCHAR, options ${STRING_MAP}), ` +
@@ -73,6 +74,8 @@ export interface CheckpointResult {
 
 /** Writes `NNN.checkpoint.parquet` for the snapshot's version, then `_last_checkpoint`. */
 export async function writeCheckpoint(h: TableHandle, snapshot: Snapshot): Promise<CheckpointResult> {
+  // A checkpoint is a write: e.g. v2Checkpoint tables need checkpoint kinds we do not write.
+  checkWriteSupport(snapshot.protocol);
   const rows = checkpointRows(snapshot);
   const dir = await fs.mkdtemp(nodePath.join(os.tmpdir(), 'loch-checkpoint-'));
   const ndjson = nodePath.join(dir, `${randomUUID()}.json`);

@@ -3,7 +3,15 @@
 // a blind append re-reads the winning commits and moves on to the next version if none of them
 // changed metadata or protocol (or replayed our txn); every other operation fails with a conflict.
 import { randomUUID } from 'node:crypto';
-import { type Action, commitBytes, commitPath, DeltaError, type Metadata, type Snapshot } from '@loch/delta';
+import {
+  type Action,
+  applyCommits,
+  commitBytes,
+  commitPath,
+  DeltaError,
+  type Metadata,
+  type Snapshot,
+} from '@loch/delta';
 import { maybeCheckpoint } from './checkpoint.js';
 import type { TableHandle } from './table-handle.js';
 
@@ -61,12 +69,11 @@ const newMetadataOf = (actions: readonly Action[]): Metadata | undefined =>
 
 const fingerprint = (s: Snapshot): string => JSON.stringify([s.metadata, s.protocol]);
 
-function conflict(winningVersion: number, attempted: number, reason: string): DeltaError {
+function conflict(winningVersion: number, reason: string): DeltaError {
   return new DeltaError(
     'CONCURRENT_MODIFICATION',
-    `another writer committed version ${winningVersion} first (this operation tried to commit version ${attempted}): ${reason}; ` +
-      'retry the operation',
-    { winningVersion, attemptedVersion: attempted },
+    `another writer committed version ${winningVersion} first: ${reason}; retry the operation`,
+    { winningVersion },
   );
 }
 
@@ -83,6 +90,7 @@ export async function commit(h: TableHandle, plan: CommitPlan): Promise<CommitOu
   // Spark marks metadata-only commits as blind appends too; only pure appends are safe to rebase.
   const retryable =
     plan.isBlindAppend && !plan.actions.some((a) => a.kind === 'metaData' || a.kind === 'protocol');
+  let written: Action[] = [];
   for (let attempt = 0; ; attempt++) {
     const now = h.now();
     // In-commit timestamps must increase strictly with versions, whatever the clocks say.
@@ -90,36 +98,64 @@ export async function commit(h: TableHandle, plan: CommitPlan): Promise<CommitOu
       ? (plan.inCommitTimestamp ?? Math.max(now, base === undefined ? 0 : base.timestamp + 1))
       : undefined;
     const info: Action = { kind: 'commitInfo', value: commitInfoValue(h, plan, now, ict) };
-    const outcome = await h.store.putIfAbsent(commitPath(version), commitBytes([info, ...plan.actions]));
+    written = [info, ...plan.actions];
+    const outcome = await h.store.putIfAbsent(commitPath(version), commitBytes(written));
     if (outcome.kind === 'written') break;
-    if (!retryable || base === undefined) {
+    if (base === undefined) throw conflict(version, 'the table was created concurrently');
+    if (!retryable) {
       throw conflict(
         version,
-        version,
-        `${plan.operation} is not a blind append and cannot be retried automatically`,
+        `${plan.operation} read version ${base.version} and is not a blind append, so it cannot be rebased`,
       );
     }
-    if (attempt >= MAX_APPEND_RETRIES) {
-      throw conflict(version, version, `gave up after ${attempt + 1} attempts`);
-    }
+    if (attempt >= MAX_APPEND_RETRIES) throw conflict(version, `gave up after ${attempt + 1} attempts`);
     const winner = await h.require();
     if (fingerprint(winner) !== fingerprint(base)) {
-      throw conflict(version, version, 'the table metadata or protocol changed');
+      throw conflict(version, 'it changed the table metadata or protocol');
     }
     if (txn?.kind === 'txn' && winner.txns.get(txn.appId)?.version !== base.txns.get(txn.appId)?.version) {
-      throw conflict(version, version, `transaction '${txn.appId}' was committed concurrently`);
+      throw conflict(version, `it committed transaction '${txn.appId}' too`);
     }
     base = winner;
     version = winner.version + 1;
   }
-  return { version, ...(await afterCommit(h, version)) };
+  return { version, ...(await afterCommit(h, version, base, written)) };
 }
 
-/** Refreshes the cached snapshot to the new version and writes a checkpoint when one is due. */
-async function afterCommit(h: TableHandle, version: number): Promise<{ checkpointError?: unknown }> {
+/**
+ * The snapshot at the version just committed: our own actions applied to the snapshot they were
+ * based on (no listing, no re-read), or a load for a new table.
+ */
+async function committedSnapshot(
+  h: TableHandle,
+  version: number,
+  base: Snapshot | undefined,
+  actions: readonly Action[],
+): Promise<Snapshot | undefined> {
+  if (base === undefined || base.version !== version - 1) return h.latest();
+  const path = commitPath(version);
+  const meta = await h.store.head(path);
+  const info = actions[0]?.kind === 'commitInfo' ? actions[0].value : undefined;
+  const snapshot = applyCommits(base, {
+    logSegment: { ...base.logSegment, version, commits: [...base.logSegment.commits, { version, path }] },
+    batches: [actions],
+    fileTimestamp: meta?.lastModified ?? h.now(),
+    ...(info !== undefined ? { commitInfo: info } : {}),
+  });
+  h.remember(snapshot);
+  return snapshot;
+}
+
+/** Caches the snapshot at the new version and writes a checkpoint when one is due. */
+async function afterCommit(
+  h: TableHandle,
+  version: number,
+  base: Snapshot | undefined,
+  actions: readonly Action[],
+): Promise<{ checkpointError?: unknown }> {
   let snapshot: Snapshot | undefined;
   try {
-    snapshot = await h.latest();
+    snapshot = await committedSnapshot(h, version, base, actions);
   } catch (e) {
     // The commit is durable; a refresh failure only costs the next operation a reload.
     h.forget();

@@ -11,6 +11,7 @@ import {
   type Metadata,
   type Protocol,
   protocolFor,
+  requiredFeatures,
   type Snapshot,
   type StructType,
   serializeSchema,
@@ -101,7 +102,10 @@ export function newTableActions(
     configuration[COLUMN_MAPPING_MAX_ID_KEY] = String(mapped.maxColumnId);
   }
   const required = protocolFor(configuration, schema);
-  const protocol = existing === undefined ? required : mergeProtocols(existing.protocol, required);
+  const protocol =
+    existing === undefined
+      ? required
+      : mergeProtocols(existing.protocol, required, requiredFeatures(configuration, schema));
   const metadata: Metadata = {
     kind: 'metaData',
     id: existing?.metadata.id ?? randomUUID(),

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { type AddFile, DeltaError, type Snapshot, type StructType } from '@loch/delta';
 import type { WrittenFile } from '@loch/engine-duckdb';
 import { encodeRelativePath } from '@loch/storage';
+import { CHECK_MARKER } from './constraints.js';
 import type { TableHandle } from './table-handle.js';
 import { NOT_NULL_MARKER } from './write-schema.js';
 
@@ -40,6 +41,11 @@ export function localRoot(h: TableHandle): string {
 /** Turns an engine error from a NOT NULL guard into a DeltaError; other errors pass through. */
 export function mapWriteError(e: unknown): unknown {
   const message = e instanceof Error ? e.message : String(e);
+  const check = message.indexOf(CHECK_MARKER);
+  if (check >= 0) {
+    const detail = message.slice(check).split('\n')[0]!;
+    return new DeltaError('CONSTRAINT_VIOLATION', `${detail} Fix or filter the data.`, {});
+  }
   const at = message.indexOf(NOT_NULL_MARKER);
   if (at < 0) return e;
   const detail = message.slice(at).split('\n')[0]!;

@@ -1,7 +1,14 @@
 // RESTORE TABLE ... TO VERSION AS OF n | TIMESTAMP AS OF t: one commit that re-adds the files live
 // at the target version and removes the others, restoring its metadata too (the protocol is
 // never downgraded). Fails before committing when a file to restore was vacuumed away.
-import { type Action, type AddFile, checkWriteSupport, DeltaError, fileActionKey } from '@loch/delta';
+import {
+  type Action,
+  type AddFile,
+  checkWriteSupport,
+  DeltaError,
+  fileActionKey,
+  requiredFeatures,
+} from '@loch/delta';
 import { addPathToRelative } from '@loch/storage';
 import { commit } from './commit.js';
 import { removeFor, totalSize } from './file-actions.js';
@@ -48,10 +55,22 @@ export async function restoreTable(h: TableHandle, to: VersionSelector): Promise
   const targetKeys = new Set(target.files.map(keyOf));
   const toAdd = target.files.filter((f) => !currentKeys.has(keyOf(f)));
   const toRemove = current.files.filter((f) => !targetKeys.has(keyOf(f)));
+  if (toRemove.length > 0 && current.metadata.configuration['delta.appendOnly']?.toLowerCase() === 'true') {
+    throw new DeltaError(
+      'UNSUPPORTED_OPERATION',
+      `cannot restore ${h.location} to version ${target.version}: the table is append-only (delta.appendOnly=true) ` +
+        `and the restore would remove ${toRemove.length} file(s)`,
+      { location: h.location },
+    );
+  }
   await checkFilesExist(h, toAdd);
   const now = h.now();
   const actions: Action[] = [];
-  const protocol = mergeProtocols(current.protocol, target.protocol);
+  const protocol = mergeProtocols(
+    current.protocol,
+    target.protocol,
+    requiredFeatures(target.metadata.configuration, target.schema),
+  );
   if (!sameProtocol(protocol, current.protocol)) actions.push(protocol);
   if (JSON.stringify(target.metadata) !== JSON.stringify(current.metadata)) actions.push(target.metadata);
   for (const f of toAdd) actions.push({ ...f, dataChange: true });

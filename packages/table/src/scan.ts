@@ -38,12 +38,39 @@ async function deletedRows(h: TableHandle, dv: DeletionVectorDescriptor): Promis
 export const fileLocation = (h: TableHandle, add: { readonly path: string }): string =>
   decodeAddPath(h.location, add.path);
 
+// Snapshots are immutable, so the resolved file list of one is reused by every later scan of it:
+// a warm query pays neither path decoding nor deletion-vector lookups again.
+const scanFilesCache = new WeakMap<Snapshot, Promise<readonly ScanFile[]>>();
+
+function snapshotScanFiles(h: TableHandle, snapshot: Snapshot): Promise<readonly ScanFile[]> {
+  let files = scanFilesCache.get(snapshot);
+  if (files === undefined) {
+    files = scanFiles(h, snapshot.files);
+    files.catch(() => scanFilesCache.delete(snapshot));
+    scanFilesCache.set(snapshot, files);
+  }
+  return files;
+}
+
 export async function buildScanSpec(
   h: TableHandle,
   snapshot: Snapshot,
   options: ScanOptions = {},
 ): Promise<ScanSpec> {
-  const adds = options.files ?? snapshot.files;
+  const files =
+    options.files === undefined ? await snapshotScanFiles(h, snapshot) : await scanFiles(h, options.files);
+  return {
+    files,
+    schema: snapshot.schema,
+    partitionColumns: snapshot.partitionColumns,
+    columnMappingMode: snapshot.columnMappingMode,
+    ...(options.columns !== undefined ? { columns: options.columns } : {}),
+    ...(options.fileColumn !== undefined ? { fileColumn: options.fileColumn } : {}),
+    ...(options.rowIndexColumn !== undefined ? { rowIndexColumn: options.rowIndexColumn } : {}),
+  };
+}
+
+async function scanFiles(h: TableHandle, adds: readonly AddFile[]): Promise<ScanFile[]> {
   const files: ScanFile[] = new Array(adds.length);
   const withDv: number[] = [];
   for (let i = 0; i < adds.length; i++) {
@@ -60,13 +87,5 @@ export async function buildScanSpec(
     }
   };
   await Promise.all(Array.from({ length: Math.min(DV_CONCURRENCY, withDv.length) }, worker));
-  return {
-    files,
-    schema: snapshot.schema,
-    partitionColumns: snapshot.partitionColumns,
-    columnMappingMode: snapshot.columnMappingMode,
-    ...(options.columns !== undefined ? { columns: options.columns } : {}),
-    ...(options.fileColumn !== undefined ? { fileColumn: options.fileColumn } : {}),
-    ...(options.rowIndexColumn !== undefined ? { rowIndexColumn: options.rowIndexColumn } : {}),
-  };
+  return files;
 }

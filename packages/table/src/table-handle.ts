@@ -2,6 +2,7 @@
 // (refreshed incrementally, so repeated operations read only the new commits) and a cache of
 // loaded deletion vectors. Operations receive this handle; nothing else is shared.
 import {
+  commitPath,
   DeltaError,
   loadSnapshot,
   type ObjectStore,
@@ -55,6 +56,10 @@ export class TableHandle {
   async latest(): Promise<Snapshot | undefined> {
     const prev = this.latestSnapshot;
     try {
+      // Commits are contiguous, so one stat of the next commit file tells whether the cached
+      // snapshot is still the latest: refreshing costs O(1), not a listing of the whole log.
+      if (prev !== undefined && (await this.store.head(commitPath(prev.version + 1))) === undefined)
+        return prev;
       const next =
         prev === undefined
           ? await loadSnapshot(this.store, this.reader)

@@ -120,6 +120,34 @@ describe('create table as select and append', () => {
   });
 });
 
+describe('create or replace as select', () => {
+  it('replaces schema, partitioning and properties in one commit, keeping the history', async () => {
+    await t.write('SELECT 1::BIGINT AS id', { mode: 'ignore', properties: { 'my.prop': 'a' } });
+    expect((await t.detail()).properties).toEqual({ 'my.prop': 'a' });
+    const r = await t.write(`SELECT 'x' AS name`, {
+      mode: 'overwrite',
+      overwriteSchema: true,
+      operation: 'CREATE OR REPLACE TABLE AS SELECT',
+      properties: { 'other.prop': 'b' },
+    });
+    expect(r.version).toBe(1);
+    expect((await t.detail()).properties).toEqual({ 'other.prop': 'b' });
+    expect(plain(await t.toArray())).toEqual([{ name: 'x' }]);
+    expect((await t.history()).map((h) => h.operation)).toEqual([
+      'CREATE OR REPLACE TABLE AS SELECT',
+      'WRITE',
+    ]);
+  });
+
+  it('needs a local location to write data files', async () => {
+    const e = await expectDeltaError(
+      tableAt(ctx, `memory://no-data-${process.pid}`).write('SELECT 1 AS id', { mode: 'append' }),
+      'UNSUPPORTED_OPERATION',
+    );
+    expect(e.message).toContain('memory://');
+  });
+});
+
 describe('overwrite', () => {
   it('replaces all rows and records removes', async () => {
     await t.write('SELECT range AS id FROM range(5)', { mode: 'append' });
@@ -235,6 +263,31 @@ describe('constraints and idempotence', () => {
     expect((await t.snapshot()).version).toBe(0);
     expect(await dataFilesIn(dir)).toEqual([]);
     await expectDeltaError(t.write(`SELECT 'a' AS v`, { mode: 'append' }), 'SCHEMA_MISMATCH');
+    expect((await t.write(`SELECT 5 AS id, 'ok' AS v`, { mode: 'append' })).version).toBe(1);
+    expect(await rows()).toEqual([{ id: 5, v: 'ok' }]);
+  });
+
+  it('enforces CHECK constraints from table properties (NULL passes, as in Spark)', async () => {
+    await t.create({
+      schema: T.struct([T.field('id', T.primitive('long'))]),
+      properties: { 'delta.constraints.positive': 'id > 0' },
+    });
+    const e = await expectDeltaError(t.write('SELECT -1 AS id', { mode: 'append' }), 'CONSTRAINT_VIOLATION');
+    expect(e.message).toContain('positive');
+    expect(e.message).toContain('id > 0');
+    await t.write('SELECT * FROM (VALUES (1), (NULL)) AS v(id)', { mode: 'append' });
+    expect(await count()).toBe(2);
+  });
+
+  it('refuses to write generated columns it cannot compute', async () => {
+    await t.create({
+      schema: T.struct([
+        T.field('id', T.primitive('long')),
+        T.field('twice', T.primitive('long'), true, { 'delta.generationExpression': 'id * 2' }),
+      ]),
+    });
+    const e = await expectDeltaError(t.write('SELECT 1 AS id', { mode: 'append' }), 'UNSUPPORTED_OPERATION');
+    expect(e.message).toContain("'twice'");
   });
 
   it('skips a txn version already committed', async () => {
@@ -359,11 +412,61 @@ describe('column mapping', () => {
     ]);
   });
 
+  it('creates an id-mode table from a query and reads it back, also projected', async () => {
+    await t.write(`SELECT range::BIGINT AS id, 'n' || range AS name, range % 2 AS p FROM range(4)`, {
+      mode: 'append',
+      partitionBy: ['p'],
+      properties: { 'delta.columnMapping.mode': 'id' },
+      operation: 'CREATE TABLE AS SELECT',
+    });
+    const s = await t.snapshot();
+    expect(s.columnMappingMode).toBe('id');
+    expect(s.protocol).toMatchObject({ minReaderVersion: 2, minWriterVersion: 5 });
+    expect(await rows()).toEqual([
+      { id: 0, name: 'n0', p: 0 },
+      { id: 1, name: 'n1', p: 1 },
+      { id: 2, name: 'n2', p: 0 },
+      { id: 3, name: 'n3', p: 1 },
+    ]);
+    expect(plain(await t.toArray({ columns: ['name'], orderBy: ['name'] }))).toEqual([
+      { name: 'n0' },
+      { name: 'n1' },
+      { name: 'n2' },
+      { name: 'n3' },
+    ]);
+    await expectDeltaError(t.scanSql({ columns: ['nope'] }), 'SCHEMA_MISMATCH');
+  });
+
+  it('keeps writing after widening a type on a column-mapped (legacy protocol) table', async () => {
+    await t.write('SELECT 1 AS id', { mode: 'append', properties: { 'delta.columnMapping.mode': 'name' } });
+    await t.write('SELECT 5000000000 AS id', { mode: 'append', mergeSchema: true });
+    const p = (await t.snapshot()).protocol;
+    expect(p).toMatchObject({ minReaderVersion: 3, minWriterVersion: 7 });
+    expect(p.readerFeatures).toEqual(['columnMapping', 'typeWidening']);
+    await t.write('SELECT 2 AS id', { mode: 'append' });
+    expect(await count()).toBe(3);
+  });
+
   it('renames after enabling mapping on a table with data', async () => {
     await t.write(`SELECT 1::BIGINT AS id, 'x' AS name`, { mode: 'append' });
     await t.alter({ kind: 'setProperties', properties: { 'delta.columnMapping.mode': 'name' } });
     await t.alter({ kind: 'renameColumn', from: 'name', to: 'title' });
     expect(await rows()).toEqual([{ id: 1, title: 'x' }]);
+  });
+});
+
+describe('concurrent writers', () => {
+  it('lets concurrent appends from two table handles all commit', async () => {
+    await t.write('SELECT 0::BIGINT AS id', { mode: 'append' });
+    const other = tableAt(ctx, dir);
+    await Promise.all(
+      [t, other].map(async (table, w) => {
+        for (let i = 1; i <= 4; i++)
+          await table.write(`SELECT ${w * 10 + i}::BIGINT AS id`, { mode: 'append' });
+      }),
+    );
+    expect((await t.snapshot()).version).toBe(8);
+    expect((await rows()).map((r) => r.id)).toEqual([0, 1, 2, 3, 4, 11, 12, 13, 14]);
   });
 });
 

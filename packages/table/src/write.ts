@@ -2,33 +2,18 @@
 // create-table-as-select, schema enforcement and evolution. Order matters for atomicity: every
 // check that can fail runs before any data file is written, files are written before the commit
 // that references them, and a failure after writing deletes those files.
-import { randomUUID } from 'node:crypto';
-import {
-  type Action,
-  assignColumnMapping,
-  COLUMN_MAPPING_MAX_ID_KEY,
-  checkWriteSupport,
-  columnMappingMode,
-  DeltaError,
-  type Metadata,
-  type Protocol,
-  parseSchema,
-  protocolFor,
-  type Snapshot,
-  type StructType,
-  serializeSchema,
-} from '@loch/delta';
+import { type Action, checkWriteSupport, DeltaError, type StructType } from '@loch/delta';
 import { schemaFromDuckColumns, toDuckType } from '@loch/engine-duckdb';
 import { commit, deleteFiles } from './commit.js';
-import { newTableActions, tableExistsError } from './create.js';
-import { type DataFileTarget, writeDataFiles } from './data-files.js';
+import { checkWritableColumns, withCheckConstraints } from './constraints.js';
+import { tableExistsError } from './create.js';
+import { writeDataFiles } from './data-files.js';
 import { removeFor, totalSize } from './file-actions.js';
-import { mergeProtocols, sameProtocol } from './protocol-upgrade.js';
 import { checkReplaceWhereData, planReplaceWhere } from './replace-where.js';
 import { asSubquery, quoteIdent } from './sql-text.js';
 import type { TableHandle } from './table-handle.js';
 import type { WriteOptions, WriteResult } from './types.js';
-import { planWriteSchema } from './write-schema.js';
+import { planForExisting, planForNewSchema, type TablePlan } from './write-plan.js';
 
 const MODE_NAMES = {
   append: 'Append',
@@ -36,7 +21,6 @@ const MODE_NAMES = {
   errorIfExists: 'ErrorIfExists',
   ignore: 'Ignore',
 } as const;
-const TYPE_WIDENING_KEY = 'delta.enableTypeWidening';
 
 function checkOptions(opts: WriteOptions): void {
   if (!(opts.mode in MODE_NAMES)) {
@@ -73,116 +57,6 @@ const skipped = (version: number): WriteResult => ({
   skipped: true,
 });
 
-const nullable = (schema: StructType): StructType => ({
-  kind: 'struct',
-  fields: schema.fields.map((f) => ({ ...f, nullable: true })),
-});
-
-const samePartitioning = (a: readonly string[], b: readonly string[]): boolean =>
-  a.length === b.length && a.every((c, i) => c.toLowerCase() === b[i]?.toLowerCase());
-
-interface TablePlan {
-  readonly target: DataFileTarget;
-  readonly selectList: string;
-  /** Metadata / protocol actions this write commits (schema change or new table). */
-  readonly metadata?: Metadata;
-  readonly protocol?: Protocol;
-}
-
-function planForNewSchema(
-  h: TableHandle,
-  opts: WriteOptions,
-  source: StructType,
-  existing: Snapshot | undefined,
-): TablePlan {
-  const keepPartitioning =
-    existing !== undefined &&
-    opts.partitionBy === undefined &&
-    existing.partitionColumns.every((c) =>
-      source.fields.some((f) => f.name.toLowerCase() === c.toLowerCase()),
-    );
-  const properties = { ...(existing?.metadata.configuration ?? {}), ...(opts.properties ?? {}) };
-  delete properties[COLUMN_MAPPING_MAX_ID_KEY];
-  const { metadata, protocol } = newTableActions(
-    h,
-    {
-      schema: nullable(source),
-      partitionColumns: opts.partitionBy ?? (keepPartitioning ? existing.partitionColumns : []),
-      properties,
-      name: existing?.metadata.name ?? null,
-      description: opts.description ?? existing?.metadata.description ?? null,
-    },
-    existing,
-  );
-  const plan = planWriteSchema({
-    table: parseSchema(metadata.schemaString),
-    source,
-    mergeSchema: false,
-    sqlType: toDuckType,
-  });
-  return {
-    target: {
-      schema: plan.schema,
-      partitionColumns: metadata.partitionColumns,
-      columnMappingMode: columnMappingMode(metadata.configuration),
-      configuration: metadata.configuration,
-    },
-    selectList: plan.selectList,
-    metadata,
-    protocol,
-  };
-}
-
-function planForExisting(opts: WriteOptions, source: StructType, snapshot: Snapshot): TablePlan {
-  if (opts.partitionBy !== undefined && !samePartitioning(opts.partitionBy, snapshot.partitionColumns)) {
-    throw new DeltaError(
-      'SCHEMA_MISMATCH',
-      `the write asks for partitioning [${opts.partitionBy.join(', ')}] but the table is partitioned by ` +
-        `[${snapshot.partitionColumns.join(', ')}]; use mode 'overwrite' with overwriteSchema=true to change it`,
-      { option: 'overwriteSchema' },
-    );
-  }
-  const plan = planWriteSchema({
-    table: snapshot.schema,
-    source,
-    mergeSchema: opts.mergeSchema === true,
-    sqlType: toDuckType,
-  });
-  if (!plan.changed) {
-    return {
-      target: {
-        schema: snapshot.schema,
-        partitionColumns: snapshot.partitionColumns,
-        columnMappingMode: snapshot.columnMappingMode,
-        configuration: snapshot.metadata.configuration,
-      },
-      selectList: plan.selectList,
-    };
-  }
-  const configuration: Record<string, string> = { ...snapshot.metadata.configuration };
-  let schema = plan.schema;
-  if (snapshot.columnMappingMode !== 'none') {
-    const maxId = Number(configuration[COLUMN_MAPPING_MAX_ID_KEY] ?? 0);
-    const mapped = assignColumnMapping(schema, Number.isFinite(maxId) ? maxId : 0, randomUUID);
-    schema = mapped.schema;
-    configuration[COLUMN_MAPPING_MAX_ID_KEY] = String(mapped.maxColumnId);
-  }
-  if (plan.typeWidened) configuration[TYPE_WIDENING_KEY] = 'true';
-  const metadata: Metadata = { ...snapshot.metadata, schemaString: serializeSchema(schema), configuration };
-  const required = mergeProtocols(snapshot.protocol, protocolFor(configuration, schema));
-  return {
-    target: {
-      schema,
-      partitionColumns: snapshot.partitionColumns,
-      columnMappingMode: snapshot.columnMappingMode,
-      configuration,
-    },
-    selectList: plan.selectList,
-    metadata,
-    ...(sameProtocol(required, snapshot.protocol) ? {} : { protocol: required }),
-  };
-}
-
 export async function writeTable(
   h: TableHandle,
   sourceSql: string,
@@ -192,6 +66,7 @@ export async function writeTable(
   const snapshot = await h.latest();
   if (snapshot !== undefined) {
     checkWriteSupport(snapshot.protocol);
+    checkWritableColumns(snapshot);
     if (opts.txn !== undefined) {
       const done = snapshot.txns.get(opts.txn.appId);
       if (done !== undefined && done.version >= opts.txn.version) return skipped(snapshot.version);
@@ -216,7 +91,10 @@ export async function writeTable(
   const plan = replaceSchema
     ? planForNewSchema(h, opts, sourceSchema, snapshot)
     : planForExisting(opts, sourceSchema, snapshot!);
-  const dataSql = `SELECT ${plan.selectList} FROM (${source}) AS src`;
+  const dataSql = withCheckConstraints(
+    `SELECT ${plan.selectList} FROM (${source}) AS src`,
+    plan.target.configuration,
+  );
 
   const now = h.now();
   const removes: Action[] = [];

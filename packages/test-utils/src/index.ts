@@ -39,4 +39,11 @@ export type {
   VersionRef,
   VersionState,
 } from './fixtures/manifest-types.js';
+export {
+  type CountingStore,
+  commitVersions,
+  countingStore,
+  type StoreCall,
+  type StoreMethod,
+} from './stores/counting-store.js';
 export { withTempDir } from './temp-dir.js';

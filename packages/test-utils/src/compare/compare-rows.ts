@@ -5,7 +5,8 @@ import { canonicalSql, displaySql } from './canonical-sql.js';
 import { normalizeDisplay } from './display-normalize.js';
 import { type DuckType, parseDuckType, quoteIdent, quoteString } from './duck-type.js';
 import { diffMultisets, formatDiff, type MultisetDiff } from './multiset.js';
-import type { SqlRunner } from './sql-runner.js';
+import { diffRelationsInSql } from './sql-diff.js';
+import type { SqlColumn, SqlRunner } from './sql-runner.js';
 
 export interface JsonColumn {
   readonly name: string;
@@ -98,6 +99,10 @@ export interface CanonicalizeOptions {
   readonly displayColumns?: ReadonlySet<string>;
   /** Fixtures transcribed from a display that cannot tell '' from NULL write NULL: match that. */
   readonly emptyStringIsNull?: boolean;
+}
+
+async function columnsOf(runner: SqlRunner, relationSql: string): Promise<readonly SqlColumn[]> {
+  return (await runner.query(`SELECT * FROM (${relationSql}) LIMIT 0`)).columns;
 }
 
 /** Canonical rows of any relation (`SELECT ...` or a table function), on the runner's database. */
@@ -210,11 +215,36 @@ export async function compareRows(
   options: { readonly sample?: number } = {},
 ): Promise<CompareResult> {
   if (expected.kind === 'relation') {
-    const [exp, act] = [
-      await canonicalizeRelation(runner, expected.sql),
-      await canonicalizeRelation(runner, actualSql),
-    ];
-    return compareCanonical(exp, act, options.sample);
+    const expColumns = await columnsOf(runner, expected.sql);
+    const actColumns = await columnsOf(runner, actualSql);
+    const names = (cs: readonly SqlColumn[]): string[] => cs.map((c) => c.name).sort(byName);
+    const expNames = names(expColumns);
+    const actNames = names(actColumns);
+    if (expNames.length !== actNames.length || expNames.some((n, i) => n !== actNames[i])) {
+      // Column sets differ: canonicalize both sides in JS so the message can show whole rows.
+      const [exp, act] = [
+        await canonicalizeRelation(runner, expected.sql),
+        await canonicalizeRelation(runner, actualSql),
+      ];
+      return compareCanonical(exp, act, options.sample);
+    }
+    const r = await diffRelationsInSql(
+      runner,
+      { sql: expected.sql, columns: expColumns },
+      { sql: actualSql, columns: actColumns },
+    );
+    const ok = r.diff.missing.length === 0 && r.diff.unexpected.length === 0;
+    return {
+      ok,
+      expectedColumns: expNames,
+      actualColumns: actNames,
+      expectedCount: r.expectedCount,
+      actualCount: r.actualCount,
+      diff: r.diff,
+      message: ok
+        ? ''
+        : formatDiff(r.diff, { expected: r.expectedCount, actual: r.actualCount }, options.sample),
+    };
   }
   const exp = await canonicalizeJson(runner, expected.columns, expected.rows);
   const display = new Set(

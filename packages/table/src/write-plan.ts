@@ -1,0 +1,144 @@
+// The table side of a write: which schema, partitioning, column mapping and protocol the data is
+// written with, and the metadata/protocol actions the commit must carry when they change.
+import { randomUUID } from 'node:crypto';
+import {
+  assignColumnMapping,
+  COLUMN_MAPPING_MAX_ID_KEY,
+  columnMappingMode,
+  DeltaError,
+  type Metadata,
+  type Protocol,
+  parseSchema,
+  protocolFor,
+  requiredFeatures,
+  type Snapshot,
+  type StructType,
+  serializeSchema,
+} from '@loch/delta';
+import { toDuckType } from '@loch/engine-duckdb';
+import { newTableActions } from './create.js';
+import type { DataFileTarget } from './data-files.js';
+import { mergeProtocols, sameProtocol } from './protocol-upgrade.js';
+import type { TableHandle } from './table-handle.js';
+import type { WriteOptions } from './types.js';
+import { planWriteSchema } from './write-schema.js';
+
+const TYPE_WIDENING_KEY = 'delta.enableTypeWidening';
+
+const nullable = (schema: StructType): StructType => ({
+  kind: 'struct',
+  fields: schema.fields.map((f) => ({ ...f, nullable: true })),
+});
+
+const samePartitioning = (a: readonly string[], b: readonly string[]): boolean =>
+  a.length === b.length && a.every((c, i) => c.toLowerCase() === b[i]?.toLowerCase());
+
+export interface TablePlan {
+  readonly target: DataFileTarget;
+  readonly selectList: string;
+  /** Metadata / protocol actions this write commits (schema change or new table). */
+  readonly metadata?: Metadata;
+  readonly protocol?: Protocol;
+}
+
+export function planForNewSchema(
+  h: TableHandle,
+  opts: WriteOptions,
+  source: StructType,
+  existing: Snapshot | undefined,
+): TablePlan {
+  const keepPartitioning =
+    existing !== undefined &&
+    opts.partitionBy === undefined &&
+    existing.partitionColumns.every((c) =>
+      source.fields.some((f) => f.name.toLowerCase() === c.toLowerCase()),
+    );
+  // A DataFrame overwriteSchema keeps the table's properties; REPLACE TABLE ... AS SELECT states them anew.
+  const replacing =
+    opts.operation === 'REPLACE TABLE AS SELECT' || opts.operation === 'CREATE OR REPLACE TABLE AS SELECT';
+  const kept = replacing ? {} : (existing?.metadata.configuration ?? {});
+  const properties = { ...kept, ...(opts.properties ?? {}) };
+  delete properties[COLUMN_MAPPING_MAX_ID_KEY];
+  const { metadata, protocol } = newTableActions(
+    h,
+    {
+      schema: nullable(source),
+      partitionColumns: opts.partitionBy ?? (keepPartitioning ? existing.partitionColumns : []),
+      properties,
+      name: existing?.metadata.name ?? null,
+      description: opts.description ?? existing?.metadata.description ?? null,
+    },
+    existing,
+  );
+  const plan = planWriteSchema({
+    table: parseSchema(metadata.schemaString),
+    source,
+    mergeSchema: false,
+    sqlType: toDuckType,
+  });
+  return {
+    target: {
+      schema: plan.schema,
+      partitionColumns: metadata.partitionColumns,
+      columnMappingMode: columnMappingMode(metadata.configuration),
+      configuration: metadata.configuration,
+    },
+    selectList: plan.selectList,
+    metadata,
+    protocol,
+  };
+}
+
+export function planForExisting(opts: WriteOptions, source: StructType, snapshot: Snapshot): TablePlan {
+  if (opts.partitionBy !== undefined && !samePartitioning(opts.partitionBy, snapshot.partitionColumns)) {
+    throw new DeltaError(
+      'SCHEMA_MISMATCH',
+      `the write asks for partitioning [${opts.partitionBy.join(', ')}] but the table is partitioned by ` +
+        `[${snapshot.partitionColumns.join(', ')}]; use mode 'overwrite' with overwriteSchema=true to change it`,
+      { option: 'overwriteSchema' },
+    );
+  }
+  const plan = planWriteSchema({
+    table: snapshot.schema,
+    source,
+    mergeSchema: opts.mergeSchema === true,
+    sqlType: toDuckType,
+  });
+  if (!plan.changed) {
+    return {
+      target: {
+        schema: snapshot.schema,
+        partitionColumns: snapshot.partitionColumns,
+        columnMappingMode: snapshot.columnMappingMode,
+        configuration: snapshot.metadata.configuration,
+      },
+      selectList: plan.selectList,
+    };
+  }
+  const configuration: Record<string, string> = { ...snapshot.metadata.configuration };
+  let schema = plan.schema;
+  if (snapshot.columnMappingMode !== 'none') {
+    const maxId = Number(configuration[COLUMN_MAPPING_MAX_ID_KEY] ?? 0);
+    const mapped = assignColumnMapping(schema, Number.isFinite(maxId) ? maxId : 0, randomUUID);
+    schema = mapped.schema;
+    configuration[COLUMN_MAPPING_MAX_ID_KEY] = String(mapped.maxColumnId);
+  }
+  if (plan.typeWidened) configuration[TYPE_WIDENING_KEY] = 'true';
+  const metadata: Metadata = { ...snapshot.metadata, schemaString: serializeSchema(schema), configuration };
+  const required = mergeProtocols(
+    snapshot.protocol,
+    protocolFor(configuration, schema),
+    requiredFeatures(configuration, schema),
+  );
+  return {
+    target: {
+      schema,
+      partitionColumns: snapshot.partitionColumns,
+      columnMappingMode: snapshot.columnMappingMode,
+      configuration,
+    },
+    selectList: plan.selectList,
+    metadata,
+    ...(sameProtocol(required, snapshot.protocol) ? {} : { protocol: required }),
+  };
+}
