@@ -10,16 +10,22 @@ const WORKLOADS = ['scan', 'snapshot-load', 'commit-latency', 'bulk-write'];
 
 const [name, ...rest] = process.argv.slice(2);
 if (name === undefined || name === '--help' || name === '-h') {
-  process.stderr.write(`usage: npm run bench -- <${[...WORKLOADS, 'all'].join('|')}> [--quick] [--rows N] [--reps N] [--keep]\n`);
+  process.stderr.write(
+    `usage: npm run bench -- <${[...WORKLOADS, 'all'].join('|')}> [--quick] [--rows N] [--reps N] [--keep]\n`,
+  );
   process.exit(name === undefined ? 2 : 0);
 }
 
 if (name === 'all') {
   let failed = 0;
   for (const w of WORKLOADS) {
-    const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), w, ...rest], {
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
+    const child = spawnSync(
+      process.execPath,
+      [...process.execArgv, fileURLToPath(import.meta.url), w, ...rest],
+      {
+        stdio: ['ignore', 'inherit', 'inherit'],
+      },
+    );
     if (child.status !== 0) failed++;
   }
   process.exit(failed === 0 ? 0 : 1);
@@ -36,7 +42,9 @@ try {
   await mod.run(opts);
 } catch (err) {
   process.stderr.write(`bench ${name} failed: ${err.stack ?? err}\n`);
-  process.stdout.write(`${JSON.stringify({ workload: name, ratio: null, error: String(err.message ?? err) })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ workload: name, ratio: null, error: String(err.message ?? err) })}\n`,
+  );
   process.exit(1);
 }
 // DuckDB's native threads can keep the event loop alive; the result line is already out.

@@ -12,6 +12,10 @@ if (loch.unavailable) {
 const t0 = nowMs();
 const snap = await loch.DeltaTable.forPath(loch.ctx, path).snapshot();
 const ms = nowMs() - t0;
-process.stdout.write(`${JSON.stringify({ ms, version: snap.version, files: snap.files.length })}\n`);
+// maxRSS is in kilobytes; the whole child is one engine plus one loaded snapshot.
+const peakRssMB = process.resourceUsage().maxRSS / 1024;
+process.stdout.write(
+  `${JSON.stringify({ ms, version: snap.version, files: snap.files.length, peakRssMB })}\n`,
+);
 await loch.close();
 process.exit(0);

@@ -20,7 +20,8 @@ export const SCHEMA = {
 };
 
 const dataPath = (v) => `part-${String(v).padStart(8, '0')}-bench.snappy.parquet`;
-const statsOf = (v) => `{"numRecords":1,"minValues":{"id":${v},"label":"l${v}"},"maxValues":{"id":${v},"label":"l${v}"},"nullCount":{"id":0,"label":0}}`;
+const statsOf = (v) =>
+  `{"numRecords":1,"minValues":{"id":${v},"label":"l${v}"},"maxValues":{"id":${v},"label":"l${v}"},"nullCount":{"id":0,"label":0}}`;
 
 export function protocolAction() {
   return { kind: 'protocol', minReaderVersion: 1, minWriterVersion: 2 };
@@ -84,7 +85,8 @@ function fallbackSerialize(actions) {
  */
 export function writeCommits(tableDir, from, to, { configuration, delta }) {
   mkdirSync(join(tableDir, '_delta_log'), { recursive: true });
-  const serialize = typeof delta?.serializeActions === 'function' ? delta.serializeActions : fallbackSerialize;
+  const serialize =
+    typeof delta?.serializeActions === 'function' ? delta.serializeActions : fallbackSerialize;
   for (let v = from; v <= to; v++) {
     writeFileSync(commitFile(tableDir, v), serialize(commitActions(v, configuration)), { flag: 'wx' });
   }
@@ -126,6 +128,9 @@ export async function writeSqlCheckpoint(duck, tableDir, version, configuration)
   ) TO '${file}' (FORMAT parquet)`;
   await duck.run(sql);
   const rows = version + 3;
-  writeFileSync(join(tableDir, '_delta_log', '_last_checkpoint'), JSON.stringify({ version, size: rows, sizeInBytes: 0, numOfAddFiles: version + 1 }));
+  writeFileSync(
+    join(tableDir, '_delta_log', '_last_checkpoint'),
+    JSON.stringify({ version, size: rows, sizeInBytes: 0, numOfAddFiles: version + 1 }),
+  );
   return file;
 }

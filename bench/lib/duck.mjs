@@ -3,7 +3,13 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 
 /** Settings copied from Loch's engine onto the baseline (and recorded in the result). */
-export const MATCHED_SETTINGS = ['threads', 'memory_limit', 'preserve_insertion_order', 'enable_object_cache', 'parquet_metadata_cache'];
+export const MATCHED_SETTINGS = [
+  'threads',
+  'memory_limit',
+  'preserve_insertion_order',
+  'enable_object_cache',
+  'parquet_metadata_cache',
+];
 
 export async function openDuck(settings = {}) {
   const instance = await DuckDBInstance.create(':memory:', {
@@ -42,12 +48,16 @@ export async function openDuck(settings = {}) {
 /** Reads DuckDB settings through any query function returning row objects. */
 export async function readSettings(queryObjects, names = MATCHED_SETTINGS) {
   const list = names.map(sqlLiteral).join(', ');
-  const rows = await queryObjects(`SELECT name, value FROM duckdb_settings() WHERE name IN (${list}) ORDER BY name`);
+  const rows = await queryObjects(
+    `SELECT name, value FROM duckdb_settings() WHERE name IN (${list}) ORDER BY name`,
+  );
   return Object.fromEntries(rows.map((r) => [String(r.name), String(r.value)]));
 }
 
 export async function extensions(duck) {
-  const rows = await duck.objects('SELECT extension_name, loaded, installed FROM duckdb_extensions() WHERE loaded OR installed');
+  const rows = await duck.objects(
+    'SELECT extension_name, loaded, installed FROM duckdb_extensions() WHERE loaded OR installed',
+  );
   return rows.map((r) => String(r.extension_name));
 }
 

@@ -1,6 +1,7 @@
 // Shared plumbing for bench workloads: argument parsing, timing statistics, progress logging
 // to stderr and the single JSON result line on stdout that tooling parses.
 import { mkdirSync, rmSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -91,6 +92,14 @@ export function workDir(name, opts) {
 
 /** Prints the one machine-readable line; must be the last thing on stdout. */
 export function emit(result) {
-  const line = { ...result, peakRssMB: peakRssMB(), node: process.version, at: new Date().toISOString() };
+  // Load average tells a reader whether other work on the machine disturbed the timings.
+  const line = {
+    ...result,
+    peakRssMB: peakRssMB(),
+    loadAvg1m: round(loadavg()[0], 2),
+    cpus: cpus().length,
+    node: process.version,
+    at: new Date().toISOString(),
+  };
   process.stdout.write(`${JSON.stringify(line)}\n`);
 }

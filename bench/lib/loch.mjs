@@ -20,7 +20,8 @@ async function createEngine(engMod) {
   const factory = pick(engMod, ['createEngine', 'createDuckEngine', 'openEngine']);
   if (typeof factory === 'function') return await factory({});
   const Cls = pick(engMod, ['DuckEngine', 'DuckDBEngine']);
-  if (Cls === undefined) throw new Error(`no engine factory among exports: ${Object.keys(engMod).join(', ')}`);
+  if (Cls === undefined)
+    throw new Error(`no engine factory among exports: ${Object.keys(engMod).join(', ')}`);
   if (typeof Cls.create === 'function') return await Cls.create({});
   if (typeof Cls.open === 'function') return await Cls.open({});
   return new Cls({});
@@ -32,11 +33,14 @@ async function createEngine(engMod) {
  * (its `openStore` is async, so it cannot serve as a StoreFactory directly).
  */
 function storeFactory(storageMod, tableMod) {
-  const exported = pick(tableMod, ['defaultStoreFactory', 'defaultStores', 'localStores']) ?? pick(storageMod, ['defaultStoreFactory', 'storeFactory']);
+  const exported =
+    pick(tableMod, ['defaultStoreFactory', 'defaultStores', 'localStores']) ??
+    pick(storageMod, ['defaultStoreFactory', 'storeFactory']);
   if (typeof exported === 'function') return exported;
   const File = pick(storageMod, ['FileStore', 'LocalStore']);
   const Memory = pick(storageMod, ['MemoryStore']);
-  if (File === undefined) throw new Error(`no FileStore among @loch/storage exports: ${Object.keys(storageMod).join(', ')}`);
+  if (File === undefined)
+    throw new Error(`no FileStore among @loch/storage exports: ${Object.keys(storageMod).join(', ')}`);
   return (url) => (Memory !== undefined && url.startsWith('memory:') ? new Memory(url) : new File(url));
 }
 
@@ -71,7 +75,9 @@ export async function openLoch() {
   }
   const DeltaTable = table.mod?.DeltaTable;
   if (!table.error && (DeltaTable === undefined || typeof DeltaTable.forPath !== 'function')) {
-    problems.push(`@loch/table does not export DeltaTable.forPath yet (exports: ${Object.keys(table.mod).join(', ') || 'none'})`);
+    problems.push(
+      `@loch/table does not export DeltaTable.forPath yet (exports: ${Object.keys(table.mod).join(', ') || 'none'})`,
+    );
   }
   const ctx = engine && stores ? { engine, stores, engineInfo: 'loch-bench' } : undefined;
   const loch = {

@@ -12,7 +12,7 @@ const TARGET_RATIO = 1.1;
 
 export async function run(opts) {
   const rows = sized(opts, 'rows', 10_000_000);
-  const reps = typeof opts.reps === 'number' ? opts.reps : opts.quick ? 2 : 3;
+  const reps = typeof opts.reps === 'number' ? opts.reps : opts.quick ? 2 : 5;
   const wd = workDir('bulk-write', opts);
   const loch = await openLoch();
   if (loch.unavailable) log(`[bulk-write] Loch unavailable, DuckDB baseline only: ${loch.unavailable}`);
@@ -37,7 +37,9 @@ export async function run(opts) {
         'duckdb',
         async (r) => {
           const file = join(wd.dir, `copy-${r}.parquet`);
-          const t = await timed(() => duck.run(`COPY (SELECT * FROM bench_src) TO '${file}' (FORMAT parquet)`));
+          const t = await timed(() =>
+            duck.run(`COPY (SELECT * FROM bench_src) TO '${file}' (FORMAT parquet)`),
+          );
           outputs.duckdb.push({ files: 1, bytes: statSync(file).size });
           return t.ms;
         },
@@ -48,7 +50,9 @@ export async function run(opts) {
       'duckdbZstd',
       async (r) => {
         const file = join(wd.dir, `copy-zstd-${r}.parquet`);
-        const t = await timed(() => duck.run(`COPY (SELECT * FROM bench_src) TO '${file}' (FORMAT parquet, COMPRESSION zstd)`));
+        const t = await timed(() =>
+          duck.run(`COPY (SELECT * FROM bench_src) TO '${file}' (FORMAT parquet, COMPRESSION zstd)`),
+        );
         outputs.duckdbZstd.push({ files: 1, bytes: statSync(file).size });
         return t.ms;
       },
@@ -59,7 +63,11 @@ export async function run(opts) {
         async (r) => {
           const table = loch.DeltaTable.forPath(loch.ctx, join(wd.dir, `delta-${r}`));
           const t = await timed(() => table.write('SELECT * FROM bench_src', { mode: 'errorIfExists' }));
-          outputs.loch.push({ files: t.value.numFiles, bytes: t.value.numOutputBytes, rows: t.value.numOutputRows });
+          outputs.loch.push({
+            files: t.value.numFiles,
+            bytes: t.value.numOutputBytes,
+            rows: t.value.numOutputRows,
+          });
           if (schema === undefined) schema = (await table.snapshot()).schema;
           return t.ms;
         },
@@ -113,14 +121,18 @@ export async function run(opts) {
       const firstTable = join(wd.dir, 'delta-0');
       Object.assign(result, {
         ratio: round(l.p50 / d.p50),
+        ratioOfMins: round(l.min / d.min),
         ratioVsZstdCopy: round(l.p50 / stats(samples.duckdbZstd).p50),
+        ratioVsZstdCopyOfMins: round(l.min / stats(samples.duckdbZstd).min),
         lochMs: l,
         engineWriteParquetMs: e,
         engineWriteParquetRatio: e.n > 0 ? round(e.p50 / d.p50) : null,
         lochRowsPerSec: Math.round(rows / (l.p50 / 1000)),
         lochOutput: { ...outputs.loch[0], logFiles: readdirSync(join(firstTable, '_delta_log')).length },
       });
-      log(`[bulk-write] loch ${round(l.p50, 0)} ms vs duckdb COPY ${round(d.p50, 0)} ms: ratio ${result.ratio} (target <= ${TARGET_RATIO}); engine.writeParquet alone ${e.p50} ms`);
+      log(
+        `[bulk-write] loch ${round(l.p50, 0)} ms vs duckdb COPY ${round(d.p50, 0)} ms: ratio ${result.ratio} (target <= ${TARGET_RATIO}); engine.writeParquet alone ${e.p50} ms`,
+      );
     }
     emit(result);
   } finally {

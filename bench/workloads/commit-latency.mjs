@@ -10,7 +10,8 @@ import { openLoch } from '../lib/loch.mjs';
 
 const TARGET = { p50Ms: 5, p99Ms: 20, lastVsFirst: 1.2 };
 
-const rowSql = (i) => `SELECT * FROM (VALUES (${i}::BIGINT, 'row ${i}', ${i % 7}::INTEGER)) v(id, label, bucket)`;
+const rowSql = (i) =>
+  `SELECT * FROM (VALUES (${i}::BIGINT, 'row ${i}', ${i % 7}::INTEGER)) v(id, label, bucket)`;
 
 export async function run(opts) {
   const commits = typeof opts.commits === 'number' ? opts.commits : sized(opts, 'rows', 10_000);
@@ -45,7 +46,9 @@ export async function run(opts) {
       lat.push(t.ms);
       (t.value.version % 10 === 0 ? checkpointLat : plainLat).push(t.ms);
       if (i % 1000 === 0 || i === commits) {
-        log(`[commit-latency] ${i}/${commits}: last-1000 p50 ${stats(lat.slice(-1000)).p50} ms, p99 ${stats(lat.slice(-1000)).p99} ms`);
+        log(
+          `[commit-latency] ${i}/${commits}: last-1000 p50 ${stats(lat.slice(-1000)).p50} ms, p99 ${stats(lat.slice(-1000)).p99} ms`,
+        );
       }
     }
     const all = stats(lat);
@@ -53,7 +56,11 @@ export async function run(opts) {
     const last = mean(lat.slice(-window));
     const drift = last / first;
     const snap = await timed(() => table.snapshot());
-    const ratios = { p50: all.p50 / TARGET.p50Ms, p99: all.p99 / TARGET.p99Ms, drift: drift / TARGET.lastVsFirst };
+    const ratios = {
+      p50: all.p50 / TARGET.p50Ms,
+      p99: all.p99 / TARGET.p99Ms,
+      drift: drift / TARGET.lastVsFirst,
+    };
     emit({
       ...result,
       ratio: round(Math.max(ratios.p50, ratios.p99, ratios.drift)),

@@ -4,8 +4,8 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openDuck } from '../lib/duck.mjs';
 import { checkpointFile, writeCommits, writeSqlCheckpoint } from '../lib/delta-log.mjs';
+import { openDuck } from '../lib/duck.mjs';
 import { emit, log, round, sized, stats, timed, workDir } from '../lib/harness.mjs';
 import { openLoch } from '../lib/loch.mjs';
 
@@ -19,7 +19,8 @@ export async function run(opts) {
   const reps = typeof opts.reps === 'number' ? opts.reps : opts.quick ? 3 : 5;
   const wd = workDir('snapshot-load', opts);
   const loch = await openLoch();
-  if (loch.unavailable) log(`[snapshot-load] Loch unavailable, building the log and DuckDB floor only: ${loch.unavailable}`);
+  if (loch.unavailable)
+    log(`[snapshot-load] Loch unavailable, building the log and DuckDB floor only: ${loch.unavailable}`);
   const duck = await openDuck();
   try {
     const big = join(wd.dir, 'big');
@@ -43,7 +44,9 @@ export async function run(opts) {
       build.checkpointVersion = t.value.version;
     }
     build.checkpointMs = round(t.ms);
-    log(`[snapshot-load] checkpoint at ${cpVersion} in ${round(t.ms, 0)} ms (${build.checkpointWriter}; includes a replay of ${cpVersion + 1} JSON commits when Loch writes it)`);
+    log(
+      `[snapshot-load] checkpoint at ${cpVersion} in ${round(t.ms, 0)} ms (${build.checkpointWriter}; includes a replay of ${cpVersion + 1} JSON commits when Loch writes it)`,
+    );
     t = await timed(() => writeCommits(big, cpVersion + 1, latest, { configuration, delta: loch.delta }));
     build.tailMs = round(t.ms);
 
@@ -51,7 +54,15 @@ export async function run(opts) {
     const cpFile = checkpointFile(big, cpVersion);
     const floor = [];
     for (let i = 0; i < reps; i++) {
-      floor.push((await timed(() => duck.rows(`SELECT add.path, add.size, add.modificationTime, add.stats FROM read_parquet('${cpFile}') WHERE add IS NOT NULL`))).ms);
+      floor.push(
+        (
+          await timed(() =>
+            duck.rows(
+              `SELECT add.path, add.size, add.modificationTime, add.stats FROM read_parquet('${cpFile}') WHERE add IS NOT NULL`,
+            ),
+          )
+        ).ms,
+      );
     }
     const result = {
       workload: 'snapshot-load',
@@ -99,7 +110,10 @@ export async function run(opts) {
       return;
     }
     const plain = join(wd.dir, 'no-checkpoint');
-    writeCommits(plain, 0, noCpCommits - 1, { configuration: { 'delta.checkpointInterval': '1000000000' }, delta: loch.delta });
+    writeCommits(plain, 0, noCpCommits - 1, {
+      configuration: { 'delta.checkpointInterval': '1000000000' },
+      delta: loch.delta,
+    });
     let next = latest;
     const measured = {};
     for (const loader of loaders) {
@@ -122,6 +136,10 @@ export async function run(opts) {
           const line = JSON.parse(child.stdout.trim().split('\n').pop());
           if (line.error) throw new Error(`cold child: ${line.error}`);
           coldProcess.push(line.ms);
+          m.coldLoadFreshProcessPeakRssMB = round(
+            Math.max(m.coldLoadFreshProcessPeakRssMB ?? 0, line.peakRssMB),
+            1,
+          );
           log(`${tag} cold load in a fresh process: ${round(line.ms, 1)} ms`);
         }
         m.coldLoadFreshProcessMs = stats(coldProcess);
@@ -141,7 +159,9 @@ export async function run(opts) {
       }
       m.refreshAfterOneCommitMs = stats(refresh);
       m.refreshNoChangeMs = stats(unchanged);
-      log(`${tag} refresh after one commit: p50 ${m.refreshAfterOneCommitMs.p50} ms; no new commit: p50 ${m.refreshNoChangeMs.p50} ms`);
+      log(
+        `${tag} refresh after one commit: p50 ${m.refreshAfterOneCommitMs.p50} ms; no new commit: p50 ${m.refreshNoChangeMs.p50} ms`,
+      );
       // 10,000 commits and no checkpoint at all.
       const noCp = [];
       for (let i = 0; i < reps; i++) {
@@ -180,6 +200,8 @@ export async function run(opts) {
 
 function check(snapshot, version, files) {
   if (snapshot.version !== version || snapshot.files.length !== files) {
-    throw new Error(`snapshot is version ${snapshot.version} with ${snapshot.files.length} files; expected version ${version} with ${files}`);
+    throw new Error(
+      `snapshot is version ${snapshot.version} with ${snapshot.files.length} files; expected version ${version} with ${files}`,
+    );
   }
 }

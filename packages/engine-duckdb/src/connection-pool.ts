@@ -19,7 +19,10 @@ export class ConnectionPool {
 
   constructor(instance: DuckDBInstance, size: number, setup: (conn: DuckDBConnection) => Promise<void>) {
     if (!Number.isInteger(size) || size < 1) {
-      throw new EngineError('INVALID_ARGUMENT', `connection pool size must be a positive integer, got ${size}`);
+      throw new EngineError(
+        'INVALID_ARGUMENT',
+        `connection pool size must be a positive integer, got ${size}`,
+      );
     }
     this.#instance = instance;
     this.#size = size;

@@ -75,7 +75,8 @@ export class DeletedRowsRegistry {
       const [key, table] = this.#tables.entries().next().value as [string, Promise<string>];
       this.#tables.delete(key);
       const name = await table.catch(() => undefined);
-      if (name !== undefined) await this.#use((conn) => conn.run(`DROP TABLE IF EXISTS ${name}`).then(() => undefined));
+      if (name !== undefined)
+        await this.#use((conn) => conn.run(`DROP TABLE IF EXISTS ${name}`).then(() => undefined));
     }
   }
 }

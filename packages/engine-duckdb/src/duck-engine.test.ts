@@ -1,4 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { DataType } from '@loch/delta';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { INLINE_DELETED_ROWS_LIMIT } from './deleted-rows-registry.js';
 import { DuckEngine } from './duck-engine.js';
 import { isEngineError } from './errors.js';
 
@@ -64,6 +69,18 @@ describe('DuckEngine', () => {
     expect(out.columns).toEqual([{ name: 'i', type: 'BIGINT' }]);
   });
 
+  it('passes errors thrown by a stream callback through unchanged', async () => {
+    const mine = new Error('stop here');
+    const err = await engine
+      .stream('SELECT range FROM range(10000)', () => {
+        throw mine;
+      })
+      .catch((e: unknown) => e);
+    expect(err).toBe(mine);
+    // The connection is still usable afterwards.
+    expect((await engine.query('SELECT 42 AS x')).rows[0]![0]).toBe(42);
+  });
+
   it('wraps DuckDB errors keeping their message', async () => {
     const err = await engine.query('SELECT * FROM no_such_table').catch((e: unknown) => e);
     expect(isEngineError(err, 'DUCKDB_ERROR')).toBe(true);
@@ -71,7 +88,9 @@ describe('DuckEngine', () => {
   });
 
   it('fails fast on extensions that would need the network', async () => {
-    const err = await engine.query("SELECT * FROM read_csv('https://example.invalid/x.csv')").catch((e: unknown) => e);
+    const err = await engine
+      .query("SELECT * FROM read_csv('https://example.invalid/x.csv')")
+      .catch((e: unknown) => e);
     expect(isEngineError(err, 'DUCKDB_ERROR')).toBe(true);
   });
 
@@ -83,6 +102,33 @@ describe('DuckEngine', () => {
     const short = engine.query('SELECT 1').then(() => order.push('short'));
     await Promise.all([long, short]);
     expect(order).toEqual(['short', 'long']);
+  });
+
+  it('keeps deleted-row tables out of a file-backed database', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'loch-engine-'));
+    try {
+      const dbPath = path.join(dir, 'db.duckdb');
+      const file = path.join(dir, 'data.parquet');
+      const e1 = await DuckEngine.create({ path: dbPath });
+      await e1.run(`COPY (SELECT range AS i FROM range(5000)) TO '${file}' (FORMAT parquet)`);
+      const deletedRows = Array.from({ length: INLINE_DELETED_ROWS_LIMIT + 10 }, (_, k) => k);
+      const sql = await e1.scanSql({
+        files: [{ location: file, partitionValues: {}, deletedRows }],
+        schema: DataType.struct([DataType.field('i', DataType.primitive('long'))]),
+        partitionColumns: [],
+        columnMappingMode: 'none',
+      });
+      expect(Number((await e1.query(`SELECT count(*) FROM (${sql})`)).rows[0]![0])).toBe(
+        5000 - deletedRows.length,
+      );
+      await e1.close();
+      const e2 = await DuckEngine.create({ path: dbPath });
+      const tables = await e2.query("SELECT count(*) FROM duckdb_tables() WHERE database_name <> 'temp'");
+      expect(Number(tables.rows[0]![0])).toBe(0);
+      await e2.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('rejects use after close', async () => {

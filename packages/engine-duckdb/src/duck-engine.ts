@@ -6,7 +6,14 @@ import { DeletedRowsRegistry } from './deleted-rows-registry.js';
 import { EngineError, wrapDuckDbError } from './errors.js';
 import { DuckDbParquetActionReader } from './parquet-action-reader.js';
 import { scanSql } from './scan-sql.js';
-import type { Engine, QueryResult, ResultColumn, ScanSpec, WriteParquetOptions, WrittenFile } from './types.js';
+import type {
+  Engine,
+  QueryResult,
+  ResultColumn,
+  ScanSpec,
+  WriteParquetOptions,
+  WrittenFile,
+} from './types.js';
 import { writeParquet } from './write-parquet.js';
 
 export interface DuckEngineOptions {
@@ -87,7 +94,9 @@ export class DuckEngine implements Engine {
     return this.#withSql(sql, async (conn) => {
       // With a values array node-api runs every statement and returns the LAST result; without one it
       // returns the first. Single statements skip the extra prepare.
-      const reader = mayHaveSeveralStatements(sql) ? await conn.runAndReadAll(sql, []) : await conn.runAndReadAll(sql);
+      const reader = mayHaveSeveralStatements(sql)
+        ? await conn.runAndReadAll(sql, [])
+        : await conn.runAndReadAll(sql);
       const names = reader.columnNames();
       const types = reader.columnTypes();
       return {
@@ -136,7 +145,12 @@ export class DuckEngine implements Engine {
         const chunk = await result.fetchChunk();
         if (chunk === null || chunk.rowCount === 0) break;
         rowCount += chunk.rowCount;
-        await onChunk({ columns, rows: chunk.getRows() });
+        try {
+          await onChunk({ columns, rows: chunk.getRows() });
+        } catch (e) {
+          // The caller's own failure: hand it back as is, not as a DuckDB error.
+          throw new CallerError(e);
+        }
       }
       return { columns, rowCount };
     });
@@ -168,9 +182,14 @@ export class DuckEngine implements Engine {
     try {
       return await this.#pool.use(fn);
     } catch (e) {
+      if (e instanceof CallerError) throw e.error;
       throw wrapDuckDbError(e, sql);
     }
   }
+}
+
+class CallerError {
+  constructor(readonly error: unknown) {}
 }
 
 const mayHaveSeveralStatements = (sql: string): boolean => sql.replace(/[\s;]+$/, '').includes(';');

@@ -131,7 +131,10 @@ export function parseDuckType(text: string): DuckType {
     if (tok.t !== 'word' && tok.t !== 'quoted') throw invalid(text, `expected a type name, found '${tok.v}'`);
     let name = tok.v.toUpperCase();
     // Multi-word names: TIMESTAMP WITH TIME ZONE, TIME WITH TIME ZONE, DOUBLE PRECISION.
-    while (peek()?.t === 'word' && ['WITH', 'TIME', 'ZONE', 'PRECISION', 'WITHOUT'].includes(peek()!.v.toUpperCase())) {
+    while (
+      peek()?.t === 'word' &&
+      ['WITH', 'TIME', 'ZONE', 'PRECISION', 'WITHOUT'].includes(peek()!.v.toUpperCase())
+    ) {
       name += ` ${next().v.toUpperCase()}`;
     }
     if (name === 'TIMESTAMP WITHOUT TIME ZONE') name = 'TIMESTAMP';
@@ -161,7 +164,8 @@ export function parseDuckType(text: string): DuckType {
           scale = Number(next().v);
         }
         expect(')');
-        if (!Number.isInteger(precision) || !Number.isInteger(scale)) throw invalid(text, 'bad DECIMAL arguments');
+        if (!Number.isInteger(precision) || !Number.isInteger(scale))
+          throw invalid(text, 'bad DECIMAL arguments');
         return { kind: 'decimal', precision, scale };
       }
       case 'ENUM': {

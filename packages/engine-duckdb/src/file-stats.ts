@@ -26,7 +26,12 @@ interface Leaf {
   readonly type: DataType;
 }
 
-function leaves(fields: readonly StructField[], mode: ColumnMappingMode, phys: string[] = [], log: string[] = []): Leaf[] {
+function leaves(
+  fields: readonly StructField[],
+  mode: ColumnMappingMode,
+  phys: string[] = [],
+  log: string[] = [],
+): Leaf[] {
   const out: Leaf[] = [];
   for (const f of fields) {
     const p = [...phys, physicalName(f, mode)];
@@ -62,7 +67,9 @@ function selectLeaves(all: readonly Leaf[], selection: StatsSelection): Leaf[] {
   if (selection.statsColumns !== undefined) {
     const paths = selection.statsColumns.map((c) => parseColumnPath(c).map((s) => s.toLowerCase()));
     return all.filter((leaf) =>
-      paths.some((p) => p.length <= leaf.logical.length && p.every((seg, i) => seg === leaf.logical[i]!.toLowerCase())),
+      paths.some(
+        (p) => p.length <= leaf.logical.length && p.every((seg, i) => seg === leaf.logical[i]!.toLowerCase()),
+      ),
     );
   }
   const n = selection.numIndexedCols ?? DEFAULT_NUM_INDEXED_COLS;
@@ -96,7 +103,8 @@ export function deltaStatsFromDuckDb(
   for (const leaf of selectLeaves(leaves(dataFields, mode), selection)) {
     // Arrays, maps and variants have no single parquet column carrying their own null count.
     if (leaf.type.kind !== 'primitive' && leaf.type.kind !== 'decimal') continue;
-    if (leaf.type.kind === 'primitive' && (leaf.type.name === 'void' || leaf.type.name === 'variant')) continue;
+    if (leaf.type.kind === 'primitive' && (leaf.type.name === 'void' || leaf.type.name === 'variant'))
+      continue;
     const entry = columnStats[leaf.physical.map(quoteIdent).join('.')];
     if (entry === undefined) continue;
     const nulls = entry['null_count'];
@@ -158,7 +166,8 @@ export function statValue(text: string, type: DataType, bound: 'min' | 'max'): u
 
 const floorDiv = (a: bigint, b: bigint): bigint => (a % b === 0n || a >= 0n ? a / b : a / b - 1n);
 
-const TS = /^(-?\d{4,})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:(Z)|([+-])(\d{2})(?::?(\d{2}))?)?$/;
+const TS =
+  /^(-?\d{4,})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:(Z)|([+-])(\d{2})(?::?(\d{2}))?)?$/;
 
 /** Microseconds since the epoch for DuckDB's timestamp text ('2021-01-01 10:00:00.123456+00'). */
 export function parseTimestampMicros(text: string): bigint | undefined {

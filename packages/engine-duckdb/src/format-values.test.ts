@@ -48,7 +48,13 @@ describe('format-values', () => {
     ['[1, NULL, 3]', [1, null, 3]],
     ['[0.5::FLOAT]', [0.5]],
     ['[1, 2]::INTEGER[2]', [1, 2]],
-    ["MAP {'k': [1], 'z': NULL}", [{ key: 'k', value: [1] }, { key: 'z', value: null }]],
+    [
+      "MAP {'k': [1], 'z': NULL}",
+      [
+        { key: 'k', value: [1] },
+        { key: 'z', value: null },
+      ],
+    ],
     ["'550e8400-e29b-41d4-a716-446655440000'::UUID", '550e8400-e29b-41d4-a716-446655440000'],
   ])('formats %s', async (expr, expected) => {
     expect(await one(expr)).toEqual(expected);
@@ -79,7 +85,9 @@ describe('format-values', () => {
   });
 
   it('prints csv with quoting', async () => {
-    expect(toCsv(await sample())).toBe('id,s,d,st\n1,"a,b",1.50,"{""x"":1}"\n22,,,\n3,"say ""hi""",0.10,"{""x"":2}"\n');
+    expect(toCsv(await sample())).toBe(
+      'id,s,d,st\n1,"a,b",1.50,"{""x"":1}"\n22,,,\n3,"say ""hi""",0.10,"{""x"":2}"\n',
+    );
   });
 
   it('prints an aligned table with a row count', async () => {

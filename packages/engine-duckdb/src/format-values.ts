@@ -49,8 +49,10 @@ export function toJsonValue(value: unknown, type?: DuckType): JsonValue {
   if (value instanceof DuckDBDateValue) return value.toString();
   if (value instanceof DuckDBTimestampTZValue) return isoMicros(value.micros, true) ?? value.toString();
   if (value instanceof DuckDBTimestampValue) return isoMicros(value.micros, false) ?? value.toString();
-  if (value instanceof DuckDBTimestampMillisecondsValue) return isoMicros(value.millis * 1000n, false) ?? value.toString();
-  if (value instanceof DuckDBTimestampSecondsValue) return isoMicros(value.seconds * 1_000_000n, false) ?? value.toString();
+  if (value instanceof DuckDBTimestampMillisecondsValue)
+    return isoMicros(value.millis * 1000n, false) ?? value.toString();
+  if (value instanceof DuckDBTimestampSecondsValue)
+    return isoMicros(value.seconds * 1_000_000n, false) ?? value.toString();
   if (value instanceof DuckDBTimestampNanosecondsValue) return isoNanos(value.nanos) ?? value.toString();
   if (value instanceof DuckDBBlobValue) return Buffer.from(value.bytes).toString('base64');
   if (value instanceof DuckDBListValue || value instanceof DuckDBArrayValue) {
@@ -166,19 +168,24 @@ export function toCsv(result: QueryResult): string {
   return `${lines.join('\n')}\n`;
 }
 
-const NUMERIC = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE)$/;
+const NUMERIC =
+  /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE)$/;
 const MAX_CELL = 80;
 
 /** An aligned text table with a header, a rule, and a row-count footer. Numbers are right-aligned. */
 export function toTable(result: QueryResult): string {
   const types = parsedTypes(result);
-  const right = types.map((t) => t !== undefined && (t.kind === 'decimal' || (t.kind === 'scalar' && NUMERIC.test(t.name))));
+  const right = types.map(
+    (t) => t !== undefined && (t.kind === 'decimal' || (t.kind === 'scalar' && NUMERIC.test(t.name))),
+  );
   const clip = (s: string) => {
     const one = s.replace(/\r?\n/g, '\\n');
     return one.length > MAX_CELL ? `${one.slice(0, MAX_CELL - 1)}…` : one;
   };
   const header = result.columns.map((c) => clip(c.name));
-  const body = result.rows.map((row) => result.columns.map((_, i) => clip(cellText(toJsonValue(row[i], types[i]), 'NULL'))));
+  const body = result.rows.map((row) =>
+    result.columns.map((_, i) => clip(cellText(toJsonValue(row[i], types[i]), 'NULL'))),
+  );
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
   const line = (cells: string[]) =>
     cells

@@ -41,7 +41,9 @@ export function escapePathName(name: string): string {
 
 /** Reverses escapePathName (and any other `%XX` escape). */
 export function unescapePathName(name: string): string {
-  return name.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+  return name.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) =>
+    String.fromCharCode(Number.parseInt(hex, 16)),
+  );
 }
 
 /** `col=value/col2=value2` for a file's partition values (null -> __HIVE_DEFAULT_PARTITION__). */

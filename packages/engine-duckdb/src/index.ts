@@ -1,7 +1,7 @@
 // @loch/engine-duckdb: the only package that imports @duckdb/node-api.
-export type * from './types.js';
-export { ConnectionPool } from './connection-pool.js';
+
 export { type ColumnMappingMode, fieldId, physicalName } from './column-mapping.js';
+export { ConnectionPool } from './connection-pool.js';
 export { DeletedRowsRegistry, INLINE_DELETED_ROWS_LIMIT } from './deleted-rows-registry.js';
 export { DuckEngine, type DuckEngineOptions, type ResultChunk } from './duck-engine.js';
 export { type DuckField, type DuckType, parseDuckType, printDuckType } from './duck-type.js';
@@ -35,6 +35,7 @@ export { DuckDbParquetActionReader } from './parquet-action-reader.js';
 export { partitionValueToSqlLiteral } from './partition-literal.js';
 export { type ScanSqlOptions, scanSql } from './scan-sql.js';
 export { quoteIdent, quoteString, stringList } from './sql-text.js';
+export type * from './types.js';
 export {
   fromDuckType,
   schemaFromDuckColumns,

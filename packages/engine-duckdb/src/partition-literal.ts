@@ -10,7 +10,7 @@ const DECIMAL = /^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$/;
 const FLOAT = /^([+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?|NaN|[+-]?Infinity|[+-]?inf)$/i;
 
 /** A DuckDB SQL expression of the partition column's type holding `value` (null -> typed NULL). */
-export function partitionValueToSqlLiteral(value: string | null, type: DataType): string {
+export function partitionValueToSqlLiteral(value: string | null, type: DataType, timeZone = 'UTC'): string {
   const duck = toDuckType(type);
   if (value === null) return `CAST(NULL AS ${duck})`;
   const bad = (what: string) =>
@@ -23,7 +23,9 @@ export function partitionValueToSqlLiteral(value: string | null, type: DataType)
     return `CAST(${quoteString(value)} AS ${duck})`;
   }
   if (type.kind !== 'primitive') {
-    throw new EngineError('UNSUPPORTED_TYPE', `a ${type.kind} column cannot be a partition column`, { kind: type.kind });
+    throw new EngineError('UNSUPPORTED_TYPE', `a ${type.kind} column cannot be a partition column`, {
+      kind: type.kind,
+    });
   }
   switch (type.name) {
     case 'string':
@@ -49,9 +51,12 @@ export function partitionValueToSqlLiteral(value: string | null, type: DataType)
     case 'date':
       return `CAST(${quoteString(value)} AS DATE)`;
     case 'timestamp':
-      // Both '2021-01-01 10:00:00[.ffffff]' and ISO-8601 with 'Z' are allowed; a value without a zone is
-      // UTC (sessions run with TimeZone=UTC).
-      return `CAST(${quoteString(value)} AS TIMESTAMP WITH TIME ZONE)`;
+      // Both '2021-01-01 10:00:00[.ffffff]' and ISO-8601 with 'Z' are allowed. A value with an offset is
+      // an instant; one without is wall-clock time in `timeZone` (sessions run with TimeZone=UTC).
+      if (timeZone === 'UTC' || /(Z|[+-]\d{2}(:?\d{2})?)$/i.test(value.trim())) {
+        return `CAST(${quoteString(value)} AS TIMESTAMP WITH TIME ZONE)`;
+      }
+      return `timezone(${quoteString(timeZone)}, CAST(${quoteString(value)} AS TIMESTAMP))`;
     case 'timestamp_ntz':
       return `CAST(${quoteString(value)} AS TIMESTAMP)`;
     case 'void':

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { DataType, type StructField, type StructType } from '@loch/delta';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DuckEngine } from './duck-engine.js';
 import { INLINE_DELETED_ROWS_LIMIT } from './deleted-rows-registry.js';
+import { DuckEngine } from './duck-engine.js';
 import { scanSql } from './scan-sql.js';
 import type { ScanFile, ScanSpec } from './types.js';
 
@@ -28,9 +28,14 @@ describe('scanSql', () => {
     return r.rows.map((row) => JSON.parse(String(row[0])) as Record<string, unknown>);
   };
   const types = async (spec: ScanSpec) =>
-    (await engine.describe(`SELECT * FROM (${await engine.scanSql(spec)})`)).map((c) => `${c.name} ${c.type}`);
-  const scanFile = (location: string, partitionValues: Record<string, string | null> = {}, deletedRows?: number[]) =>
-    ({ location, partitionValues, ...(deletedRows ? { deletedRows } : {}) }) satisfies ScanFile;
+    (await engine.describe(`SELECT * FROM (${await engine.scanSql(spec)})`)).map(
+      (c) => `${c.name} ${c.type}`,
+    );
+  const scanFile = (
+    location: string,
+    partitionValues: Record<string, string | null> = {},
+    deletedRows?: number[],
+  ) => ({ location, partitionValues, ...(deletedRows ? { deletedRows } : {}) }) satisfies ScanFile;
 
   beforeAll(async () => {
     engine = await DuckEngine.create({ connections: 2, threads: 2 });
@@ -70,15 +75,34 @@ describe('scanSql', () => {
         scanFile(b, { d: null, s: null, ts: '2021-01-01T10:00:00.123456Z', n: null }),
         scanFile(c, { d: '2021-01-02', s: 'a b', ts: '2021-01-01 10:00:00', n: '1.50' }),
       ],
-      schema: schema(f('v', p('integer')), f('d', p('date')), f('s', p('string')), f('ts', p('timestamp')), f('n', DataType.decimal(5, 2))),
+      schema: schema(
+        f('v', p('integer')),
+        f('d', p('date')),
+        f('s', p('string')),
+        f('ts', p('timestamp')),
+        f('n', DataType.decimal(5, 2)),
+      ),
       partitionColumns: ['d', 's', 'ts', 'n'],
       columnMappingMode: 'none',
     };
-    expect(await types(spec)).toEqual(['v INTEGER', 'd DATE', 's VARCHAR', 'ts TIMESTAMP WITH TIME ZONE', 'n DECIMAL(5,2)']);
+    expect(await types(spec)).toEqual([
+      'v INTEGER',
+      'd DATE',
+      's VARCHAR',
+      'ts TIMESTAMP WITH TIME ZONE',
+      'n DECIMAL(5,2)',
+    ]);
     expect(await rows(spec, 'v')).toEqual([
       { v: 1, d: '2021-01-02', s: 'a b', ts: '2021-01-01 10:00:00+00', n: 1.5 },
       { v: 2, d: null, s: null, ts: '2021-01-01 10:00:00.123456+00', n: null },
       { v: 3, d: '2021-01-02', s: 'a b', ts: '2021-01-01 10:00:00+00', n: 1.5 },
+    ]);
+    // Offset-less timestamps can be read in the writer's zone.
+    const la = await rows({ ...spec, partitionTimeZone: 'America/Los_Angeles', columns: ['v', 'ts'] }, 'v');
+    expect(la.map((r) => r['ts'])).toEqual([
+      '2021-01-01 18:00:00+00',
+      '2021-01-01 10:00:00.123456+00',
+      '2021-01-01 18:00:00+00',
     ]);
     // Default: one read, values looked up by file_index.
     expect(scanSql(spec)).not.toContain('UNION ALL');
@@ -145,7 +169,10 @@ describe('scanSql', () => {
   });
 
   it('casts millisecond and naive timestamps to the table type', async () => {
-    const a = await write('ts.parquet', "SELECT TIMESTAMP_MS '2021-01-01 10:00:00.123' AS t, TIMESTAMP '2021-01-01 10:00:00' AS n");
+    const a = await write(
+      'ts.parquet',
+      "SELECT TIMESTAMP_MS '2021-01-01 10:00:00.123' AS t, TIMESTAMP '2021-01-01 10:00:00' AS n",
+    );
     const spec: ScanSpec = {
       files: [scanFile(a)],
       schema: schema(f('t', p('timestamp')), f('n', p('timestamp_ntz'))),
@@ -166,8 +193,21 @@ describe('scanSql', () => {
       files: [scanFile(a)],
       schema: schema(
         mapped('id', p('long'), 'col-1', 1),
-        mapped('s', DataType.struct([mapped('a', p('string'), 'col-3', 3), mapped('arr', DataType.array(inner), 'col-4', 4)]), 'col-2', 2),
-        mapped('m', DataType.map(p('string'), DataType.struct([mapped('q', p('integer'), 'col-7', 7)])), 'col-6', 6),
+        mapped(
+          's',
+          DataType.struct([
+            mapped('a', p('string'), 'col-3', 3),
+            mapped('arr', DataType.array(inner), 'col-4', 4),
+          ]),
+          'col-2',
+          2,
+        ),
+        mapped(
+          'm',
+          DataType.map(p('string'), DataType.struct([mapped('q', p('integer'), 'col-7', 7)])),
+          'col-6',
+          6,
+        ),
       ),
       partitionColumns: [],
       columnMappingMode: 'name',
@@ -176,10 +216,18 @@ describe('scanSql', () => {
   });
 
   it('matches parquet field ids (column mapping id)', async () => {
-    const a = await write('cm-id.parquet', "SELECT 1::BIGINT AS whatever, 'x' AS other", ", FIELD_IDS {whatever: 1, other: 2}");
+    const a = await write(
+      'cm-id.parquet',
+      "SELECT 1::BIGINT AS whatever, 'x' AS other",
+      ', FIELD_IDS {whatever: 1, other: 2}',
+    );
     const spec: ScanSpec = {
       files: [scanFile(a)],
-      schema: schema(mapped('id', p('long'), 'col-a', 1), mapped('name', p('string'), 'col-b', 2), mapped('late', p('string'), 'col-c', 3)),
+      schema: schema(
+        mapped('id', p('long'), 'col-a', 1),
+        mapped('name', p('string'), 'col-b', 2),
+        mapped('late', p('string'), 'col-c', 3),
+      ),
       partitionColumns: [],
       columnMappingMode: 'id',
     };
@@ -191,8 +239,15 @@ describe('scanSql', () => {
     const a = await write('dv-a.parquet', 'SELECT range AS i FROM range(10000)');
     const b = await write('dv-b.parquet', 'SELECT 10000 + range AS i FROM range(10)');
     const c = await write('dv-c.parquet', 'SELECT 20000 + range AS i FROM range(10)');
-    const base = { schema: schema(f('i', p('long'))), partitionColumns: [], columnMappingMode: 'none' } as const;
-    const small: ScanSpec = { ...base, files: [scanFile(a, {}, [0, 5, 9999]), scanFile(b, {}, [1]), scanFile(c)] };
+    const base = {
+      schema: schema(f('i', p('long'))),
+      partitionColumns: [],
+      columnMappingMode: 'none',
+    } as const;
+    const small: ScanSpec = {
+      ...base,
+      files: [scanFile(a, {}, [0, 5, 9999]), scanFile(b, {}, [1]), scanFile(c)],
+    };
     const count = async (spec: ScanSpec) => {
       const r = await engine.query(`SELECT count(*), sum(i) FROM (${await engine.scanSql(spec)})`);
       return [Number(r.rows[0]![0]), Number(r.rows[0]![1])];
@@ -202,7 +257,10 @@ describe('scanSql', () => {
     const many = Array.from({ length: INLINE_DELETED_ROWS_LIMIT + 1 }, (_, k) => k);
     const large: ScanSpec = { ...base, files: [scanFile(a, {}, many), scanFile(c)] };
     expect(await engine.scanSql(large)).toContain('loch_scratch');
-    expect(await count(large)).toEqual([10010 - many.length, total - (10000 * 10 + 45) - many.reduce((x, y) => x + y, 0)]);
+    expect(await count(large)).toEqual([
+      10010 - many.length,
+      total - (10000 * 10 + 45) - many.reduce((x, y) => x + y, 0),
+    ]);
   });
 
   it('projects columns and adds file and row-index columns', async () => {
@@ -234,9 +292,28 @@ describe('scanSql', () => {
     expect(await rows(spec)).toEqual([]);
   });
 
+  it('projects no columns for counting', async () => {
+    const a = await write('count.parquet', 'SELECT range AS i FROM range(7)');
+    const spec: ScanSpec = {
+      files: [scanFile(a, {}, [2])],
+      schema: schema(f('i', p('long'))),
+      partitionColumns: [],
+      columnMappingMode: 'none',
+      columns: [],
+    };
+    const r = await engine.query(`SELECT count(*) FROM (${await engine.scanSql(spec)})`);
+    expect(Number(r.rows[0]![0])).toBe(6);
+  });
+
   it('names an unknown projected column', () => {
     expect(() =>
-      scanSql({ files: [], schema: schema(f('i', p('long'))), partitionColumns: [], columnMappingMode: 'none', columns: ['nope'] }),
+      scanSql({
+        files: [],
+        schema: schema(f('i', p('long'))),
+        partitionColumns: [],
+        columnMappingMode: 'none',
+        columns: ['nope'],
+      }),
     ).toThrow(/'nope'/);
   });
 });

@@ -25,7 +25,6 @@ export interface ScanSqlOptions {
   readonly partitionStrategy?: 'lookup' | 'union' | 'join';
 }
 
-
 // DuckDB's virtual columns. The `filename` / `file_row_number` parameters do not combine with the
 // explicit `schema` parameter (DuckDB 1.5 fails with "column 2147483645 ... could not be found"), but
 // the virtual columns do, and data columns never clash with them because they are read as c0, c1, ...
@@ -33,6 +32,8 @@ const FILE_COL = 'filename';
 const ROW_COL = 'file_row_number';
 const FILE_INDEX_COL = 'file_index';
 const PINDEX_COL = '__loch_pidx';
+/** The one column of a scan that projects no columns. */
+export const EMPTY_COL = '__loch_empty';
 /** A row's identity within one read_parquet: its file's position in the list, then its row number. */
 const ROW_KEY = `((CAST(${FILE_INDEX_COL} AS BIGINT) << 32) | ${ROW_COL})`;
 
@@ -48,7 +49,9 @@ export function scanSql(spec: ScanSpec, options: ScanSqlOptions = {}): string {
   const partitionSet = new Set(spec.partitionColumns);
   for (const p of spec.partitionColumns) {
     if (!byName.has(p)) {
-      throw new EngineError('INVALID_ARGUMENT', `partition column '${p}' is not in the table schema`, { column: p });
+      throw new EngineError('INVALID_ARGUMENT', `partition column '${p}' is not in the table schema`, {
+        column: p,
+      });
     }
   }
   const wanted = spec.columns ?? spec.schema.fields.map((f) => f.name);
@@ -78,11 +81,13 @@ export function scanSql(spec: ScanSpec, options: ScanSqlOptions = {}): string {
   if (spec.files.length === 0) return emptyRelation(spec, outputs);
 
   const schemaParam = schemaParameter(dataFields, mode);
-  const dataExpr = (o: Extract<Output, { kind: 'data' }>) => renameNested(quoteIdent(o.alias), o.field.type, mode, 'toLogical');
+  const dataExpr = (o: Extract<Output, { kind: 'data' }>) =>
+    renameNested(quoteIdent(o.alias), o.field.type, mode, 'toLogical');
   const extras = (): string[] => {
     const out: string[] = [];
     if (spec.fileColumn !== undefined) out.push(`${quoteIdent(FILE_COL)} AS ${quoteIdent(spec.fileColumn)}`);
-    if (spec.rowIndexColumn !== undefined) out.push(`${quoteIdent(ROW_COL)} AS ${quoteIdent(spec.rowIndexColumn)}`);
+    if (spec.rowIndexColumn !== undefined)
+      out.push(`${quoteIdent(ROW_COL)} AS ${quoteIdent(spec.rowIndexColumn)}`);
     return out;
   };
   const partitionValue = (file: ScanFile, field: StructField): string | null => {
@@ -98,23 +103,50 @@ export function scanSql(spec: ScanSpec, options: ScanSqlOptions = {}): string {
 
   /** One read_parquet over `files` with partition values, deleted rows and extras applied. */
   const branch = (files: readonly ScanFile[]): string => {
-    const single = new Set(files.map(tupleKey)).size === 1;
-    const literals = partitionFields.map((f) => files.map((file) => partitionValueToSqlLiteral(partitionValue(file, f), f.type)));
+    // Distinct partition tuples in this read, and each file's tuple (by position in the file list).
+    const tupleIndex = new Map<string, number>();
+    const tupleOfFile = files.map((file) => {
+      const key = tupleKey(file);
+      let i = tupleIndex.get(key);
+      if (i === undefined) {
+        i = tupleIndex.size;
+        tupleIndex.set(key, i);
+      }
+      return i;
+    });
+    const representative = [...tupleIndex.values()].map((t) => files[tupleOfFile.indexOf(t)]!);
+    const single = tupleIndex.size === 1;
+    const literals = partitionFields.map((f) =>
+      representative.map((file) =>
+        partitionValueToSqlLiteral(partitionValue(file, f), f.type, spec.partitionTimeZone),
+      ),
+    );
+    // Bind time grows with literal count (10k CASTs take ~150 ms), so per file we list only a small
+    // integer tuple number and spell each distinct value once.
+    const fileIndex = `CAST(${FILE_INDEX_COL} AS BIGINT) + 1`;
+    const tupleLookup =
+      tupleIndex.size === files.length
+        ? fileIndex
+        : `[${tupleOfFile.map((t) => t + 1).join(', ')}][${fileIndex}]`;
     const select = outputs.map((o) => {
       let expr: string;
       if (o.kind === 'data') expr = dataExpr(o);
       else if (o.kind === 'null') expr = `CAST(NULL AS ${toDuckType(o.field.type)})`;
       else if (single) expr = literals[o.index]![0]!;
       else if (strategy === 'join') expr = `__loch_pv.${quoteIdent(`p${o.index}`)}`;
-      else expr = `[${literals[o.index]!.join(', ')}][CAST(${FILE_INDEX_COL} AS BIGINT) + 1]`;
+      else expr = `[${literals[o.index]!.join(', ')}][${tupleLookup}]`;
       return `${expr} AS ${quoteIdent(o.field.name)}`;
     });
     select.push(...extras());
+    // `columns: []` (e.g. for count(*)) still needs one column to be valid SQL.
+    if (select.length === 0) select.push(`NULL AS ${quoteIdent(EMPTY_COL)}`);
     const params = [stringList(files.map((f) => f.location))];
     if (schemaParam !== undefined) params.push(`schema = ${schemaParam}`);
     let sql = `SELECT ${select.join(', ')} FROM read_parquet(${params.join(', ')})`;
     if (!single && strategy === 'join') {
-      const rows = files.map((_, i) => `(${[String(i), ...literals.map((l) => l[i]!)].join(', ')})`);
+      const rows = files.map(
+        (_, i) => `(${[String(i), ...literals.map((l) => l[tupleOfFile[i]!]!)].join(', ')})`,
+      );
       const pcols = [PINDEX_COL, ...partitionFields.map((_, i) => `p${i}`)].map(quoteIdent).join(', ');
       sql += ` JOIN (VALUES ${rows.join(', ')}) AS __loch_pv(${pcols}) ON ${FILE_INDEX_COL} = __loch_pv.${quoteIdent(PINDEX_COL)}`;
     }
@@ -149,7 +181,9 @@ export function scanSql(spec: ScanSpec, options: ScanSqlOptions = {}): string {
  */
 function deletedRowKeys(files: readonly ScanFile[], options: ScanSqlOptions): string {
   if (options.deletedRowsTable !== undefined) {
-    const positions = files.flatMap((f, i) => ((f.deletedRows?.length ?? 0) > 0 ? [`(${quoteString(f.location)}, ${i})`] : []));
+    const positions = files.flatMap((f, i) =>
+      (f.deletedRows?.length ?? 0) > 0 ? [`(${quoteString(f.location)}, ${i})`] : [],
+    );
     return `SELECT (CAST(__loch_fp.pos AS BIGINT) << 32) | __loch_dv."row" FROM ${options.deletedRowsTable} AS __loch_dv JOIN (VALUES ${positions.join(', ')}) AS __loch_fp(file, pos) ON __loch_dv.file = __loch_fp.file`;
   }
   const keys: string[] = [];
@@ -176,7 +210,8 @@ function schemaParameter(fields: readonly StructField[], mode: ColumnMappingMode
 function emptyRelation(spec: ScanSpec, outputs: readonly Output[]): string {
   const cols = outputs.map((o) => `CAST(NULL AS ${toDuckType(o.field.type)}) AS ${quoteIdent(o.field.name)}`);
   if (spec.fileColumn !== undefined) cols.push(`CAST(NULL AS VARCHAR) AS ${quoteIdent(spec.fileColumn)}`);
-  if (spec.rowIndexColumn !== undefined) cols.push(`CAST(NULL AS BIGINT) AS ${quoteIdent(spec.rowIndexColumn)}`);
-  if (cols.length === 0) cols.push('1 AS "__loch_empty"');
+  if (spec.rowIndexColumn !== undefined)
+    cols.push(`CAST(NULL AS BIGINT) AS ${quoteIdent(spec.rowIndexColumn)}`);
+  if (cols.length === 0) cols.push(`NULL AS ${quoteIdent(EMPTY_COL)}`);
   return `SELECT ${cols.join(', ')} WHERE false`;
 }

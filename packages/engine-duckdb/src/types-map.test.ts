@@ -26,7 +26,10 @@ describe('toDuckType', () => {
     [DataType.decimal(38, 10), 'DECIMAL(38,10)'],
     [DataType.array(p('string')), 'VARCHAR[]'],
     [DataType.map(p('string'), DataType.array(p('long'))), 'MAP(VARCHAR, BIGINT[])'],
-    [DataType.struct([f('a b', p('long')), f('q"x', DataType.struct([f('z', p('date'))]))]), 'STRUCT("a b" BIGINT, "q""x" STRUCT("z" DATE))'],
+    [
+      DataType.struct([f('a b', p('long')), f('q"x', DataType.struct([f('z', p('date'))]))]),
+      'STRUCT("a b" BIGINT, "q""x" STRUCT("z" DATE))',
+    ],
   ])('%j -> %s', (type, text) => {
     expect(toDuckType(type)).toBe(text);
   });
@@ -83,22 +86,28 @@ describe('fromDuckType', () => {
     expect(fromDuckType(text)).toEqual(type);
   });
 
-  it.each(['TIME', 'INTERVAL', 'UHUGEINT', 'UNION(a INTEGER, b VARCHAR)', 'STRUCT(t TIME)'])(
-    'fails clearly for %s',
-    (text) => {
-      let err: unknown;
-      try {
-        fromDuckType(text, 'col');
-      } catch (e) {
-        err = e;
-      }
-      expect(isEngineError(err, 'UNSUPPORTED_TYPE')).toBe(true);
-      expect((err as Error).message).toMatch(/column 'col/);
-    },
-  );
+  it.each([
+    'TIME',
+    'INTERVAL',
+    'UHUGEINT',
+    'UNION(a INTEGER, b VARCHAR)',
+    'STRUCT(t TIME)',
+  ])('fails clearly for %s', (text) => {
+    let err: unknown;
+    try {
+      fromDuckType(text, 'col');
+    } catch (e) {
+      err = e;
+    }
+    expect(isEngineError(err, 'UNSUPPORTED_TYPE')).toBe(true);
+    expect((err as Error).message).toMatch(/column 'col/);
+  });
 
   it('round-trips through DuckDB type text', () => {
-    const t = DataType.struct([f('a', DataType.map(p('string'), DataType.decimal(12, 3))), f('b', DataType.array(p('timestamp')))]);
+    const t = DataType.struct([
+      f('a', DataType.map(p('string'), DataType.decimal(12, 3))),
+      f('b', DataType.array(p('timestamp'))),
+    ]);
     expect(fromDuckType(toDuckType(t))).toEqual(t);
   });
 

@@ -38,7 +38,9 @@ export function toDuckType(type: DataType, options: ToDuckTypeOptions = {}): str
     case 'primitive': {
       const duck = PRIMITIVE_TO_DUCK[type.name];
       if (duck === undefined) {
-        throw new EngineError('UNSUPPORTED_TYPE', `Delta type '${type.name}' has no DuckDB equivalent`, { type: type.name });
+        throw new EngineError('UNSUPPORTED_TYPE', `Delta type '${type.name}' has no DuckDB equivalent`, {
+          type: type.name,
+        });
       }
       return duck;
     }
@@ -63,7 +65,10 @@ export function toDuckType(type: DataType, options: ToDuckTypeOptions = {}): str
 function structToDuckType(fields: readonly StructField[], options: ToDuckTypeOptions): string {
   const mode = options.columnMappingMode ?? 'none';
   if (fields.length === 0) {
-    throw new EngineError('UNSUPPORTED_TYPE', 'DuckDB has no empty STRUCT type; give the struct at least one field');
+    throw new EngineError(
+      'UNSUPPORTED_TYPE',
+      'DuckDB has no empty STRUCT type; give the struct at least one field',
+    );
   }
   return `STRUCT(${fields.map((f) => `${quoteIdent(physicalName(f, mode))} ${toDuckType(f.type, options)}`).join(', ')})`;
 }
@@ -169,6 +174,11 @@ export function fromDuckType(type: string | DuckType, column = '?'): DataType {
 export function schemaFromDuckColumns(columns: readonly { name: string; type: string }[]): StructType {
   return {
     kind: 'struct',
-    fields: columns.map((c) => ({ name: c.name, type: fromDuckType(c.type, c.name), nullable: true, metadata: {} })),
+    fields: columns.map((c) => ({
+      name: c.name,
+      type: fromDuckType(c.type, c.name),
+      nullable: true,
+      metadata: {},
+    })),
   };
 }

@@ -37,6 +37,11 @@ export interface ScanSpec {
   readonly fileColumn?: string;
   /** Add the parquet row index as a column with this name (used by DML / deletion vectors). */
   readonly rowIndexColumn?: string;
+  /**
+   * Zone for `timestamp` partition values written without an offset ('2021-01-01 10:00:00'). Spark
+   * writes them in its session zone, which the log does not record; default 'UTC'.
+   */
+  readonly partitionTimeZone?: string;
 }
 
 /** Delta per-file statistics (PROTOCOL.md "Per-file Statistics"), keyed by logical/physical column. */

@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { DataType, type StructField, type StructType } from '@loch/delta';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckEngine } from './duck-engine.js';
@@ -26,7 +27,9 @@ describe('writeParquet', () => {
   const toScanFiles = (files: readonly WrittenFile[]) =>
     files.map((w) => ({ location: w.location, partitionValues: w.partitionValues }));
   const physicalColumns = async (file: string) => {
-    const r = await engine.query(`SELECT name, field_id FROM parquet_schema('${file}') WHERE name <> 'duckdb_schema'`);
+    const r = await engine.query(
+      `SELECT name, field_id FROM parquet_schema('${file}') WHERE name <> 'duckdb_schema'`,
+    );
     return r.rows.map((row) => (row[1] === null ? String(row[0]) : `${String(row[0])}#${String(row[1])}`));
   };
 
@@ -61,7 +64,12 @@ describe('writeParquet', () => {
         (range * 1.25)::DECIMAL(10,2) AS amount, range > 0 AS flag, 'ab'::BLOB AS bin,
         {'x': range::INTEGER, 'y': CASE WHEN range = 0 THEN NULL ELSE 0.5 END} AS st, [1, 2] AS arr
       FROM range(3)`;
-    const files = await engine.writeParquet(sql, { directory: dir, schema: s, partitionColumns: [], columnMappingMode: 'none' });
+    const files = await engine.writeParquet(sql, {
+      directory: dir,
+      schema: s,
+      partitionColumns: [],
+      columnMappingMode: 'none',
+    });
     expect(files).toHaveLength(1);
     const w = files[0]!;
     expect(path.dirname(w.location)).toBe(dir);
@@ -92,7 +100,18 @@ describe('writeParquet', () => {
     });
     // No staging directory left behind.
     expect(readdirSync(dir)).toEqual([path.basename(w.location)]);
-    expect(await scanRows({ files: toScanFiles(files), schema: s, partitionColumns: [], columnMappingMode: 'none', columns: ['id', 'amount'] }, 'id')).toEqual([
+    expect(
+      await scanRows(
+        {
+          files: toScanFiles(files),
+          schema: s,
+          partitionColumns: [],
+          columnMappingMode: 'none',
+          columns: ['id', 'amount'],
+        },
+        'id',
+      ),
+    ).toEqual([
       { id: 0, amount: 0 },
       { id: 1, amount: 1.25 },
       { id: 2, amount: 2.5 },
@@ -103,7 +122,12 @@ describe('writeParquet', () => {
     const dir = newDir();
     const s = schema(f('v', p('long')), f('k', p('string')), f('n', p('integer')));
     const sql = `SELECT * FROM (VALUES (1, 'a/b=c d', 1), (2, NULL, 1), (3, '', 2), (4, 'a/b=c d', 1), (5, 'é#', 2)) t(v, k, n)`;
-    const files = await engine.writeParquet(sql, { directory: dir, schema: s, partitionColumns: ['k', 'n'], columnMappingMode: 'none' });
+    const files = await engine.writeParquet(sql, {
+      directory: dir,
+      schema: s,
+      partitionColumns: ['k', 'n'],
+      columnMappingMode: 'none',
+    });
     const rel = files.map((w) => path.relative(dir, path.dirname(w.location))).sort();
     expect(rel).toEqual([
       'k=__HIVE_DEFAULT_PARTITION__/n=1',
@@ -117,7 +141,12 @@ describe('writeParquet', () => {
     expect(byDir['k=__HIVE_DEFAULT_PARTITION__/n=2']!.partitionValues).toEqual({ k: null, n: '2' });
     expect(await physicalColumns(files[0]!.location)).toEqual(['v']);
     expect(readdirSync(dir).filter((e) => e.startsWith('_loch'))).toEqual([]);
-    expect(await scanRows({ files: toScanFiles(files), schema: s, partitionColumns: ['k', 'n'], columnMappingMode: 'none' }, 'v')).toEqual([
+    expect(
+      await scanRows(
+        { files: toScanFiles(files), schema: s, partitionColumns: ['k', 'n'], columnMappingMode: 'none' },
+        'v',
+      ),
+    ).toEqual([
       { v: 1, k: 'a/b=c d', n: 1 },
       { v: 2, k: null, n: 1 },
       { v: 3, k: null, n: 2 },
@@ -128,9 +157,21 @@ describe('writeParquet', () => {
 
   it('formats date and timestamp partition values as Delta strings', async () => {
     const dir = newDir();
-    const s = schema(f('v', p('integer')), f('d', p('date')), f('ts', p('timestamp')), f('ntz', p('timestamp_ntz')), f('m', DataType.decimal(5, 2)));
-    const sql = "SELECT 1 AS v, DATE '2021-02-03' AS d, TIMESTAMPTZ '2021-01-01 10:00:00.5+00' AS ts, TIMESTAMP '2021-01-01 01:02:03' AS ntz, 1.5::DECIMAL(5,2) AS m";
-    const [w] = await engine.writeParquet(sql, { directory: dir, schema: s, partitionColumns: ['d', 'ts', 'ntz', 'm'], columnMappingMode: 'none' });
+    const s = schema(
+      f('v', p('integer')),
+      f('d', p('date')),
+      f('ts', p('timestamp')),
+      f('ntz', p('timestamp_ntz')),
+      f('m', DataType.decimal(5, 2)),
+    );
+    const sql =
+      "SELECT 1 AS v, DATE '2021-02-03' AS d, TIMESTAMPTZ '2021-01-01 10:00:00.5+00' AS ts, TIMESTAMP '2021-01-01 01:02:03' AS ntz, 1.5::DECIMAL(5,2) AS m";
+    const [w] = await engine.writeParquet(sql, {
+      directory: dir,
+      schema: s,
+      partitionColumns: ['d', 'ts', 'ntz', 'm'],
+      columnMappingMode: 'none',
+    });
     expect(w!.partitionValues).toEqual({
       d: '2021-02-03',
       ts: '2021-01-01T10:00:00.500000Z',
@@ -140,7 +181,14 @@ describe('writeParquet', () => {
     expect(path.relative(dir, path.dirname(w!.location))).toBe(
       'd=2021-02-03/ts=2021-01-01T10%3A00%3A00.500000Z/ntz=2021-01-01 01%3A02%3A03.000000/m=1.50',
     );
-    expect(await scanRows({ files: toScanFiles([w!]), schema: s, partitionColumns: ['d', 'ts', 'ntz', 'm'], columnMappingMode: 'none' })).toEqual([
+    expect(
+      await scanRows({
+        files: toScanFiles([w!]),
+        schema: s,
+        partitionColumns: ['d', 'ts', 'ntz', 'm'],
+        columnMappingMode: 'none',
+      }),
+    ).toEqual([
       { v: 1, d: '2021-02-03', ts: '2021-01-01 10:00:00.5+00', ntz: '2021-01-01 01:02:03', m: 1.5 },
     ]);
   });
@@ -148,13 +196,16 @@ describe('writeParquet', () => {
   it('rolls over to new files past the target size', async () => {
     const dir = newDir();
     const s = schema(f('id', p('long')), f('s', p('string')));
-    const files = await engine.writeParquet("SELECT range AS id, md5(range::VARCHAR) AS s FROM range(200000)", {
-      directory: dir,
-      schema: s,
-      partitionColumns: [],
-      columnMappingMode: 'none',
-      targetFileSize: 1_000_000,
-    });
+    const files = await engine.writeParquet(
+      'SELECT range AS id, md5(range::VARCHAR) AS s FROM range(200000)',
+      {
+        directory: dir,
+        schema: s,
+        partitionColumns: [],
+        columnMappingMode: 'none',
+        targetFileSize: 1_000_000,
+      },
+    );
     expect(files.length).toBeGreaterThan(1);
     expect(files.reduce((a, w) => a + w.stats.numRecords, 0)).toBe(200000);
     expect(new Set(files.map((w) => w.location)).size).toBe(files.length);
@@ -168,7 +219,12 @@ describe('writeParquet', () => {
       mapped('part', p('string'), 'col-4', 4),
     );
     const sql = "SELECT * FROM (VALUES (1, {'city': 'Oslo'}, 'x'), (2, NULL, 'y')) t(id, info, part)";
-    const files = await engine.writeParquet(sql, { directory: dir, schema: s, partitionColumns: ['part'], columnMappingMode: 'name' });
+    const files = await engine.writeParquet(sql, {
+      directory: dir,
+      schema: s,
+      partitionColumns: ['part'],
+      columnMappingMode: 'name',
+    });
     expect(await physicalColumns(files[0]!.location)).toEqual(['col-1#1', 'col-2#2', 'col-3#3']);
     const byPart = Object.fromEntries(files.map((w) => [w.partitionValues['col-4'], w]));
     expect(path.relative(dir, path.dirname(byPart['x']!.location))).toBe('col-4=x');
@@ -179,7 +235,12 @@ describe('writeParquet', () => {
       nullCount: { 'col-1': 0, 'col-2': { 'col-3': 0 } },
     });
     for (const mode of ['name', 'id'] as const) {
-      expect(await scanRows({ files: toScanFiles(files), schema: s, partitionColumns: ['part'], columnMappingMode: mode }, 'id')).toEqual([
+      expect(
+        await scanRows(
+          { files: toScanFiles(files), schema: s, partitionColumns: ['part'], columnMappingMode: mode },
+          'id',
+        ),
+      ).toEqual([
         { id: 1, info: { city: 'Oslo' }, part: 'x' },
         { id: 2, info: null, part: 'y' },
       ]);
@@ -187,12 +248,20 @@ describe('writeParquet', () => {
   });
 
   it('collects stats only for the first numIndexedCols leaves or the statsColumns', async () => {
-    const s = schema(f('a', p('long')), f('st', DataType.struct([f('b', p('long')), f('c', p('long'))])), f('d', p('long')));
+    const s = schema(
+      f('a', p('long')),
+      f('st', DataType.struct([f('b', p('long')), f('c', p('long'))])),
+      f('d', p('long')),
+    );
     const sql = "SELECT 1 AS a, {'b': 2, 'c': 3} AS st, 4 AS d";
     const base = { schema: s, partitionColumns: [], columnMappingMode: 'none' } as const;
     const [two] = await engine.writeParquet(sql, { ...base, directory: newDir(), numIndexedCols: 2 });
     expect(two!.stats.minValues).toEqual({ a: 1, st: { b: 2 } });
-    const [chosen] = await engine.writeParquet(sql, { ...base, directory: newDir(), statsColumns: ['d', 'st.c'] });
+    const [chosen] = await engine.writeParquet(sql, {
+      ...base,
+      directory: newDir(),
+      statsColumns: ['d', 'st.c'],
+    });
     expect(chosen!.stats.maxValues).toEqual({ st: { c: 3 }, d: 4 });
     expect(chosen!.stats.nullCount).toEqual({ st: { c: 0 }, d: 0 });
   });
@@ -202,18 +271,36 @@ describe('writeParquet', () => {
     const s = schema(f('i', p('long')));
     const results = await Promise.all(
       [0, 1, 2].map((k) =>
-        engine.writeParquet(`SELECT ${k} AS i`, { directory: dir, schema: s, partitionColumns: [], columnMappingMode: 'none' }),
+        engine.writeParquet(`SELECT ${k} AS i`, {
+          directory: dir,
+          schema: s,
+          partitionColumns: [],
+          columnMappingMode: 'none',
+        }),
       ),
     );
+    const viaUrl = await engine.writeParquet('SELECT 9 AS i', {
+      directory: pathToFileURL(dir).href,
+      schema: s,
+      partitionColumns: [],
+      columnMappingMode: 'none',
+    });
+    expect(path.dirname(viaUrl[0]!.location)).toBe(dir);
+    results.push(viaUrl);
     const locations = results.flat().map((w) => w.location);
-    expect(new Set(locations).size).toBe(3);
+    expect(new Set(locations).size).toBe(4);
     expect(readdirSync(dir).sort()).toEqual(locations.map((l) => path.basename(l)).sort());
   });
 
   it('fails with DuckDB message and leaves no staging directory behind', async () => {
     const dir = newDir();
     const err = await engine
-      .writeParquet('SELECT * FROM missing_table', { directory: dir, schema: schema(f('i', p('long'))), partitionColumns: [], columnMappingMode: 'none' })
+      .writeParquet('SELECT * FROM missing_table', {
+        directory: dir,
+        schema: schema(f('i', p('long'))),
+        partitionColumns: [],
+        columnMappingMode: 'none',
+      })
       .catch((e: unknown) => e);
     expect(isEngineError(err, 'DUCKDB_ERROR')).toBe(true);
     expect((err as Error).message).toContain('missing_table');

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { DataType, StructField } from '@loch/delta';
 import { type ColumnMappingMode, fieldId, physicalName } from './column-mapping.js';
 import { EngineError } from './errors.js';
@@ -20,13 +21,19 @@ export type QueryRunner = (sql: string) => Promise<QueryResult>;
 const STAGING_PREFIX = '_loch_staging_';
 
 /** Writes `sql`'s rows (logical column names, in `options.schema` order) as parquet data files. */
-export async function writeParquet(run: QueryRunner, sql: string, options: WriteParquetOptions): Promise<WrittenFile[]> {
+export async function writeParquet(
+  run: QueryRunner,
+  sql: string,
+  options: WriteParquetOptions,
+): Promise<WrittenFile[]> {
   const mode = options.columnMappingMode;
   const byName = new Map(options.schema.fields.map((f) => [f.name, f]));
   const partitionFields = options.partitionColumns.map((name) => {
     const f = byName.get(name);
     if (f === undefined) {
-      throw new EngineError('INVALID_ARGUMENT', `partition column '${name}' is not in the schema`, { column: name });
+      throw new EngineError('INVALID_ARGUMENT', `partition column '${name}' is not in the schema`, {
+        column: name,
+      });
     }
     return f;
   });
@@ -40,7 +47,10 @@ export async function writeParquet(run: QueryRunner, sql: string, options: Write
     );
   }
 
-  const directory = path.resolve(options.directory);
+  // Accept file:// URLs too: stores hand those out as their root.
+  const directory = path.resolve(
+    options.directory.startsWith('file://') ? fileURLToPath(options.directory) : options.directory,
+  );
   const uuid = randomUUID();
   const staging = path.join(directory, `${STAGING_PREFIX}${uuid}`);
   const select = dataFields.map(
@@ -54,9 +64,12 @@ export async function writeParquet(run: QueryRunner, sql: string, options: Write
   const copyOptions = ['FORMAT parquet', 'COMPRESSION zstd', 'RETURN_STATS true'];
   const split = partitionFields.length > 0 || options.targetFileSize !== undefined;
   if (partitionFields.length > 0) {
-    copyOptions.push(`PARTITION_BY (${partitionFields.map((_, i) => quoteIdent(`__loch_p${i}`)).join(', ')})`);
+    copyOptions.push(
+      `PARTITION_BY (${partitionFields.map((_, i) => quoteIdent(`__loch_p${i}`)).join(', ')})`,
+    );
   }
-  if (options.targetFileSize !== undefined) copyOptions.push(`FILE_SIZE_BYTES ${Math.max(1, Math.floor(options.targetFileSize))}`);
+  if (options.targetFileSize !== undefined)
+    copyOptions.push(`FILE_SIZE_BYTES ${Math.max(1, Math.floor(options.targetFileSize))}`);
   if (split) copyOptions.push(`FILENAME_PATTERN ${quoteString(`part-{i}-${uuid}-c000.zstd`)}`);
   const fieldIds = fieldIdsOption(dataFields, mode);
   if (fieldIds !== undefined) copyOptions.push(`FIELD_IDS ${fieldIds}`);
@@ -112,7 +125,12 @@ export async function writeParquet(run: QueryRunner, sql: string, options: Write
     return written;
   } catch (e) {
     if (e instanceof EngineError) throw e;
-    throw new EngineError('WRITE_FAILED', `writing parquet files under ${directory} failed: ${String(e)}`, {}, e);
+    throw new EngineError(
+      'WRITE_FAILED',
+      `writing parquet files under ${directory} failed: ${String(e)}`,
+      {},
+      e,
+    );
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
@@ -162,7 +180,11 @@ function fieldIdsOption(fields: readonly StructField[], mode: ColumnMappingMode)
   return entries.length === 0 ? undefined : `{${entries.join(', ')}}`;
 }
 
-function fieldIdValue(field: StructField | undefined, type: DataType, mode: ColumnMappingMode): string | undefined {
+function fieldIdValue(
+  field: StructField | undefined,
+  type: DataType,
+  mode: ColumnMappingMode,
+): string | undefined {
   const id = field === undefined ? undefined : fieldId(field);
   const children: string[] = [];
   if (type.kind === 'struct') {

@@ -110,7 +110,43 @@ describe('checkpoints', () => {
     expect((await fresh.snapshot()).tombstones).toHaveLength(1);
   });
 
-  it('writes one on request and survives a broken checkpoint trigger', async () => {
+  it('checkpoints in the background when asked, coalescing to the newest due version', async () => {
+    const bg = tableAt({ ...ctx, checkpointMode: 'background' }, dir);
+    await bg.write('SELECT 0::BIGINT AS id', {
+      mode: 'append',
+      properties: { 'delta.checkpointInterval': '2' },
+    });
+    for (let i = 1; i <= 10; i++) await bg.write(`SELECT ${i}::BIGINT AS id`, { mode: 'append' });
+    await bg.flush();
+    const { readFile } = await import('node:fs/promises');
+    expect(JSON.parse(await readFile(`${dir}/_delta_log/_last_checkpoint`, 'utf8')).version).toBe(10);
+    const fresh = tableAt(ctx, dir);
+    expect((await fresh.snapshot()).logSegment.checkpoint?.version).toBe(10);
+    expect(await ids(fresh)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  });
+
+  it('never fails a commit because its checkpoint failed', async () => {
+    const broken: TableContext['stores'] = async (url) => {
+      const inner = await openStore(url);
+      return Object.assign(Object.create(inner) as ObjectStore, {
+        put: async (path: string, data: Uint8Array) => {
+          if (path.endsWith('.checkpoint.parquet')) throw new Error('disk full');
+          return inner.put(path, data);
+        },
+      });
+    };
+    const b = tableAt({ ...ctx, stores: broken }, dir);
+    await b.write('SELECT 1::BIGINT AS id', {
+      mode: 'append',
+      properties: { 'delta.checkpointInterval': '1' },
+    });
+    expect((await b.write('SELECT 2::BIGINT AS id', { mode: 'append' })).version).toBe(1);
+    expect((await dataFilesIn(`${dir}/_delta_log`)).filter((f) => f.includes('checkpoint'))).toEqual([]);
+    await expect(b.checkpoint()).rejects.toThrow('disk full');
+    expect(await ids(tableAt(ctx, dir))).toEqual([1, 2]);
+  });
+
+  it('writes one on request', async () => {
     await t.write('SELECT 1::BIGINT AS id', { mode: 'append' });
     await t.write('SELECT 2::BIGINT AS id', { mode: 'append' });
     expect(await t.checkpoint()).toEqual({ version: 1 });

@@ -7,6 +7,8 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as nodePath from 'node:path';
 import {
+  type Action,
+  type AddFile,
   actionToJson,
   checkpointPath,
   checkpointRows,
@@ -50,13 +52,25 @@ export function checkpointInterval(snapshot: Snapshot): number {
   return Number.isInteger(n) && n > 0 ? n : DEFAULT_CHECKPOINT_INTERVAL;
 }
 
+/** Whether the commit of `version` is due a checkpoint under the snapshot's interval. */
+export const checkpointDue = (snapshot: Snapshot, version: number): boolean =>
+  snapshot.version === version && version > 0 && version % checkpointInterval(snapshot) === 0;
+
 /**
- * Writes a checkpoint when `version` is due (and is the snapshot's version). Returns the error
- * instead of throwing: a checkpoint failure must never fail the commit that triggered it.
+ * Writes a checkpoint of the snapshot when its version is due, inline or queued on the handle.
+ * Returns the error instead of throwing: a checkpoint failure must never fail the commit that
+ * triggered it.
  */
 export async function maybeCheckpoint(h: TableHandle, snapshot: Snapshot, version: number): Promise<unknown> {
-  if (snapshot.version !== version || version === 0 || version % checkpointInterval(snapshot) !== 0)
+  if (!checkpointDue(snapshot, version)) return undefined;
+  if (h.ctx.checkpointMode === 'background') {
+    h.enqueueCheckpoint(snapshot, (s) => checkpointQuietly(h, s));
     return undefined;
+  }
+  return checkpointQuietly(h, snapshot);
+}
+
+async function checkpointQuietly(h: TableHandle, snapshot: Snapshot): Promise<unknown> {
   try {
     await writeCheckpoint(h, snapshot);
     return undefined;
@@ -72,6 +86,43 @@ export interface CheckpointResult {
   readonly numOfAddFiles: number;
 }
 
+/** Rows per write: bounds memory, and each write yields so commits can interleave with a big checkpoint. */
+const NDJSON_CHUNK_ROWS = 4096;
+
+// A live file is serialized once for all the checkpoints it appears in: snapshots share their
+// AddFile objects, so a busy table's repeated checkpoints cost a string join, not a re-encode.
+const addLines = new WeakMap<AddFile, string>();
+
+function addLine(add: AddFile): string {
+  let line = addLines.get(add);
+  if (line === undefined) {
+    line = JSON.stringify(actionToJson(add.dataChange ? { ...add, dataChange: false } : add));
+    addLines.set(add, line);
+  }
+  return line;
+}
+
+/** The checkpoint as NDJSON: `checkpointRows` order, with the live files' lines from the cache. */
+async function writeNdjson(path: string, snapshot: Snapshot, rows: readonly Action[]): Promise<void> {
+  const others = rows.filter((r) => r.kind !== 'add');
+  const fh = await fs.open(path, 'w');
+  try {
+    let text = '';
+    for (const r of others) if (r.kind !== 'remove') text += `${JSON.stringify(actionToJson(r))}\n`;
+    const files = snapshot.files;
+    for (let start = 0; start < files.length; start += NDJSON_CHUNK_ROWS) {
+      const end = Math.min(files.length, start + NDJSON_CHUNK_ROWS);
+      for (let i = start; i < end; i++) text += `${addLine(files[i]!)}\n`;
+      await fh.write(text);
+      text = '';
+    }
+    for (const r of others) if (r.kind === 'remove') text += `${JSON.stringify(actionToJson(r))}\n`;
+    await fh.write(text);
+  } finally {
+    await fh.close();
+  }
+}
+
 /** Writes `NNN.checkpoint.parquet` for the snapshot's version, then `_last_checkpoint`. */
 export async function writeCheckpoint(h: TableHandle, snapshot: Snapshot): Promise<CheckpointResult> {
   // A checkpoint is a write: e.g. v2Checkpoint tables need checkpoint kinds we do not write.
@@ -81,9 +132,7 @@ export async function writeCheckpoint(h: TableHandle, snapshot: Snapshot): Promi
   const ndjson = nodePath.join(dir, `${randomUUID()}.json`);
   const parquet = nodePath.join(dir, `${randomUUID()}.parquet`);
   try {
-    let text = '';
-    for (const row of rows) text += `${JSON.stringify(actionToJson(row))}\n`;
-    await fs.writeFile(ndjson, text);
+    await writeNdjson(ndjson, snapshot, rows);
     const columns = Object.entries(CHECKPOINT_COLUMN_TYPES)
       .map(([name, type]) => `${name}: ${quoteLiteral(type)}`)
       .join(', ');

@@ -141,6 +141,11 @@ export class DeltaTable implements SnapshotSource {
     return alterTable(await this.handle(), op);
   }
 
+  /** Waits for background checkpoints (TableContext.checkpointMode 'background') to finish. */
+  async flush(): Promise<void> {
+    if (this.#handle !== undefined) await (await this.#handle).flush();
+  }
+
   /** Writes a classic checkpoint of the latest version now. */
   async checkpoint(): Promise<{ version: number }> {
     const h = await this.handle();

@@ -22,6 +22,10 @@ export class TableHandle {
   /** Deletion vectors by unique id; loading one is shared by concurrent scans. */
   readonly dvCache = new Map<string, Promise<readonly number[]>>();
   private latestSnapshot: Snapshot | undefined;
+  private checkpointChain: Promise<void> = Promise.resolve();
+  private queuedCheckpoint: Snapshot | undefined;
+  /** The error of the last background checkpoint that failed (they never throw). */
+  lastCheckpointError: unknown;
 
   constructor(ctx: TableContext, store: ObjectStore) {
     this.ctx = ctx;
@@ -91,6 +95,32 @@ export class TableHandle {
     if (this.latestSnapshot === undefined || snapshot.version > this.latestSnapshot.version) {
       this.latestSnapshot = snapshot;
     }
+  }
+
+  /**
+   * Queues a background checkpoint. Runs one at a time; while one runs, newer requests replace
+   * each other, so a busy writer checkpoints its newest due version instead of falling behind.
+   */
+  enqueueCheckpoint(snapshot: Snapshot, task: (s: Snapshot) => Promise<unknown>): void {
+    const idle = this.queuedCheckpoint === undefined;
+    this.queuedCheckpoint = snapshot;
+    if (!idle) return;
+    this.checkpointChain = this.checkpointChain.then(async () => {
+      const next = this.queuedCheckpoint;
+      this.queuedCheckpoint = undefined;
+      if (next === undefined) return;
+      const error = await task(next);
+      if (error !== undefined) this.lastCheckpointError = error;
+    });
+  }
+
+  /** Resolves when no background checkpoint is queued or running. */
+  async flush(): Promise<void> {
+    let chain: Promise<void>;
+    do {
+      chain = this.checkpointChain;
+      await chain;
+    } while (chain !== this.checkpointChain);
   }
 
   /** Forget the cached snapshot (after a replace, or when the log was rewritten). */

@@ -12,6 +12,12 @@ export interface TableContext {
   readonly now?: () => number;
   /** Engine name written into commitInfo.engineInfo. */
   readonly engineInfo?: string;
+  /**
+   * When a due checkpoint is written: 'inline' (default) before the commit call returns;
+   * 'background' after it, off the commit's latency path (one at a time, coalesced to the newest
+   * due version). Long-lived writers can use 'background'; call `table.flush()` before exiting.
+   */
+  readonly checkpointMode?: 'inline' | 'background';
 }
 
 /** Time travel selector: a version, or a timestamp (ms since epoch or a parseable string). */
@@ -139,6 +145,7 @@ export type AlterOperation =
  *   table.restore(to: VersionSelector): Promise<RestoreResult>
  *   table.alter(op: AlterOperation): Promise<{ version: number }>
  *   table.checkpoint(): Promise<{ version: number }>
+ *   table.flush(): Promise<void>   // waits for background checkpoints (checkpointMode 'background')
  */
 export interface SnapshotSource {
   snapshot(at?: VersionSelector): Promise<Snapshot>;

@@ -1,4 +1,7 @@
 import { ByteWriter } from '../bytes/byte-writer.js';
+import { type ColumnEncoding, writeTypedDataRow } from '../types/row-encoder.js';
+import type { TextFormatOptions } from '../types/text-codec.js';
+import type { PgValue } from '../types/values.js';
 import { writeBackendMessage, writeDataRow, writeRowDescription } from './encode.js';
 import { errorFields } from './error-fields.js';
 import type { BackendMessage, ErrorFields, FieldDescription, TransactionStatus } from './messages.js';
@@ -50,6 +53,16 @@ export class BackendWriter {
     return this;
   }
 
+  /** DataRow from typed values, encoded per column type and format (see types/values.ts). */
+  typedDataRow(
+    values: readonly PgValue[],
+    columns: readonly ColumnEncoding[],
+    options?: TextFormatOptions,
+  ): this {
+    writeTypedDataRow(this.w, values, columns, options);
+    return this;
+  }
+
   commandComplete(tag: string): this {
     return this.message({ type: 'CommandComplete', tag });
   }
@@ -63,7 +76,11 @@ export class BackendWriter {
   }
 
   /** ErrorResponse with severity ERROR. */
-  errorCode(sqlstate: string, message: string, extra: Partial<Omit<ErrorFields, 'code' | 'message'>> = {}): this {
+  errorCode(
+    sqlstate: string,
+    message: string,
+    extra: Partial<Omit<ErrorFields, 'code' | 'message'>> = {},
+  ): this {
     return this.error(errorFields(sqlstate, message, extra));
   }
 

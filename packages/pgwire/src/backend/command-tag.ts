@@ -14,7 +14,8 @@ export const commandTag = (command: string, rows?: number | bigint): string => {
 };
 
 /** Whether the command's tag carries a row count (the others are bare, e.g. "CREATE TABLE"). */
-export const isCountedCommand = (command: string): command is CountedCommand => COUNTED.has(command.toUpperCase());
+export const isCountedCommand = (command: string): command is CountedCommand =>
+  COUNTED.has(command.toUpperCase());
 
 /** Row count from a tag ("INSERT 0 5" -> 5n), or undefined for uncounted tags. */
 export const rowCountOfTag = (tag: string): bigint | undefined => {

@@ -85,7 +85,8 @@ const parseBody = (code: number, r: ByteReader): BackendMessage | undefined => {
     case 0x45:
     case 0x4e: {
       const entries: [string, string][] = [];
-      for (let c = r.u8(); c !== 0 && !r.failed; c = r.u8()) entries.push([String.fromCharCode(c), r.cstring()]);
+      for (let c = r.u8(); c !== 0 && !r.failed; c = r.u8())
+        entries.push([String.fromCharCode(c), r.cstring()]);
       const fields = errorFieldsFromEntries(entries);
       return code === 0x45 ? { type: 'ErrorResponse', fields } : { type: 'NoticeResponse', fields };
     }

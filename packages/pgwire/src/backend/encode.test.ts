@@ -25,7 +25,15 @@ const all: BackendMessage[] = [
     type: 'RowDescription',
     fields: [
       { name: 'id', tableOid: 16384, columnAttr: 1, typeOid: 20, typeSize: 8, typeModifier: -1, format: 0 },
-      { name: 'prix €', tableOid: 0, columnAttr: 0, typeOid: 1700, typeSize: -1, typeModifier: 1179654, format: 1 },
+      {
+        name: 'prix €',
+        tableOid: 0,
+        columnAttr: 0,
+        typeOid: 1700,
+        typeSize: -1,
+        typeModifier: 1179654,
+        format: 1,
+      },
     ],
   },
   { type: 'RowDescription', fields: [] },
@@ -56,7 +64,10 @@ const all: BackendMessage[] = [
       routine: 'resolve',
     },
   },
-  { type: 'NoticeResponse', fields: { severity: 'NOTICE', severityNonLocalized: 'NOTICE', code: '00000', message: 'hi' } },
+  {
+    type: 'NoticeResponse',
+    fields: { severity: 'NOTICE', severityNonLocalized: 'NOTICE', code: '00000', message: 'hi' },
+  },
   { type: 'ParseComplete' },
   { type: 'BindComplete' },
   { type: 'CloseComplete' },
@@ -95,21 +106,25 @@ describe('backend serializers', () => {
       '430000000d53454c454354203100',
     );
     expect(hex(encodeBackendMessage({ type: 'AuthenticationSASL', mechanisms: ['SCRAM-SHA-256'] }))).toBe(
-      '52000000170000000a' +
-        Buffer.from('SCRAM-SHA-256\0\0').toString('hex'),
+      '52000000170000000a' + Buffer.from('SCRAM-SHA-256\0\0').toString('hex'),
     );
     expect(
       hex(
         encodeBackendMessage({
           type: 'RowDescription',
-          fields: [{ name: 'a', tableOid: 0, columnAttr: 0, typeOid: 23, typeSize: 4, typeModifier: -1, format: 0 }],
+          fields: [
+            { name: 'a', tableOid: 0, columnAttr: 0, typeOid: 23, typeSize: 4, typeModifier: -1, format: 0 },
+          ],
         }),
       ),
     ).toBe('540000001a0001' + '6100' + '00000000' + '0000' + '00000017' + '0004' + 'ffffffff' + '0000');
   });
 
   it('write V (non-localized severity) defaulting to S, and fields in PostgreSQL order', () => {
-    const buf = encodeBackendMessage({ type: 'ErrorResponse', fields: errorFields('22P02', 'bad', { position: 3 }) });
+    const buf = encodeBackendMessage({
+      type: 'ErrorResponse',
+      fields: errorFields('22P02', 'bad', { position: 3 }),
+    });
     const body = Buffer.from(buf.subarray(5)).toString('latin1');
     expect(body).toBe('SERROR\0VERROR\0C22P02\0Mbad\0P3\0\0');
   });
@@ -129,10 +144,18 @@ describe('backend serializers', () => {
     expect(w.length).toBe(0);
     const d = new BackendDecoder();
     d.push(first);
-    expect(d.drain().map((m) => m.type)).toEqual(['RowDescription', 'DataRow', 'CommandComplete', 'ReadyForQuery']);
+    expect(d.drain().map((m) => m.type)).toEqual([
+      'RowDescription',
+      'DataRow',
+      'CommandComplete',
+      'ReadyForQuery',
+    ]);
     w.parseComplete().bindComplete().noData().closeComplete().portalSuspended().emptyQueryResponse();
     w.errorCode('42601', 'syntax error').notice({ severity: 'WARNING', code: '01000', message: 'w' });
-    w.authenticationOk().parameterStatus('a', 'b').backendKeyData(1, new Uint8Array(4)).parameterDescription([23]);
+    w.authenticationOk()
+      .parameterStatus('a', 'b')
+      .backendKeyData(1, new Uint8Array(4))
+      .parameterDescription([23]);
     d.push(w.flush());
     expect(d.drain().map((m) => m.type)).toEqual([
       'ParseComplete',

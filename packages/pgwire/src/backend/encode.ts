@@ -21,7 +21,13 @@ export const writeRowDescription = (w: ByteWriter, fields: readonly FieldDescrip
   writeFrame(w, 0x54, (w) => {
     w.i16(fields.length);
     for (const f of fields) {
-      w.cstring(f.name).u32(f.tableOid).i16(f.columnAttr).u32(f.typeOid).i16(f.typeSize).i32(f.typeModifier).i16(f.format);
+      w.cstring(f.name)
+        .u32(f.tableOid)
+        .i16(f.columnAttr)
+        .u32(f.typeOid)
+        .i16(f.typeSize)
+        .i32(f.typeModifier)
+        .i16(f.format);
     }
   });
 
@@ -44,7 +50,7 @@ export const writeDataRow = (w: ByteWriter, values: readonly (Uint8Array | strin
     }
   });
 
-export const writeBackendMessage = (w: ByteWriter, m: BackendMessage): void => {
+export const writeBackendMessage = (w: ByteWriter, m: BackendMessage) => {
   switch (m.type) {
     case 'AuthenticationOk':
       return writeAuth(w, 0);

@@ -33,7 +33,7 @@ export class ChunkQueue {
   /** Big-endian Int32 at position `i`; caller guarantees i + 4 <= length. */
   int32At(i: number): number {
     return (
-      ((this.byteAt(i) << 24) | (this.byteAt(i + 1) << 16) | (this.byteAt(i + 2) << 8) | this.byteAt(i + 3)) | 0
+      (this.byteAt(i) << 24) | (this.byteAt(i + 1) << 16) | (this.byteAt(i + 2) << 8) | this.byteAt(i + 3) | 0
     );
   }
 

@@ -33,7 +33,14 @@ const typed: FrontendMessage[] = [
     parameters: [utf8('42'), bytes(0, 0, 0, 7), null],
     resultFormats: [1, 0],
   },
-  { type: 'Bind', portal: '', statement: '', parameterFormats: [1], parameters: [bytes()], resultFormats: [] },
+  {
+    type: 'Bind',
+    portal: '',
+    statement: '',
+    parameterFormats: [1],
+    parameters: [bytes()],
+    resultFormats: [],
+  },
   { type: 'Describe', target: 'S', name: 's1' },
   { type: 'Describe', target: 'P', name: '' },
   { type: 'Execute', portal: 'p1', maxRows: 100 },
@@ -126,14 +133,22 @@ describe('FrontendDecoder', () => {
   it('rejects protocol 2.0 as fatal unsupported_protocol', () => {
     const buf = encodeFrontendMessage({ ...startup, protocolMajor: 2 });
     const [err] = decodeAll([buf]) as FrontendDecodeError[];
-    expect(err).toMatchObject({ type: 'DecodeError', code: 'unsupported_protocol', sqlstate: '0A000', fatal: true });
+    expect(err).toMatchObject({
+      type: 'DecodeError',
+      code: 'unsupported_protocol',
+      sqlstate: '0A000',
+      fatal: true,
+    });
     expect(err!.message).toContain('2.0');
   });
 
   it('reads context-dependent p messages according to the password context', () => {
     const cases: [PasswordContext, FrontendMessage][] = [
       ['password', { type: 'PasswordMessage', password: 's3cret' }],
-      ['sasl-initial', { type: 'SASLInitialResponse', mechanism: 'SCRAM-SHA-256', data: utf8('n,,n=,r=abc') }],
+      [
+        'sasl-initial',
+        { type: 'SASLInitialResponse', mechanism: 'SCRAM-SHA-256', data: utf8('n,,n=,r=abc') },
+      ],
       ['sasl-initial', { type: 'SASLInitialResponse', mechanism: 'SCRAM-SHA-256', data: null }],
       ['sasl-continue', { type: 'SASLResponse', data: utf8('c=biws,r=abc,p=xyz') }],
       ['none', { type: 'PasswordData', data: utf8('whatever') }],
@@ -163,7 +178,9 @@ describe('FrontendDecoder', () => {
 
 describe('FrontendDecoder limits and malformed input', () => {
   const typedDecoder = (maxMessageSize?: number) =>
-    new FrontendDecoder(maxMessageSize === undefined ? { skipStartup: true } : { skipStartup: true, maxMessageSize });
+    new FrontendDecoder(
+      maxMessageSize === undefined ? { skipStartup: true } : { skipStartup: true, maxMessageSize },
+    );
 
   it('rejects a huge length from the 5-byte header alone, before any body arrives', () => {
     const d = typedDecoder();
@@ -228,7 +245,10 @@ describe('FrontendDecoder limits and malformed input', () => {
     // Body ends with i16 format count (1), i16 format code, i16 nparams, i16 nresults.
     const badFormat = bind.slice();
     badFormat.set([0, 1, 0, 7], badFormat.length - 8);
-    expect(decodeAll([badFormat], typedDecoder())[0]).toMatchObject({ code: 'invalid_format_code', sqlstate: '22023' });
+    expect(decodeAll([badFormat], typedDecoder())[0]).toMatchObject({
+      code: 'invalid_format_code',
+      sqlstate: '22023',
+    });
     const describe = encodeFrontendMessage({ type: 'Describe', target: 'S', name: '' });
     describe[5] = 0x58;
     expect(decodeAll([describe], typedDecoder())[0]).toMatchObject({ code: 'malformed_message' });

@@ -11,7 +11,7 @@ import {
 
 const code = (c: string): number => c.charCodeAt(0);
 
-export const writeFrontendMessage = (w: ByteWriter, m: FrontendMessage): void => {
+export const writeFrontendMessage = (w: ByteWriter, m: FrontendMessage) => {
   switch (m.type) {
     case 'StartupMessage':
       return writeUntypedFrame(w, (w) => {

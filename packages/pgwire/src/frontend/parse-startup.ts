@@ -21,7 +21,10 @@ export const parseStartupPacket = (body: Uint8Array): StartupPhaseMessage | Fron
 
   if (code === SSL_REQUEST_CODE || code === GSSENC_REQUEST_CODE) {
     if (r.remaining !== 0) {
-      return decodeError('malformed_message', `SSLRequest/GSSENCRequest must be 8 bytes, got ${body.length + 4}`);
+      return decodeError(
+        'malformed_message',
+        `SSLRequest/GSSENCRequest must be 8 bytes, got ${body.length + 4}`,
+      );
     }
     return { type: code === SSL_REQUEST_CODE ? 'SSLRequest' : 'GSSENCRequest' };
   }

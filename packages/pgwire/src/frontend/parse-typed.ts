@@ -5,7 +5,10 @@ import type { FormatCode, FrontendMessage, PasswordContext } from './messages.js
 const malformed = (name: string, r: ByteReader): FrontendDecodeError =>
   r.invalidUtf8
     ? decodeError('invalid_utf8', `${name} message contains a string that is not valid UTF-8`)
-    : decodeError('malformed_message', `${name} message body does not match its format (length or terminator)`);
+    : decodeError(
+        'malformed_message',
+        `${name} message body does not match its format (length or terminator)`,
+      );
 
 const readFormatCodes = (r: ByteReader, name: string): FormatCode[] | FrontendDecodeError => {
   const n = r.i16();
@@ -45,7 +48,8 @@ const parseBind = (r: ByteReader): FrontendMessage | FrontendDecodeError => {
       parameters[i] = null;
       continue;
     }
-    if (len < -1) return decodeError('malformed_message', `Bind parameter ${i + 1} has invalid length ${len}`);
+    if (len < -1)
+      return decodeError('malformed_message', `Bind parameter ${i + 1} has invalid length ${len}`);
     parameters[i] = r.bytes(len);
     if (r.failed) return malformed('Bind', r);
   }
@@ -60,7 +64,8 @@ const parseParse = (r: ByteReader): FrontendMessage | FrontendDecodeError => {
   const sql = r.cstring();
   const n = r.i16();
   if (r.failed) return malformed('Parse', r);
-  if (n < 0) return decodeError('malformed_message', `Parse message has a negative parameter type count ${n}`);
+  if (n < 0)
+    return decodeError('malformed_message', `Parse message has a negative parameter type count ${n}`);
   if (n * 4 > r.remaining) return malformed('Parse', r);
   const parameterTypes: number[] = new Array(n);
   for (let i = 0; i < n; i++) parameterTypes[i] = r.u32();
@@ -68,10 +73,7 @@ const parseParse = (r: ByteReader): FrontendMessage | FrontendDecodeError => {
   return { type: 'Parse', statement, sql, parameterTypes };
 };
 
-const parseTarget = (
-  r: ByteReader,
-  kind: 'Describe' | 'Close',
-): FrontendMessage | FrontendDecodeError => {
+const parseTarget = (r: ByteReader, kind: 'Describe' | 'Close'): FrontendMessage | FrontendDecodeError => {
   const t = r.u8();
   const name = r.cstring();
   if (!r.ok) return malformed(kind, r);
@@ -107,8 +109,13 @@ const parsePassword = (r: ByteReader, ctx: PasswordContext): FrontendMessage | F
   }
 };
 
-const empty = (r: ByteReader, type: 'Sync' | 'Flush' | 'Terminate' | 'CopyDone'): FrontendMessage | FrontendDecodeError =>
-  r.ok ? { type } : decodeError('malformed_message', `${type} message must have an empty body, got ${r.remaining} bytes`);
+const empty = (
+  r: ByteReader,
+  type: 'Sync' | 'Flush' | 'Terminate' | 'CopyDone',
+): FrontendMessage | FrontendDecodeError =>
+  r.ok
+    ? { type }
+    : decodeError('malformed_message', `${type} message must have an empty body, got ${r.remaining} bytes`);
 
 /** Parses the body of a typed (post-startup) message. `body` excludes the type byte and length. */
 export const parseTypedMessage = (

@@ -4,35 +4,103 @@
 // Unassigned-code-point checks (RFC 3454 table A.1) are not implemented: such passwords are
 // normalized anyway, which only matters for passwords using characters unassigned in Unicode 3.2.
 
-// RFC 3454 B.1: commonly mapped to nothing.
-const MAPPED_TO_NOTHING =
-  /[\u00AD\u034F\u1806\u180B-\u180D\u200B-\u200D\u2060\uFE00-\uFE0F\uFEFF]/gu;
-// RFC 3454 C.1.2: non-ASCII space characters, mapped to U+0020.
-const NON_ASCII_SPACE = /[\u00A0\u1680\u2000-\u200B\u202F\u205F\u3000]/gu;
-// C.2 control characters, C.3 private use, C.4 non-characters, C.5 surrogates, C.6-C.9.
-const PROHIBITED =
-  /[\u0000-\u001F\u007F-\u009F\u06DD\u070F\u180E\u200C\u200D\u2028\u2029\u2060-\u2063\u206A-\u206F\uFEFF\uFFF9-\uFFFC\uE000-\uF8FF\uFDD0-\uFDEF\uFFFE\uFFFF\uFFFD\u2FF0-\u2FFB\u0340\u0341\u200E\u200F\u202A-\u202E\u{1D173}-\u{1D17A}\u{F0000}-\u{FFFFD}\u{100000}-\u{10FFFD}\u{E0001}\u{E0020}-\u{E007F}\u{1FFFE}\u{1FFFF}\u{2FFFE}\u{2FFFF}]|\p{Cs}/u;
-// JS regexes have no Bidi_Class property; these ranges cover RFC 3454 table D.1 (Hebrew, Arabic,
-// Syriac, Thaana, N'Ko and their presentation forms). Table D.2 is approximated as "any other letter".
-const RAND_AL_CAT =
-  /[\u05BE\u05C0\u05C3\u05D0-\u05F4\u061B-\u064A\u066D-\u066F\u0671-\u06D5\u06DD\u06E5\u06E6\u06FA-\u070D\u0710\u0712-\u072C\u0780-\u07A5\u07B1\u07C0-\u07EA\uFB1D\uFB1F-\uFB28\uFB2A-\uFDFC\uFE70-\uFEFC]/u;
-const isLCat = (text: string): boolean => {
-  for (const ch of text) if (/\p{L}/u.test(ch) && !RAND_AL_CAT.test(ch)) return true;
+type Ranges = readonly (readonly [number, number])[];
+
+const inRanges = (cp: number, ranges: Ranges): boolean => {
+  for (const [lo, hi] of ranges) if (cp >= lo && cp <= hi) return true;
   return false;
 };
 
+// RFC 3454 C.1.2: non-ASCII space characters, mapped to U+0020.
+const NON_ASCII_SPACE: Ranges = [
+  [0xa0, 0xa0],
+  [0x1680, 0x1680],
+  [0x2000, 0x200b],
+  [0x202f, 0x202f],
+  [0x205f, 0x205f],
+  [0x3000, 0x3000],
+];
+// RFC 3454 B.1: commonly mapped to nothing.
+const MAPPED_TO_NOTHING: Ranges = [
+  [0xad, 0xad],
+  [0x34f, 0x34f],
+  [0x1806, 0x1806],
+  [0x180b, 0x180d],
+  [0x200b, 0x200d],
+  [0x2060, 0x2060],
+  [0xfe00, 0xfe0f],
+  [0xfeff, 0xfeff],
+];
+// C.1.2, C.2 control characters, C.3 private use, C.4 non-characters, C.5 surrogates, C.6-C.9.
+const PROHIBITED: Ranges = [
+  ...NON_ASCII_SPACE,
+  [0x00, 0x1f],
+  [0x7f, 0x9f],
+  [0x6dd, 0x6dd],
+  [0x70f, 0x70f],
+  [0x180e, 0x180e],
+  [0x200c, 0x200f],
+  [0x2028, 0x202e],
+  [0x2060, 0x2063],
+  [0x206a, 0x206f],
+  [0x2ff0, 0x2ffb],
+  [0x340, 0x341],
+  [0xd800, 0xdfff],
+  [0xe000, 0xf8ff],
+  [0xfdd0, 0xfdef],
+  [0xfeff, 0xfeff],
+  [0xfff9, 0xffff],
+  [0x1d173, 0x1d17a],
+  [0xe0001, 0xe0001],
+  [0xe0020, 0xe007f],
+  [0xf0000, 0x10ffff],
+];
+// RFC 3454 D.1 (RandALCat): Hebrew, Arabic, Syriac, Thaana, N'Ko and their presentation forms.
+// D.2 (LCat) is approximated as "any other letter" because JS regexes lack Bidi_Class.
+const RAND_AL_CAT: Ranges = [
+  [0x5be, 0x5be],
+  [0x5c0, 0x5c0],
+  [0x5c3, 0x5c3],
+  [0x5d0, 0x5f4],
+  [0x61b, 0x64a],
+  [0x66d, 0x66f],
+  [0x671, 0x6d5],
+  [0x6dd, 0x6dd],
+  [0x6e5, 0x6e6],
+  [0x6fa, 0x70d],
+  [0x710, 0x710],
+  [0x712, 0x72c],
+  [0x780, 0x7a5],
+  [0x7b1, 0x7b1],
+  [0x7c0, 0x7ea],
+  [0xfb1d, 0xfb1d],
+  [0xfb1f, 0xfb28],
+  [0xfb2a, 0xfdfc],
+  [0xfe70, 0xfefc],
+];
+const LETTER = /\p{L}/u;
+
+const codePoints = (s: string): number[] => Array.from(s, (c) => c.codePointAt(0)!);
+
 export const saslprep = (input: string): string | undefined => {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: ASCII range test
-  if (/^[\u0000-\u007F]*$/.test(input)) return input;
+  let ascii = true;
+  for (let i = 0; i < input.length && ascii; i++) ascii = input.charCodeAt(i) < 0x80;
+  if (ascii) return input;
   // Space mapping first: U+200B is in both tables and PostgreSQL maps it to a space.
-  const mapped = input.replace(NON_ASCII_SPACE, ' ').replace(MAPPED_TO_NOTHING, '');
+  let mapped = '';
+  for (const cp of codePoints(input)) {
+    if (inRanges(cp, NON_ASCII_SPACE)) mapped += ' ';
+    else if (!inRanges(cp, MAPPED_TO_NOTHING)) mapped += String.fromCodePoint(cp);
+  }
   const normalized = mapped.normalize('NFKC');
-  if (normalized === '' || PROHIBITED.test(normalized)) return undefined;
-  // RFC 3454 section 6 bidi rule: RTL strings must start and end with RTL and contain no LTR.
-  if (RAND_AL_CAT.test(normalized)) {
-    const chars = Array.from(normalized);
-    if (isLCat(normalized)) return undefined;
-    if (!RAND_AL_CAT.test(chars[0]!) || !RAND_AL_CAT.test(chars[chars.length - 1]!)) return undefined;
+  const cps = codePoints(normalized);
+  if (cps.length === 0 || cps.some((cp) => inRanges(cp, PROHIBITED))) return undefined;
+  // RFC 3454 section 6: a string with RandALCat characters must not contain LCat characters and
+  // must start and end with RandALCat.
+  const isRandAL = (cp: number) => inRanges(cp, RAND_AL_CAT);
+  if (cps.some(isRandAL)) {
+    if (cps.some((cp) => !isRandAL(cp) && LETTER.test(String.fromCodePoint(cp)))) return undefined;
+    if (!isRandAL(cps[0]!) || !isRandAL(cps[cps.length - 1]!)) return undefined;
   }
   return normalized;
 };

@@ -133,20 +133,25 @@ export const scramHandleClientFirst = (
       return fail('unsupported_feature', `unsupported SCRAM channel-binding type "${flag.slice(2)}"`);
     }
   } else if (mechanism === SCRAM_SHA_256_PLUS) {
-    return fail('malformed_message', 'client selected SCRAM-SHA-256-PLUS but did not send channel binding data');
+    return fail(
+      'malformed_message',
+      'client selected SCRAM-SHA-256-PLUS but did not send channel binding data',
+    );
   }
 
   const gs2Header = m[0];
   const clientFirstBare = text.slice(gs2Header.length);
   const attrs = splitAttributes(clientFirstBare);
   if (attrs === undefined) return fail('malformed_message', `malformed SCRAM message: "${clientFirstBare}"`);
-  if (attrs[0]?.[0] === 'm') return fail('unsupported_feature', 'client requires an unsupported SCRAM extension');
+  if (attrs[0]?.[0] === 'm')
+    return fail('unsupported_feature', 'client requires an unsupported SCRAM extension');
   // The user name is ignored, as in PostgreSQL: the startup packet's user is authoritative.
   if (attrs[0]?.[0] !== 'n' || attrs[1]?.[0] !== 'r') {
     return fail('malformed_message', 'malformed SCRAM message: expected n= then r= attributes');
   }
   const clientNonce = attrs[1][1];
-  if (!isValidNonce(clientNonce)) return fail('malformed_message', 'malformed SCRAM message: invalid client nonce');
+  if (!isValidNonce(clientNonce))
+    return fail('malformed_message', 'malformed SCRAM message: invalid client nonce');
 
   const serverNonce = options.serverNonce ?? encodeBase64(options.crypto.randomBytes(SERVER_NONCE_BYTES));
   const nonce = clientNonce + serverNonce;
@@ -174,7 +179,9 @@ export const scramHandleClientFinal = (state: ScramState, data: Uint8Array): Scr
 
   const cbind = decodeBase64(attrs[0][1]);
   const header = encodeUtf8(state.gs2Header);
-  const cbData = state.gs2Header.startsWith('p=') ? (options.channelBinding?.data ?? new Uint8Array(0)) : undefined;
+  const cbData = state.gs2Header.startsWith('p=')
+    ? (options.channelBinding?.data ?? new Uint8Array(0))
+    : undefined;
   const expected = cbData === undefined ? header : new Uint8Array([...header, ...cbData]);
   if (cbind === undefined || !constantTimeEqual(cbind, expected)) {
     return fail('channel_binding_mismatch', 'SCRAM channel binding check failed');

@@ -31,13 +31,24 @@ const utf8 = (s: string) => new TextEncoder().encode(s);
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
 
 /** An RFC 5802 client written from the RFC, independent of the server code. */
-const scramClient = (password: string, clientNonce: string, gs2Header = 'n,,', cbData = new Uint8Array(0)) => {
+const scramClient = (
+  password: string,
+  clientNonce: string,
+  gs2Header = 'n,,',
+  cbData = new Uint8Array(0),
+) => {
   const clientFirstBare = `n=,r=${clientNonce}`;
   return {
     first: utf8(gs2Header + clientFirstBare),
     final(serverFirst: string) {
       const attrs = Object.fromEntries(serverFirst.split(',').map((p) => [p[0], p.slice(2)]));
-      const salted = pbkdf2Sync(password.normalize('NFKC'), Buffer.from(attrs.s!, 'base64'), Number(attrs.i), 32, 'sha256');
+      const salted = pbkdf2Sync(
+        password.normalize('NFKC'),
+        Buffer.from(attrs.s!, 'base64'),
+        Number(attrs.i),
+        32,
+        'sha256',
+      );
       const clientKey = createHmac('sha256', salted).update('Client Key').digest();
       const storedKey = createHash('sha256').update(clientKey).digest();
       const cbind = Buffer.concat([Buffer.from(gs2Header), cbData]).toString('base64');
@@ -46,13 +57,25 @@ const scramClient = (password: string, clientNonce: string, gs2Header = 'n,,', c
       const sig = createHmac('sha256', storedKey).update(authMessage).digest();
       const proof = Buffer.from(clientKey.map((b, i) => b ^ sig[i]!));
       const serverKey = createHmac('sha256', salted).update('Server Key').digest();
-      const expectedServerSig = createHmac('sha256', serverKey).update(authMessage).digest().toString('base64');
-      return { message: utf8(`${withoutProof},p=${proof.toString('base64')}`), expectedServerFinal: `v=${expectedServerSig}` };
+      const expectedServerSig = createHmac('sha256', serverKey)
+        .update(authMessage)
+        .digest()
+        .toString('base64');
+      return {
+        message: utf8(`${withoutProof},p=${proof.toString('base64')}`),
+        expectedServerFinal: `v=${expectedServerSig}`,
+      };
     },
   };
 };
 
-const runExchange = (password: string, options: ScramServerOptions, mechanism = SCRAM_SHA_256, gs2 = 'n,,', cb?: Uint8Array) => {
+const runExchange = (
+  password: string,
+  options: ScramServerOptions,
+  mechanism = SCRAM_SHA_256,
+  gs2 = 'n,,',
+  cb?: Uint8Array,
+) => {
   const client = scramClient(password, 'fyko+d2lbbFgONRv9qkxdawL', gs2, cb);
   const first = scramHandleClientFirst(scramStart(options), mechanism, client.first);
   if (!first.ok) return { first };
@@ -70,10 +93,14 @@ describe('SCRAM-SHA-256 server', () => {
     const first = scramHandleClientFirst(state, SCRAM_SHA_256, utf8('n,,n=user,r=rOprNGfwEbeRWgbNEkqO'));
     expect(first.ok).toBe(true);
     if (!first.ok) return;
-    expect(text(first.reply)).toBe('r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096');
+    expect(text(first.reply)).toBe(
+      'r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096',
+    );
     const final = scramHandleClientFinal(
       first.state,
-      utf8('c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ='),
+      utf8(
+        'c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=',
+      ),
     );
     expect(final.ok).toBe(true);
     if (final.ok) {
@@ -87,7 +114,9 @@ describe('SCRAM-SHA-256 server', () => {
     const r = runExchange('correct horse', { crypto, verifier });
     expect(r.final?.ok).toBe(true);
     if (r.final?.ok) expect(text(r.final.reply)).toBe(r.expectedServerFinal);
-    expect(r.first.ok && text(r.first.reply)).toMatch(/^r=fyko\+d2lbbFgONRv9qkxdawL[A-Za-z0-9+/]{24},s=[^,]+,i=1000$/);
+    expect(r.first.ok && text(r.first.reply)).toMatch(
+      /^r=fyko\+d2lbbFgONRv9qkxdawL[A-Za-z0-9+/]{24},s=[^,]+,i=1000$/,
+    );
   });
 
   it('rejects a wrong password with 28P01 and a doomed (unknown user) exchange even with the right proof', () => {
@@ -108,16 +137,30 @@ describe('SCRAM-SHA-256 server', () => {
     expect(scramMechanisms(true)).toEqual([SCRAM_SHA_256_PLUS, SCRAM_SHA_256]);
     expect(scramMechanisms(false)).toEqual([SCRAM_SHA_256]);
     const gs2 = 'p=tls-server-end-point,,';
-    const ok = runExchange('pw', { crypto, verifier, channelBinding }, SCRAM_SHA_256_PLUS, gs2, utf8('cert-hash'));
+    const ok = runExchange(
+      'pw',
+      { crypto, verifier, channelBinding },
+      SCRAM_SHA_256_PLUS,
+      gs2,
+      utf8('cert-hash'),
+    );
     expect(ok.final?.ok).toBe(true);
-    const bad = runExchange('pw', { crypto, verifier, channelBinding }, SCRAM_SHA_256_PLUS, gs2, utf8('other'));
+    const bad = runExchange(
+      'pw',
+      { crypto, verifier, channelBinding },
+      SCRAM_SHA_256_PLUS,
+      gs2,
+      utf8('other'),
+    );
     expect(bad.final).toMatchObject({ ok: false, error: { code: 'channel_binding_mismatch' } });
     // Plain SCRAM over TLS still works with 'n', but 'y' signals a downgrade when the server offers PLUS.
     expect(runExchange('pw', { crypto, verifier, channelBinding }).final?.ok).toBe(true);
-    expect(runExchange('pw', { crypto, verifier, channelBinding }, SCRAM_SHA_256, 'y,,').first).toMatchObject({
-      ok: false,
-      error: { code: 'channel_binding_mismatch', sqlstate: '28000' },
-    });
+    expect(runExchange('pw', { crypto, verifier, channelBinding }, SCRAM_SHA_256, 'y,,').first).toMatchObject(
+      {
+        ok: false,
+        error: { code: 'channel_binding_mismatch', sqlstate: '28000' },
+      },
+    );
     expect(runExchange('pw', { crypto, verifier }, SCRAM_SHA_256, 'y,,').final?.ok).toBe(true);
     expect(runExchange('pw', { crypto, verifier }, SCRAM_SHA_256_PLUS, gs2).first).toMatchObject({
       ok: false,
@@ -146,12 +189,18 @@ describe('SCRAM-SHA-256 server', () => {
       ok: false,
       error: { code: 'unsupported_mechanism' },
     });
-    expect(scramHandleClientFirst(start, SCRAM_SHA_256, new Uint8Array([0xff, 0xfe]))).toMatchObject({ ok: false });
+    expect(scramHandleClientFirst(start, SCRAM_SHA_256, new Uint8Array([0xff, 0xfe]))).toMatchObject({
+      ok: false,
+    });
   });
 
   it('rejects malformed or mismatched client-final messages', () => {
     const verifier = createScramVerifier('pw', crypto, { iterations: 10 });
-    const first = scramHandleClientFirst(scramStart({ crypto, verifier }), SCRAM_SHA_256, utf8('n,,n=,r=abc'));
+    const first = scramHandleClientFirst(
+      scramStart({ crypto, verifier }),
+      SCRAM_SHA_256,
+      utf8('n,,n=,r=abc'),
+    );
     if (!first.ok) throw new Error('setup');
     const nonce = text(first.reply).split(',')[0]!.slice(2);
     const proof = encodeBase64(new Uint8Array(32));
@@ -164,7 +213,10 @@ describe('SCRAM-SHA-256 server', () => {
       [`c=biws,r=${nonce},p=${proof}`, 'authentication_failed'],
     ];
     for (const [msg, code] of cases) {
-      expect(scramHandleClientFinal(first.state, utf8(msg)), msg).toMatchObject({ ok: false, error: { code } });
+      expect(scramHandleClientFinal(first.state, utf8(msg)), msg).toMatchObject({
+        ok: false,
+        error: { code },
+      });
     }
     expect(scramHandleClientFinal(scramStart({ crypto, verifier }), utf8('c=biws'))).toMatchObject({
       ok: false,
@@ -193,7 +245,9 @@ describe('SCRAM verifiers', () => {
   it('formats and parses the pg_authid form', () => {
     const v = createScramVerifier('pencil', crypto, { salt: decodeBase64('W22ZaJ0SNY7soEsUEjb6gQ==')! });
     const s = formatScramVerifier(v);
-    expect(s).toMatch(/^SCRAM-SHA-256\$4096:W22ZaJ0SNY7soEsUEjb6gQ==\$[A-Za-z0-9+/]{43}=:[A-Za-z0-9+/]{43}=$/);
+    expect(s).toMatch(
+      /^SCRAM-SHA-256\$4096:W22ZaJ0SNY7soEsUEjb6gQ==\$[A-Za-z0-9+/]{43}=:[A-Za-z0-9+/]{43}=$/,
+    );
     expect(parseScramVerifier(s)).toEqual(v);
     expect(parseScramVerifier('md5abc')).toBeUndefined();
     expect(parseScramVerifier('SCRAM-SHA-256$4096:c2FsdA==$AAAA:AAAA')).toBeUndefined();

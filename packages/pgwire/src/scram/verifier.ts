@@ -19,7 +19,8 @@ const CLIENT_KEY = encodeUtf8('Client Key');
 const SERVER_KEY = encodeUtf8('Server Key');
 
 /** The password bytes SCRAM hashes: SASLprep'd when possible, raw otherwise (as PostgreSQL). */
-export const scramPasswordBytes = (password: string): Uint8Array => encodeUtf8(saslprep(password) ?? password);
+export const scramPasswordBytes = (password: string): Uint8Array =>
+  encodeUtf8(saslprep(password) ?? password);
 
 export const deriveScramKeys = (
   password: string,
@@ -67,7 +68,11 @@ export const parseScramVerifier = (text: string): ScramVerifier | undefined => {
 };
 
 /** Checks a cleartext password (AuthenticationCleartextPassword flow) against a stored verifier. */
-export const verifyScramPassword = (password: string, verifier: ScramVerifier, crypto: ScramCrypto): boolean => {
+export const verifyScramPassword = (
+  password: string,
+  verifier: ScramVerifier,
+  crypto: ScramCrypto,
+): boolean => {
   const { storedKey, serverKey } = deriveScramKeys(password, verifier.salt, verifier.iterations, crypto);
   return constantTimeEqual(storedKey, verifier.storedKey) && constantTimeEqual(serverKey, verifier.serverKey);
 };
@@ -77,7 +82,11 @@ export const verifyScramPassword = (password: string, verifier: ScramVerifier, c
  * (same salt every time for a given name) and fails only at the proof, as PostgreSQL's mock
  * authentication does. `secret` is a per-server random value kept for the server's lifetime.
  */
-export const mockScramVerifier = (username: string, secret: Uint8Array, crypto: ScramCrypto): ScramVerifier => {
+export const mockScramVerifier = (
+  username: string,
+  secret: Uint8Array,
+  crypto: ScramCrypto,
+): ScramVerifier => {
   const digest = crypto.sha256(new Uint8Array([...encodeUtf8(username), ...secret]));
   return {
     iterations: DEFAULT_SCRAM_ITERATIONS,

@@ -1,6 +1,6 @@
 // date/timestamp/timestamptz text formats with DateStyle = ISO, as PostgreSQL prints them, and the
 // ISO-style input they accept. Proleptic Gregorian calendar, like PostgreSQL; year 0 is 1 BC.
-import { invalidText, ok, outOfRange, type DecodeResult } from './values.js';
+import { type DecodeResult, invalidText, ok, outOfRange } from './values.js';
 
 export const MICROS_PER_DAY = 86_400_000_000n;
 /** 2000-01-01 (PostgreSQL's epoch) minus 1970-01-01, in days and microseconds. */
@@ -21,7 +21,9 @@ export const civilFromDays = (days: number): { y: number; m: number; d: number }
   const z = days + 719468;
   const era = Math.floor(z / 146097);
   const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365,
+  );
   const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
   const mp = Math.floor((5 * doy + 2) / 153);
   const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
@@ -155,7 +157,8 @@ const parseDateTime = (input: string, withTime: boolean): ParsedDateTime | undef
       const mi = Number(tm[2]);
       const ss = Number(tm[3] ?? '0');
       const frac = Number((tm[4] ?? '').padEnd(6, '0'));
-      if (hh > 24 || mi > 59 || ss > 60 || (hh === 24 && (mi !== 0 || ss !== 0 || frac !== 0))) return undefined;
+      if (hh > 24 || mi > 59 || ss > 60 || (hh === 24 && (mi !== 0 || ss !== 0 || frac !== 0)))
+        return undefined;
       micros = BigInt(((hh * 60 + mi) * 60 + ss) * 1_000_000 + frac);
       rest = rest.slice(tm[0].length);
     }
@@ -207,7 +210,8 @@ export const parseTimestampText = (
     const offset = p.zone ?? sessionZone(local);
     micros = local - BigInt(offset) * 1_000_000n;
   }
-  if (micros < MIN_TS_MICROS || micros > MAX_TS_MICROS) return outOfRange(`timestamp out of range: "${input}"`);
+  if (micros < MIN_TS_MICROS || micros > MAX_TS_MICROS)
+    return outOfRange(`timestamp out of range: "${input}"`);
   return ok(micros);
 };
 

@@ -2,7 +2,7 @@
 // round-trip (Ryu), in %g-like layout (fixed notation when the decimal exponent is in
 // [-4, DIG), else d.ddde+XX). With extra_float_digits <= 0 PostgreSQL instead rounds to
 // DIG + extra_float_digits significant digits; `extraFloatDigits` selects that mode.
-import { invalidText, ok, outOfRange, type DecodeResult } from './values.js';
+import { type DecodeResult, invalidText, ok, outOfRange } from './values.js';
 
 const FLT_DIG = 6;
 const DBL_DIG = 15;
@@ -28,7 +28,9 @@ const shortestFloat = (x: number): { digits: string; exp: number } => {
 };
 
 const rounded = (x: number, precision: number): { digits: string; exp: number } => {
-  const [mant, e] = Math.abs(x).toExponential(Math.max(0, precision - 1)).split('e') as [string, string];
+  const [mant, e] = Math.abs(x)
+    .toExponential(Math.max(0, precision - 1))
+    .split('e') as [string, string];
   return { digits: mant.replace('.', '').replace(/0+$/, '') || '0', exp: Number(e) };
 };
 

@@ -119,7 +119,8 @@ export const isArrayOid = (oid: number): boolean => (BY_OID.get(oid)?.elementOid
 export const typlenOf = (oid: number): number => BY_OID.get(oid)?.typlen ?? -1;
 
 /** numeric(p,s) type modifier as PostgreSQL stores it: ((p << 16) | s) + VARHDRSZ. */
-export const numericTypmod = (precision: number, scale: number): number => ((precision << 16) | (scale & 0xffff)) + 4;
+export const numericTypmod = (precision: number, scale: number): number =>
+  ((precision << 16) | (scale & 0xffff)) + 4;
 
 /** varchar(n) type modifier: n + VARHDRSZ. */
 export const varcharTypmod = (length: number): number => length + 4;

@@ -11,13 +11,13 @@ const MS_RANGE = 8.64e15; // Date's range; instants beyond it use the offset at 
 
 /**
  * Offset function for a time zone name ("UTC", "Europe/Paris", "+05:30", "-3"), or undefined if
- * the platform does not know the zone. Offsets are cached per hour to keep result encoding cheap.
+ * the platform does not know the zone. Offsets are cached to keep result encoding cheap.
  */
 export const timeZoneOffset = (name: string): TimeZoneOffset | undefined => {
-  const fixed = /^(?:UTC|GMT)?([+-])(\d{1,2})(?::?(\d{2}))?$/i.exec(name.trim());
+  const fixed = /^([+-])(\d{1,2})(?::?(\d{2}))?$/.exec(name.trim());
   if (fixed !== null) {
     const secs = Number(fixed[2]) * 3600 + Number(fixed[3] ?? '0') * 60;
-    // POSIX-style bare numbers mean hours east here, as SET TIME ZONE '+5' does in PostgreSQL.
+    // ISO sign (east positive), as SET TIME ZONE '+5' in PostgreSQL. POSIX 'UTC+5' (west!) is not accepted.
     return fixedOffset(fixed[1] === '-' ? -secs : secs);
   }
   const upper = name.trim().toUpperCase();
@@ -41,21 +41,23 @@ export const timeZoneOffset = (name: string): TimeZoneOffset | undefined => {
   const cache = new Map<number, number>();
   return (unixMicros: bigint): number => {
     const ms = Math.max(-MS_RANGE, Math.min(MS_RANGE, Number(unixMicros / 1000n)));
-    const hourKey = Math.floor(ms / 3_600_000);
-    const hit = cache.get(hourKey);
+    const key = Math.floor(ms / 900_000);
+    const hit = cache.get(key);
     if (hit !== undefined) return hit;
     const whole = Math.floor(ms / 1000) * 1000;
     const parts: Record<string, string> = {};
     for (const p of fmt.formatToParts(new Date(whole))) parts[p.type] = p.value;
     let year = Number(parts.year);
     if (parts.era === 'BC' || parts.era === 'B') year = 1 - year;
-    const wall = Date.UTC(2000, Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
-    const d = new Date(wall);
-    d.setUTCFullYear(year);
+    // setUTCFullYear takes all date fields at once; Date.UTC would map years 0-99 to 19xx.
+    const d = new Date(0);
+    d.setUTCFullYear(year, Number(parts.month) - 1, Number(parts.day));
+    d.setUTCHours(Number(parts.hour), Number(parts.minute), Number(parts.second), 0);
     const offset = Math.round((d.getTime() - whole) / 1000);
-    // Offsets change at most on hour boundaries in practice (except LMT eras), so caching per hour is safe.
+    // Modern transitions fall on quarter hours, so caching per 15 minutes is exact for them (a
+    // zone's single LMT-to-standard switch may be off within its quarter hour).
     if (cache.size > 10_000) cache.clear();
-    cache.set(hourKey, offset);
+    cache.set(key, offset);
     return offset;
   };
 };
