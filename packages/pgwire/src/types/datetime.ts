@@ -53,11 +53,13 @@ const floorDiv = (a: bigint, b: bigint): bigint => {
   return a % b !== 0n && a < 0n ? q - 1n : q;
 };
 
+const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
+
 /** "HH:MM:SS[.ffffff]" with trailing fractional zeros dropped, as PostgreSQL does. */
-const formatTimeOfDay = (microsOfDay: bigint): string => {
-  const totalSec = Number(microsOfDay / 1_000_000n);
-  const frac = Number(microsOfDay % 1_000_000n);
-  const hms = `${pad(Math.floor(totalSec / 3600), 2)}:${pad(Math.floor(totalSec / 60) % 60, 2)}:${pad(totalSec % 60, 2)}`;
+const formatTimeOfDay = (microsOfDay: number): string => {
+  const totalSec = Math.floor(microsOfDay / 1_000_000);
+  const frac = microsOfDay - totalSec * 1_000_000;
+  const hms = `${pad2(Math.floor(totalSec / 3600))}:${pad2(Math.floor(totalSec / 60) % 60)}:${pad2(totalSec % 60)}`;
   return frac === 0 ? hms : `${hms}.${pad(frac, 6).replace(/0+$/, '')}`;
 };
 
@@ -76,11 +78,23 @@ export const formatOffset = (secondsEast: number): string => {
   return `${sign}${pad(h, 2)}${m !== 0 || s !== 0 ? `:${pad(m, 2)}` : ''}${s !== 0 ? `:${pad(s, 2)}` : ''}`;
 };
 
+const MICROS_PER_DAY_NUM = 86_400_000_000;
+
 const formatWallClock = (micros: bigint, suffix: string): string => {
-  const days = floorDiv(micros, MICROS_PER_DAY);
-  const { text, bc } = formatYmd(Number(days));
-  const time = formatTimeOfDay(micros - days * MICROS_PER_DAY);
-  return `${text} ${time}${suffix}${bc ? ' BC' : ''}`;
+  let days: number;
+  let microsOfDay: number;
+  // Number arithmetic is exact within 2^53 us (about 1685-2255) and much faster than BigInt.
+  if (micros > -9_000_000_000_000_000n && micros < 9_000_000_000_000_000n) {
+    const m = Number(micros);
+    days = Math.floor(m / MICROS_PER_DAY_NUM);
+    microsOfDay = m - days * MICROS_PER_DAY_NUM;
+  } else {
+    const d = floorDiv(micros, MICROS_PER_DAY);
+    days = Number(d);
+    microsOfDay = Number(micros - d * MICROS_PER_DAY);
+  }
+  const { text, bc } = formatYmd(days);
+  return `${text} ${formatTimeOfDay(microsOfDay)}${suffix}${bc ? ' BC' : ''}`;
 };
 
 const infinityText = (v: bigint | number): string | undefined => {

@@ -59,6 +59,10 @@ export const formatFloat8 = (x: number, extraFloatDigits = 1): string => {
   const s = special(x);
   if (s !== undefined) return s;
   if (extraFloatDigits > 0) {
+    // Where JS and PostgreSQL both use fixed notation (decimal exponent -4..14), both print the
+    // same shortest round-trip digits, so String() is exact and much cheaper.
+    const a = Math.abs(x);
+    if (a >= 1e-4 && a < 1e15) return String(x);
     const { digits, exp } = shortestDouble(x);
     return layout(x < 0, digits, exp, DBL_DIG);
   }
