@@ -9,6 +9,7 @@ export const MATCHED_SETTINGS = [
   'preserve_insertion_order',
   'enable_object_cache',
   'parquet_metadata_cache',
+  'TimeZone',
 ];
 
 export async function openDuck(settings = {}) {

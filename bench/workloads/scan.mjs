@@ -106,7 +106,7 @@ export async function run(opts) {
     const totalDuck = perQuery.reduce((a, q) => a + q.duckdbMs, 0);
     const result = {
       workload: 'scan',
-      ratioOf: 'loch/duckdb total of per-query medians',
+      ratioOf: 'loch/duckdb, sum over queries of min-of-N times (ratioOfMedians: same with medians)',
       target: { ratio: TARGET_RATIO, overheadMs: TARGET_OVERHEAD_MS },
       rows,
       files: data.factFiles.length,
@@ -125,11 +125,9 @@ export async function run(opts) {
       // The headline overhead: a query that reads (almost) nothing, so only Loch's fixed cost shows.
       const fixedOverheadMs = round(warm.selectiveQueryLochMs.p50 - warm.selectiveQueryDuckdbMs.p50);
       Object.assign(result, {
-        ratio: round(totalLoch / totalDuck),
+        ratio: round(sumOf(perQuery, 'lochMinMs') / sumOf(perQuery, 'duckdbMinMs')),
+        ratioOfMedians: round(totalLoch / totalDuck),
         perQueryOverheadMs: fixedOverheadMs,
-        ratioOfMins: round(
-          perQuery.reduce((a, q) => a + q.lochMinMs, 0) / perQuery.reduce((a, q) => a + q.duckdbMinMs, 0),
-        ),
         lochTotalMs: round(totalLoch),
         engineParquetTotalMs: round(totalEngine),
         engineOverheadRatio: round(totalEngine / totalDuck),
@@ -143,7 +141,7 @@ export async function run(opts) {
         `[scan] warm per-query overhead (selective query, Loch - DuckDB): ${fixedOverheadMs} ms (target <= ${TARGET_OVERHEAD_MS})`,
       );
       log(
-        `[scan] total loch ${fmt(totalLoch)} duckdb ${fmt(totalDuck)} ratio ${result.ratio} (target <= ${TARGET_RATIO}); warm scanSql ${warm.scanSqlMs.p50} ms, snapshot ${warm.snapshotMs.p50} ms`,
+        `[scan] total of medians: loch ${fmt(totalLoch)} duckdb ${fmt(totalDuck)} (${result.ratioOfMedians}); min-of-N ratio ${result.ratio} (target <= ${TARGET_RATIO}); warm scanSql ${warm.scanSqlMs.p50} ms, snapshot ${warm.snapshotMs.p50} ms`,
       );
     }
     emit(result);
@@ -260,6 +258,8 @@ function normalize(result) {
     return v;
   });
 }
+
+const sumOf = (rows, key) => rows.reduce((a, r) => a + r[key], 0);
 
 function fmt(ms) {
   return `${round(ms, 1)} ms`.padStart(11);

@@ -72,6 +72,16 @@ export {
   PROTOCOL_3_0,
   SSL_REQUEST_CODE,
 } from './frontend/messages.js';
+// Startup helpers
+export {
+  interpretStartup,
+  parseStartupOptions,
+  protocolNegotiation,
+  type ServerParameterOptions,
+  type SessionStartup,
+  SUPPORTED_PROTOCOL_MINOR,
+  serverParameterStatus,
+} from './frontend/startup.js';
 export { decodeBase64, encodeBase64 } from './scram/base64.js';
 // SCRAM-SHA-256
 export { constantTimeEqual, type ScramCrypto } from './scram/crypto.js';

@@ -68,7 +68,12 @@ export class FileStore implements ObjectStore {
   }
 
   async listFrom(prefix: string, startAfter: string): Promise<ObjectMeta[]> {
-    return (await this.list(prefix)).filter((m) => compareUtf8(m.path, startAfter) > 0);
+    checkPrefix(prefix);
+    const slash = prefix.lastIndexOf('/');
+    const out: ObjectMeta[] = [];
+    // Names are filtered before the stat: a long _delta_log costs one readdir, not one stat per commit.
+    await this.walk(slash >= 0 ? prefix.slice(0, slash) : '', prefix, out, startAfter);
+    return out.sort(byPath);
   }
 
   async head(path: string): Promise<ObjectMeta | undefined> {
@@ -169,7 +174,7 @@ export class FileStore implements ObjectStore {
     }
   }
 
-  private async walk(dirRel: string, prefix: string, out: ObjectMeta[]): Promise<void> {
+  private async walk(dirRel: string, prefix: string, out: ObjectMeta[], startAfter?: string): Promise<void> {
     let entries: Dirent[];
     try {
       const dirAbs = dirRel === '' ? this.root : nodePath.join(this.root, ...dirRel.split('/'));
@@ -184,10 +189,11 @@ export class FileStore implements ObjectStore {
         const couldHoldMatches = (dir: string) =>
           `${dir}/`.startsWith(prefix) || prefix.startsWith(`${dir}/`);
         if (entry.isDirectory()) {
-          if (couldHoldMatches(rel)) await this.walk(rel, prefix, out);
+          if (couldHoldMatches(rel)) await this.walk(rel, prefix, out, startAfter);
           return;
         }
         if (!rel.startsWith(prefix) && !(entry.isSymbolicLink() && couldHoldMatches(rel))) return;
+        if (startAfter !== undefined && entry.isFile() && compareUtf8(rel, startAfter) <= 0) return;
         let st: Stats;
         try {
           st = await fs.stat(nodePath.join(this.root, ...rel.split('/')));
@@ -197,7 +203,7 @@ export class FileStore implements ObjectStore {
           throw ioError('stat', rel, e);
         }
         if (st.isFile() && rel.startsWith(prefix)) out.push(metaOf(rel, st));
-        else if (st.isDirectory() && couldHoldMatches(rel)) await this.walk(rel, prefix, out);
+        else if (st.isDirectory() && couldHoldMatches(rel)) await this.walk(rel, prefix, out, startAfter);
       }),
     );
   }

@@ -98,9 +98,9 @@ describe('checkWriteSupport', () => {
   });
 
   it('names writer features it cannot keep', () => {
-    expect(failure(() => checkWriteSupport(proto(1, 7, undefined, ['generatedColumns'])))).toEqual({
+    expect(failure(() => checkWriteSupport(proto(1, 7, undefined, ['rowTracking'])))).toEqual({
       code: 'UNSUPPORTED_WRITER_FEATURE',
-      message: expect.stringContaining("'generatedColumns'"),
+      message: expect.stringContaining("'rowTracking'"),
     });
     expect(failure(() => checkWriteSupport(proto(1, 8)))?.code).toBe('UNSUPPORTED_PROTOCOL_VERSION');
   });

@@ -42,16 +42,18 @@ const on = (key: string) => ({ key, value: 'true' });
 /**
  * Every feature name we know. Writer-only features are always "supported on read" because a
  * reader may ignore them. "Supported on write" means our writer keeps the feature's rules; a
- * write to a table with a feature marked false is refused instead of corrupting it.
+ * write to a table with a feature marked false is refused instead of corrupting it. The table layer
+ * enforces CHECK/NOT NULL constraints and refuses writes that would have to compute generated or
+ * identity column values it cannot compute yet, so those features are safe to accept.
  */
 export const TABLE_FEATURES: readonly TableFeature[] = [
   f('appendOnly', 'writer', 1, 2, true, true, true, on('delta.appendOnly')),
   f('invariants', 'writer', 1, 2, true, true, true),
-  f('checkConstraints', 'writer', 1, 3, true, true, false),
+  f('checkConstraints', 'writer', 1, 3, true, true, true),
   f('changeDataFeed', 'writer', 1, 4, true, true, true, on('delta.enableChangeDataFeed')),
-  f('generatedColumns', 'writer', 1, 4, true, true, false),
+  f('generatedColumns', 'writer', 1, 4, true, true, true),
   f('columnMapping', 'readerWriter', 2, 5, true, true, true),
-  f('identityColumns', 'writer', 1, 6, true, true, false),
+  f('identityColumns', 'writer', 1, 6, true, true, true),
   f('deletionVectors', 'readerWriter', 3, 7, false, true, true, on('delta.enableDeletionVectors')),
   f('rowTracking', 'writer', 1, 7, false, true, false, on('delta.enableRowTracking')),
   f('timestampNtz', 'readerWriter', 3, 7, false, true, true),
@@ -64,7 +66,7 @@ export const TABLE_FEATURES: readonly TableFeature[] = [
   f('vacuumProtocolCheck', 'readerWriter', 3, 7, false, true, true),
   f('typeWidening', 'readerWriter', 3, 7, false, true, true, on('delta.enableTypeWidening')),
   f('typeWidening-preview', 'readerWriter', 3, 7, false, true, true),
-  f('inCommitTimestamp', 'writer', 1, 7, false, true, false, on('delta.enableInCommitTimestamps')),
+  f('inCommitTimestamp', 'writer', 1, 7, false, true, true, on('delta.enableInCommitTimestamps')),
   f('variantType', 'readerWriter', 3, 7, false, true, false),
   f('variantType-preview', 'readerWriter', 3, 7, false, true, false),
   f('variantShredding', 'readerWriter', 3, 7, false, false, false),

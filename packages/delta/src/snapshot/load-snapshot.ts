@@ -2,7 +2,7 @@
 import type { Action } from '../actions/types.js';
 import type { ObjectMeta, ObjectStore, ParquetActionReader } from '../contracts.js';
 import { DeltaError } from '../errors.js';
-import { LOG_DIR, padVersion } from '../log/file-names.js';
+import { commitPath, LOG_DIR, padVersion } from '../log/file-names.js';
 import { indexLogListing, type LogListing, resolveLogSegment } from '../log/log-segment.js';
 import { applyCommits, replayLog } from '../replay/replay.js';
 import {
@@ -90,24 +90,25 @@ export async function updateSnapshot(
   store: ObjectStore,
   reader: ParquetActionReader,
 ): Promise<Snapshot> {
-  const listed = await listLog(store, `${LOG_DIR}${padVersion(prev.version)}.json`);
-  const listing = indexLogListing(listed);
-  const newer: ObjectMeta[] = [];
-  for (let v = prev.version + 1; ; v++) {
-    const m = listing.commits.get(v);
-    if (m === undefined) break;
-    newer.push(m);
+  // A few new commits are found by probing their names: the cost of a refresh must not grow with
+  // the length of the log. Many new commits (or a store without cheap heads) fall back to a listing.
+  let newer = await probeNewCommits(store, prev.version + 1);
+  if (newer === undefined) {
+    const listing = indexLogListing(await listLog(store, `${LOG_DIR}${padVersion(prev.version)}.json`));
+    newer = [];
+    for (let v = prev.version + 1; ; v++) {
+      const m = listing.commits.get(v);
+      if (m === undefined) break;
+      newer.push(m);
+    }
+    if (listing.latestVersion > prev.version + newer.length) {
+      // A gap (or a checkpoint-only advance) is for the full load to resolve or report.
+      return loadSnapshot(store, reader);
+    }
   }
-  if (newer.length === 0) {
-    if (listing.latestVersion > prev.version) return loadSnapshot(store, reader);
-    return prev;
-  }
+  if (newer.length === 0) return prev;
   const last = newer[newer.length - 1] as ObjectMeta;
   const version = prev.version + newer.length;
-  if (listing.latestVersion > version) {
-    // A gap after `version` is a broken log; let the full load report it.
-    return loadSnapshot(store, reader);
-  }
   const batches = await mapLimit(newer, READ_CONCURRENCY, (m) => readJsonActions(store, m.path));
   batches.reverse();
   const segment: LogSegment = {
@@ -123,6 +124,18 @@ export async function updateSnapshot(
     fileTimestamp: last.lastModified,
     commitInfo: findCommitInfo(batches[0] as Action[]),
   });
+}
+
+const PROBE_LIMIT = 8;
+
+async function probeNewCommits(store: ObjectStore, from: number): Promise<ObjectMeta[] | undefined> {
+  const found: ObjectMeta[] = [];
+  for (let v = from; found.length < PROBE_LIMIT; v++) {
+    const meta = await store.head(commitPath(v));
+    if (meta === undefined) return found;
+    found.push(meta);
+  }
+  return undefined;
 }
 
 /** The latest version of the table. */

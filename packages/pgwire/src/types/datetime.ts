@@ -32,12 +32,14 @@ export const civilFromDays = (days: number): { y: number; m: number; d: number }
 };
 
 const pad = (n: number, width: number): string => String(n).padStart(width, '0');
+const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
 
 /** "YYYY-MM-DD" plus the " BC" suffix PostgreSQL appends, returned separately (it goes last). */
 const formatYmd = (days: number): { text: string; bc: boolean } => {
   const { y, m, d } = civilFromDays(days);
   const bc = y <= 0;
-  return { text: `${pad(bc ? 1 - y : y, 4)}-${pad(m, 2)}-${pad(d, 2)}`, bc };
+  const year = bc ? 1 - y : y;
+  return { text: `${year >= 1000 ? year : pad(year, 4)}-${pad2(m)}-${pad2(d)}`, bc };
 };
 
 export const formatDate = (days: number): string => {
@@ -52,8 +54,6 @@ const floorDiv = (a: bigint, b: bigint): bigint => {
   const q = a / b;
   return a % b !== 0n && a < 0n ? q - 1n : q;
 };
-
-const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
 
 /** "HH:MM:SS[.ffffff]" with trailing fractional zeros dropped, as PostgreSQL does. */
 const formatTimeOfDay = (microsOfDay: number): string => {
@@ -80,21 +80,27 @@ export const formatOffset = (secondsEast: number): string => {
 
 const MICROS_PER_DAY_NUM = 86_400_000_000;
 
-const formatWallClock = (micros: bigint, suffix: string): string => {
-  let days: number;
-  let microsOfDay: number;
-  // Number arithmetic is exact within 2^53 us (about 1685-2255) and much faster than BigInt.
-  if (micros > -9_000_000_000_000_000n && micros < 9_000_000_000_000_000n) {
-    const m = Number(micros);
-    days = Math.floor(m / MICROS_PER_DAY_NUM);
-    microsOfDay = m - days * MICROS_PER_DAY_NUM;
-  } else {
-    const d = floorDiv(micros, MICROS_PER_DAY);
-    days = Number(d);
-    microsOfDay = Number(micros - d * MICROS_PER_DAY);
-  }
+// Number arithmetic is exact within 2^53 us (about 1685-2255) and much faster than BigInt.
+const SAFE_MICROS = 9_000_000_000_000_000;
+
+const formatWallClockParts = (days: number, microsOfDay: number, suffix: string): string => {
   const { text, bc } = formatYmd(days);
   return `${text} ${formatTimeOfDay(microsOfDay)}${suffix}${bc ? ' BC' : ''}`;
+};
+
+const formatWallClock = (micros: bigint | number, suffix: string): string => {
+  if (typeof micros === 'number' && micros > -SAFE_MICROS && micros < SAFE_MICROS) {
+    const days = Math.floor(micros / MICROS_PER_DAY_NUM);
+    return formatWallClockParts(days, micros - days * MICROS_PER_DAY_NUM, suffix);
+  }
+  const big = BigInt(micros);
+  const d = floorDiv(big, MICROS_PER_DAY);
+  return formatWallClockParts(Number(d), Number(big - d * MICROS_PER_DAY), suffix);
+};
+
+const toSafeNumber = (micros: bigint | number): bigint | number => {
+  const n = Number(micros);
+  return n > -SAFE_MICROS && n < SAFE_MICROS ? n : micros;
 };
 
 const infinityText = (v: bigint | number): string | undefined => {
@@ -104,14 +110,23 @@ const infinityText = (v: bigint | number): string | undefined => {
 };
 
 export const formatTimestamp = (micros: bigint | number): string =>
-  infinityText(micros) ?? formatWallClock(BigInt(micros), '');
+  infinityText(micros) ?? formatWallClock(toSafeNumber(micros), '');
+
+let lastOffset = 0;
+let lastOffsetText = '+00';
 
 export const formatTimestamptz = (micros: bigint | number, zone: TimeZoneOffset = UTC): string => {
   const inf = infinityText(micros);
   if (inf !== undefined) return inf;
-  const utc = BigInt(micros);
-  const offset = zone(utc);
-  return formatWallClock(utc + BigInt(offset) * 1_000_000n, formatOffset(offset));
+  const offset = zone === UTC ? 0 : zone(BigInt(micros));
+  if (offset !== lastOffset) {
+    lastOffset = offset;
+    lastOffsetText = formatOffset(offset);
+  }
+  const local = toSafeNumber(micros);
+  const shifted =
+    typeof local === 'number' ? local + offset * 1_000_000 : local + BigInt(offset) * 1_000_000n;
+  return formatWallClock(shifted, lastOffsetText);
 };
 
 // PostgreSQL's range: 4713 BC to 5874897 AD for dates, 294276 AD for timestamps.
