@@ -133,6 +133,7 @@ export {
 } from './types/datetime.js';
 export { type DeltaTypeLike, type PgColumnType, pgTypeForDelta } from './types/delta-types.js';
 export { formatFloat4, formatFloat8, parseFloatText } from './types/float-text.js';
+export { formatJsonb } from './types/jsonb-text.js';
 export { formatNumeric, parseNumericText } from './types/numeric.js';
 // Types and value codecs
 export {
@@ -153,5 +154,13 @@ export {
   writeTypedDataRow,
 } from './types/row-encoder.js';
 export { decodeText, encodeText, type TextFormatOptions } from './types/text-codec.js';
+export {
+  formatInterval,
+  formatTime,
+  intervalMicros,
+  isPgInterval,
+  parseIntervalText,
+  parseTimeText,
+} from './types/time-interval.js';
 export { fixedOffset, timeZoneOffset } from './types/time-zone.js';
-export type { DecodeResult, PgScalar, PgValue, ValueError } from './types/values.js';
+export type { DecodeResult, PgInterval, PgScalar, PgValue, ValueError } from './types/values.js';

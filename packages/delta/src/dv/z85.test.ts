@@ -29,8 +29,8 @@ describe('z85', () => {
   });
 
   it("keeps the low 32 bits of an overflowing group, as Delta's reference decoder does", () => {
-    // '##093' is the last group of an inline DV in the cdf-table-with-dv fixture.
-    expect(z85Decode('##093')).toEqual(new Uint8Array([0x08, 0x6e, 0xb2, 0xd8]));
+    // 82 * (85^4 + 85^3 + 85^2 + 85 + 1) = 4,331,409,002 overflows; the low 32 bits remain.
+    expect(z85Decode('%%%%%')).toEqual(new Uint8Array([0x02, 0x2c, 0x0e, 0x6a]));
   });
 
   it('rejects a byte length the text cannot hold', () => {
@@ -43,5 +43,15 @@ describe('z85', () => {
     expect(uuidToZ85('61D16C75-6994-46B7-A15B-8B538852E50E')).toBe('vBn[lx{q8@P<9BNH/isA');
     expect(() => uuidToZ85('not-a-uuid')).toThrow(/'not-a-uuid' is not a UUID/);
     expect(() => z85ToUuid('short')).toThrow(/20 characters/);
+  });
+});
+
+describe('z85 short tail groups', () => {
+  it('decodes a final #-led group as the unaligned tail (inline DV from cdf-table-with-dv)', async () => {
+    const { z85Decode } = await import('./z85.js');
+    const text = '^Bg9^0rr910000000000iXQKl0rr91000005c8Xg##093';
+    const bytes = z85Decode(text, 34);
+    expect(bytes.length).toBe(34);
+    expect([...bytes.subarray(32)]).toEqual([3, 0]);
   });
 });

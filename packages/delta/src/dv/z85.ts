@@ -57,6 +57,15 @@ export function z85Decode(text: string, byteLength?: number): Uint8Array {
       }
       value = value * 85 + digit;
     }
+    if (value >= 0x1_0000_0000 && i + 5 === text.length) {
+      const tail = shortTail(text.slice(i));
+      if (tail !== undefined) {
+        out.set(tail, o);
+        const length = o + tail.length;
+        if (byteLength !== undefined && byteLength !== length) break;
+        return out.subarray(0, length);
+      }
+    }
     // Groups above 2^32 - 1 are not valid Z85, but Delta's reference decoder keeps the low 32
     // bits (Java int overflow) and real inline DVs in the wild rely on it, so do the same.
     value %= 0x1_0000_0000;
@@ -74,6 +83,27 @@ export function z85Decode(text: string, byteLength?: number): Uint8Array {
     );
   }
   return out.subarray(0, byteLength);
+}
+
+/**
+ * Some writers (Rust's z85 crate) end an unaligned input with a short group: k leading '#'
+ * characters stand for k missing bytes and the other 5-k characters hold the last 4-k bytes.
+ * Such a group always exceeds 2^32 - 1, so it cannot be mistaken for a full group.
+ */
+function shortTail(group: string): Uint8Array | undefined {
+  let k = 0;
+  while (k < 3 && group[k] === '#') k++;
+  if (k === 0) return undefined;
+  let value = 0;
+  for (let j = k; j < 5; j++) value = value * 85 + DECODE[group.charCodeAt(j)]!;
+  const n = 4 - k;
+  if (value >= 2 ** (8 * n)) return undefined;
+  const bytes = new Uint8Array(n);
+  for (let b = n - 1; b >= 0; b--) {
+    bytes[b] = value % 256;
+    value = Math.floor(value / 256);
+  }
+  return bytes;
 }
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

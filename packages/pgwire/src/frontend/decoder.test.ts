@@ -340,6 +340,51 @@ describe('FrontendDecoder limits and malformed input', () => {
   });
 });
 
+describe('FrontendDecoder on mutated valid streams and large messages', () => {
+  it('never throws and always makes progress when valid streams get random byte flips', () => {
+    const base = encodeFrontendMessages([startup, ...typed]);
+    let seed = 2024;
+    const rand = () => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed;
+    };
+    for (let round = 0; round < 500; round++) {
+      const buf = base.slice();
+      for (let k = 0; k <= round % 4; k++) buf[rand() % buf.length] = rand() & 0xff;
+      const d = new FrontendDecoder({ maxMessageSize: 1 << 16 });
+      d.setPasswordContext('password');
+      let produced = 0;
+      for (let i = 0; i < buf.length; i += 1 + (rand() % 9)) {
+        d.push(buf.subarray(i, i + 1 + (rand() % 9)));
+        produced += d.drain().length;
+      }
+      // Every message consumes at least 5 bytes, so this bounds any runaway loop.
+      expect(produced).toBeLessThanOrEqual(buf.length);
+    }
+  });
+
+  it('reassembles a 1 MiB message fed in 1 KiB chunks and a 64 KiB one byte by byte', () => {
+    const big = 'x'.repeat(1 << 20);
+    const buf = encodeFrontendMessage({ type: 'Query', sql: big });
+    const d = new FrontendDecoder({ skipStartup: true });
+    const out: unknown[] = [];
+    for (let i = 0; i < buf.length; i += 1024) {
+      d.push(buf.subarray(i, i + 1024));
+      out.push(...d.drain());
+    }
+    expect(out).toEqual([{ type: 'Query', sql: big }]);
+    const mid = encodeFrontendMessage({ type: 'CopyData', data: new Uint8Array(1 << 16).fill(7) });
+    const d2 = new FrontendDecoder({ skipStartup: true });
+    const got: unknown[] = [];
+    for (let i = 0; i < mid.length; i++) {
+      d2.push(mid.subarray(i, i + 1));
+      got.push(...d2.drain());
+    }
+    expect(got).toEqual([{ type: 'CopyData', data: new Uint8Array(1 << 16).fill(7) }]);
+    expect(d2.bufferedBytes).toBe(0);
+  });
+});
+
 describe('BackendDecoder sanity on random bytes', () => {
   it('never throws', () => {
     let seed = 7;

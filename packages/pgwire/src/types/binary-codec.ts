@@ -5,8 +5,10 @@ import { decodeUtf8Strict } from '../bytes/text.js';
 import { arrayShape, MAX_ARRAY_DIMS } from './array-text.js';
 import { formatUuid, uuidBytes } from './bytea-uuid.js';
 import { PG_EPOCH_DAYS, PG_EPOCH_MICROS } from './datetime.js';
+import { formatJsonb } from './jsonb-text.js';
 import { readNumericBinary, writeNumericBinary } from './numeric.js';
 import { PgOid, pgTypeInfo } from './oids.js';
+import { isPgInterval } from './time-interval.js';
 import { type DecodeResult, invalidBinary, ok, type PgValue, valueError } from './values.js';
 
 const INT32_MAX = 2147483647;
@@ -87,16 +89,26 @@ export const writeBinary = (w: ByteWriter, oid: number, value: PgValue): void =>
       else if (value === Number.NEGATIVE_INFINITY) w.i64(INT64_MIN);
       else w.i64(toBigInt(value) - PG_EPOCH_MICROS);
       return;
+    case PgOid.time:
+      w.i64(toBigInt(value));
+      return;
+    case PgOid.interval:
+      if (!isPgInterval(value)) throw new TypeError(`not an interval: ${String(value)}`);
+      w.i64(value.micros).i32(value.days).i32(value.months);
+      return;
     case PgOid.uuid: {
       const bytes = value instanceof Uint8Array ? value : uuidBytes(toText(value));
       if (bytes === undefined || bytes.length !== 16) throw new TypeError(`not a uuid: ${String(value)}`);
       w.bytes(bytes);
       return;
     }
-    case PgOid.jsonb:
+    case PgOid.jsonb: {
+      // jsonb_send is version 1 followed by jsonb_out's normalized text.
+      const text = toText(value);
       w.u8(1);
-      w.utf8(toText(value));
+      w.utf8(formatJsonb(text) ?? text);
       return;
+    }
     default: {
       const elem = pgTypeInfo(oid)?.elementOid ?? 0;
       if (elem !== 0 && Array.isArray(value)) {
@@ -193,11 +205,26 @@ export const decodeBinary = (oid: number, bytes: Uint8Array): DecodeResult => {
       });
     case PgOid.uuid:
       return fixed(16, 'uuid', () => formatUuid(bytes));
+    case PgOid.time: {
+      const e = exact(r, 8, 'time');
+      if (!e.ok) return e;
+      const t = r.i64();
+      return t < 0n || t > 86_400_000_000n ? valueError('22008', 'time out of range') : ok(t);
+    }
+    case PgOid.interval:
+      return fixed(16, 'interval', () => {
+        const micros = r.i64();
+        const days = r.i32();
+        return { months: r.i32(), days, micros };
+      });
     case PgOid.jsonb: {
       if (bytes.length === 0 || bytes[0] !== 1)
         return invalidBinary('jsonb', 'unsupported jsonb version number');
       const text = utf8Value(bytes.subarray(1), 'jsonb');
-      return text.ok ? validJson(text.value, 'jsonb') : text;
+      if (!text.ok) return text;
+      return formatJsonb(text.value) === undefined
+        ? valueError('22P02', 'invalid input syntax for type json')
+        : text;
     }
     case PgOid.json: {
       const text = utf8Value(bytes, 'json');

@@ -197,6 +197,8 @@ describe('text parameter parsing', () => {
       ok: false,
       error: { sqlstate: '22003', message: 'value "32768" is out of range for type smallint' },
     });
+    expect(decodeText(PgOid.int8, `00000000000000000000000000${'1'}`)).toEqual({ ok: true, value: 1n });
+    expect(decodeText(PgOid.int8, '9'.repeat(1_000_000))).toMatchObject({ ok: false, error: { sqlstate: '22003' } });
     expect(decodeText(PgOid.int4, '1.5')).toEqual({
       ok: false,
       error: { sqlstate: '22P02', message: 'invalid input syntax for type integer: "1.5"' },
@@ -291,6 +293,40 @@ describe('text parameter parsing', () => {
     expect(decodeText(PgOid._int4, '{{{{{{{1}}}}}}}')).toMatchObject({ ok: false });
     expect(decodeText(PgOid._bool, '{t,f}')).toEqual({ ok: true, value: [true, false] });
     expect(parseArrayText('{}')).toEqual({ ok: true, value: [] });
+  });
+});
+
+describe('interval text', () => {
+  // Left: PostgreSQL input; right: what PostgreSQL 15 prints for it (IntervalStyle postgres).
+  it.each([
+    ['0', '00:00:00'],
+    ['1 day', '1 day'],
+    ['-1 days 2 hours', '-1 days +02:00:00'],
+    ['1 year 2 mons 3 days 04:05:06.789', '1 year 2 mons 3 days 04:05:06.789'],
+    ['-00:00:01', '-00:00:01'],
+    ['1 mon -1 days', '1 mon -1 days'],
+    ['-1 year -2 mons', '-1 years -2 mons'],
+    ['27 hours', '27:00:00'],
+    ['1.5 days', '1 day 12:00:00'],
+    ['P1Y2M3DT4H5M6S', '1 year 2 mons 3 days 04:05:06'],
+    ['3 days ago', '-3 days'],
+    ['1 day -01:00:00', '1 day -01:00:00'],
+    ['1 day 2', '1 day 00:00:02'],
+  ])('%s -> %s', (input, want) => {
+    const r = decodeText(PgOid.interval, input);
+    if (!r.ok) throw new Error(r.error.message);
+    expect(encodeText(PgOid.interval, r.value)).toBe(want);
+  });
+
+  it('rejects unknown units and junk with 22007', () => {
+    for (const bad of ['', '1 fortnight', 'abc', 'P', '1 day x']) {
+      expect(decodeText(PgOid.interval, bad), bad).toMatchObject({ ok: false });
+    }
+    expect(decodeText(PgOid.interval, '1 fortnight')).toMatchObject({
+      ok: false,
+      error: { sqlstate: '22007' },
+    });
+    expect(decodeText(PgOid.time, '25:00')).toMatchObject({ ok: false });
   });
 });
 

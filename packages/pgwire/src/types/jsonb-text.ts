@@ -10,7 +10,9 @@ type Node =
   | { readonly t: 'arr'; readonly items: Node[] }
   | { readonly t: 'obj'; readonly entries: Map<string, Node> };
 
-const MAX_DEPTH = 6400; // PostgreSQL's limit comes from stack depth; this keeps recursion bounded.
+// PostgreSQL's limit comes from its stack depth; ours keeps the recursive parser and printer well
+// inside the JS stack. Deeper documents fail validation (encoders then send the text unchanged).
+const MAX_DEPTH = 1000;
 
 class Parser {
   pos = 0;
@@ -35,7 +37,9 @@ class Parser {
     if (c === '{') return this.object(depth);
     if (c === '[') return this.array(depth);
     if (c === '"') return { t: 'str', value: this.string() };
-    const lit = /^(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(this.s.slice(this.pos, this.pos + 400));
+    const lit = /^(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(
+      this.s.slice(this.pos, this.pos + 400),
+    );
     if (lit === null || lit[0] === '') this.fail();
     this.pos += lit[0].length;
     const text = lit[0];

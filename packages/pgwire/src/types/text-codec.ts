@@ -13,8 +13,16 @@ import {
   UTC,
 } from './datetime.js';
 import { formatFloat4, formatFloat8, parseFloatText } from './float-text.js';
+import { formatJsonb } from './jsonb-text.js';
 import { formatNumeric, parseNumericText } from './numeric.js';
 import { PgOid, pgTypeInfo } from './oids.js';
+import {
+  formatInterval,
+  formatTime,
+  isPgInterval,
+  parseIntervalText,
+  parseTimeText,
+} from './time-interval.js';
 import { type DecodeResult, invalidText, ok, outOfRange, type PgValue, truncate } from './values.js';
 
 export interface TextFormatOptions {
@@ -59,6 +67,14 @@ export const encodeText = (oid: number, value: PgValue, options: TextFormatOptio
         : String(value);
     case PgOid.uuid:
       return value instanceof Uint8Array ? formatUuid(value) : String(value).toLowerCase();
+    case PgOid.jsonb: {
+      const text = String(value);
+      return formatJsonb(text) ?? text;
+    }
+    case PgOid.time:
+      return typeof value === 'bigint' || typeof value === 'number' ? formatTime(value) : String(value);
+    case PgOid.interval:
+      return isPgInterval(value) ? formatInterval(value) : String(value);
     default: {
       const elem = pgTypeInfo(oid)?.elementOid ?? 0;
       if (elem !== 0 && Array.isArray(value)) return formatArrayText(toTextArray(elem, value, options));
@@ -99,7 +115,12 @@ const INT_RANGE = {
 const parseInteger = (oid: keyof typeof INT_RANGE, input: string): DecodeResult<number | bigint> => {
   const [name, min, max] = INT_RANGE[oid];
   if (!INT_RE.test(input)) return invalidText(name, input);
-  const v = BigInt(input.trim());
+  const trimmed = input.trim();
+  // Anything this long is out of range; checking first keeps BigInt off megabyte inputs.
+  if (trimmed.replace(/^[+-]?0*/, '').length > 20) {
+    return outOfRange(`value "${truncate(trimmed)}" is out of range for type ${name}`);
+  }
+  const v = BigInt(trimmed);
   if (v < min || v > max)
     return outOfRange(`value "${truncate(input.trim())}" is out of range for type ${name}`);
   if (oid === PgOid.int8) return ok(v);
@@ -147,8 +168,12 @@ export const decodeText = (oid: number, input: string, options: TextFormatOption
       return parseUuidText(input);
     case PgOid.json:
       return parseJson(input, 'json');
+    case PgOid.time:
+      return parseTimeText(input);
+    case PgOid.interval:
+      return parseIntervalText(input);
     case PgOid.jsonb:
-      return parseJson(input, 'jsonb');
+      return formatJsonb(input) === undefined ? invalidText('json', input) : ok(input);
     default: {
       const elem = pgTypeInfo(oid)?.elementOid ?? 0;
       if (elem === 0) return ok(input);

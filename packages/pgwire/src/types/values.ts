@@ -16,7 +16,16 @@
 //   uuid                      string, canonical lowercase
 //   arrays                    (nested) JS arrays of the element representation or null
 
-export type PgScalar = boolean | number | bigint | string | Uint8Array;
+//   time                      bigint: microseconds since midnight
+//   interval                  PgInterval { months, days, micros }
+
+export interface PgInterval {
+  readonly months: number;
+  readonly days: number;
+  readonly micros: bigint;
+}
+
+export type PgScalar = boolean | number | bigint | string | Uint8Array | PgInterval;
 export type PgValue = PgScalar | null | readonly PgValue[];
 
 /** A failed parameter decode, with the SQLSTATE PostgreSQL would raise for the same input. */
