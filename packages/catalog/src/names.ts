@@ -56,11 +56,10 @@ export function objectName(ref: ObjectRef, what = 'object'): ObjectName {
   return { catalog: canonical(catalog!, 'catalog name'), schema: canonical(schema!, 'schema name'), name: canonical(name!, `${what} name`) };
 }
 
-/** Display spelling of the last part, as the user wrote it (validated like `objectName`). */
-export function displayPart(ref: ObjectRef | SchemaRef | string, parts: 1 | 2 | 3): string {
+/** The last part as the user spelled it, for display (call after validating with `objectName`). */
+export function displayLast(ref: ObjectRef | SchemaRef): string {
   if (typeof ref !== 'string') return 'name' in ref ? ref.name : ref.schema;
-  const pieces = ref.split('.');
-  return pieces[parts - 1] ?? ref;
+  return ref.slice(ref.lastIndexOf('.') + 1);
 }
 
 export function schemaName(ref: SchemaRef): SchemaName {

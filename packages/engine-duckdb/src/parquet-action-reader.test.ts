@@ -325,10 +325,14 @@ class VersionLimitedStore extends FsStore {
   ) {
     super(base.root);
   }
+  private visible(path: string): boolean {
+    const match = /^_delta_log\/(\d{20})\./.exec(path);
+    return match === null || Number(match[1]) <= this.max;
+  }
   override async list(prefix: string): Promise<ObjectMeta[]> {
-    return (await super.list(prefix)).filter((m) => {
-      const match = /^_delta_log\/(\d{20})\./.exec(m.path);
-      return match === null || Number(match[1]) <= this.max;
-    });
+    return (await super.list(prefix)).filter((m) => this.visible(m.path));
+  }
+  override async head(path: string): Promise<ObjectMeta | undefined> {
+    return this.visible(path) ? super.head(path) : undefined;
   }
 }

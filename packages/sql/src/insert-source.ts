@@ -88,6 +88,9 @@ export function insertSourceSql(input: InsertSourceInput): string {
       { expected: targets.length, actual: input.queryTypes.length },
     );
   }
+  // Literal rows carry the user's intent, not DuckDB's inferred type (an all-NULL VALUES column is
+  // INTEGER to DuckDB): cast each to its column's type, and let an impossible cast fail loudly.
+  const literalRows = /^\(*\s*VALUES\b/i.test(input.query.trimStart());
   const list = fields.map((f) => {
     const k = targets.indexOf(f);
     const cast = (expr: string) => `CAST(${expr} AS ${input.duckType(f.type)})`;
@@ -96,7 +99,8 @@ export function insertSourceSql(input: InsertSourceInput): string {
     if (k < 0) return `${cast('NULL')} AS ${quoteIdent(f.name)}`;
     const ref = `_src.${quoteIdent(f.name)}`;
     const sourceType = input.queryTypes[k]!;
-    const needsCast = sourceType !== input.duckType(f.type) && storeAssignmentCast(sourceType, f.type);
+    const needsCast =
+      sourceType !== input.duckType(f.type) && (literalRows || storeAssignmentCast(sourceType, f.type));
     return `${needsCast ? cast(ref) : ref} AS ${quoteIdent(f.name)}`;
   });
   return `SELECT ${list.join(', ')} FROM (${input.query}) AS _src(${targets.map((f) => quoteIdent(f.name)).join(', ')})`;

@@ -13,7 +13,6 @@ export interface ConflictFacts {
   readonly ourTxnVersion?: number;
   readonly domain?: string;
   readonly winningProtocol?: Protocol;
-  readonly wholeTable?: boolean;
 }
 
 const RETRY = 'Please try the operation again.';
@@ -45,8 +44,7 @@ const MESSAGES: Readonly<Record<ConflictReason, (f: ConflictFacts) => string>> =
     `${f.winningProtocol !== undefined ? ` to ${protocolText(f.winningProtocol)}` : ''}. ${RETRY}`,
   MetadataChanged: (f) => `The metadata of the Delta table has been changed ${by(f)}. ${RETRY}`,
   ConcurrentAppend: (f) =>
-    `Files were added to ${f.wholeTable === true && f.partition === undefined ? 'the table' : prettyPartition(f.partition)} ${by(f)}` +
-    `${f.file !== undefined ? ` (for example ${f.file})` : ''}. ${RETRY}`,
+    `Files were added to ${prettyPartition(f.partition)} ${by(f)}. ${RETRY}`,
   ConcurrentDeleteRead: (f) =>
     f.file === undefined
       ? `This transaction read the whole table and files were deleted ${by(f)}. ${RETRY}`

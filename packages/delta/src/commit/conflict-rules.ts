@@ -14,13 +14,13 @@ export interface ConflictContext {
 }
 
 /** What a rule found, without the winner's version/operation (the checker adds those). */
-export type Finding = Omit<ConflictFacts, 'winningVersion' | 'winningOperation'>;
+export type ConflictFinding = Omit<ConflictFacts, 'winningVersion' | 'winningOperation'>;
 
 export interface ConflictRule {
   readonly reason: ConflictReason;
   /** The Delta (Spark) check this mirrors, for whoever compares the two. */
   readonly deltaCheck: string;
-  readonly find: (ctx: ConflictContext) => Finding | undefined;
+  readonly find: (ctx: ConflictContext) => ConflictFinding | undefined;
 }
 
 /**
@@ -110,7 +110,6 @@ export const CONFLICT_RULES: readonly ConflictRule[] = [
       return {
         file: add.path,
         ...(partitioned ? { partition: add.partitionValues } : {}),
-        wholeTable: ctx.txn.read.wholeTable,
       };
     },
   },
@@ -126,7 +125,7 @@ export const CONFLICT_RULES: readonly ConflictRule[] = [
         const partition = read.partitionValues ?? r.partitionValues ?? undefined;
         return { file: r.path, ...(partition ? { partition } : {}) };
       }
-      return txn.read.wholeTable && winner.removes.length > 0 ? { wholeTable: true } : undefined;
+      return txn.read.wholeTable && winner.removes.length > 0 ? {} : undefined;
     },
   },
   {

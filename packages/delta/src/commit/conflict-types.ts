@@ -90,6 +90,11 @@ export interface ConflictOk {
   /** The version to attempt next: checkedVersion + 1. */
   readonly commitVersion: number;
   readonly notes: readonly RebaseNote[];
+  /**
+   * When a winner carried an in-commit timestamp (or file time): the lowest in-commit timestamp
+   * our commit may use. For callers that build commitInfo per attempt instead of passing it in.
+   */
+  readonly minInCommitTimestamp?: number;
 }
 
 export interface Conflict {

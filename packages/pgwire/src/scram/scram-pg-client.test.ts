@@ -4,7 +4,12 @@ import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import type { ScramCrypto } from './crypto.js';
-import { scramHandleClientFinal, scramHandleClientFirst, scramMechanisms, scramStart } from './scram-server.js';
+import {
+  scramHandleClientFinal,
+  scramHandleClientFirst,
+  scramMechanisms,
+  scramStart,
+} from './scram-server.js';
 import { createScramVerifier } from './verifier.js';
 
 interface PgSasl {
@@ -35,7 +40,11 @@ describe.skipIf(sasl === undefined)('SCRAM with the pg driver client', () => {
   const exchange = async (storedPassword: string, clientPassword: string) => {
     const verifier = createScramVerifier(storedPassword, crypto, { iterations: 4096 });
     const session = sasl!.startSession(scramMechanisms(false));
-    const first = scramHandleClientFirst(scramStart({ crypto, verifier }), session.mechanism, utf8(session.response));
+    const first = scramHandleClientFirst(
+      scramStart({ crypto, verifier }),
+      session.mechanism,
+      utf8(session.response),
+    );
     if (!first.ok) throw new Error(first.error.message);
     await sasl!.continueSession(session, clientPassword, text(first.reply));
     const final = scramHandleClientFinal(first.state, utf8(session.response));
@@ -53,6 +62,9 @@ describe.skipIf(sasl === undefined)('SCRAM with the pg driver client', () => {
   });
 
   it('rejects a wrong password', async () => {
-    expect(await exchange('s3cret', 'nope')).toMatchObject({ ok: false, error: { code: 'authentication_failed' } });
+    expect(await exchange('s3cret', 'nope')).toMatchObject({
+      ok: false,
+      error: { code: 'authentication_failed' },
+    });
   });
 });

@@ -198,7 +198,10 @@ describe('text parameter parsing', () => {
       error: { sqlstate: '22003', message: 'value "32768" is out of range for type smallint' },
     });
     expect(decodeText(PgOid.int8, `00000000000000000000000000${'1'}`)).toEqual({ ok: true, value: 1n });
-    expect(decodeText(PgOid.int8, '9'.repeat(1_000_000))).toMatchObject({ ok: false, error: { sqlstate: '22003' } });
+    expect(decodeText(PgOid.int8, '9'.repeat(1_000_000))).toMatchObject({
+      ok: false,
+      error: { sqlstate: '22003' },
+    });
     expect(decodeText(PgOid.int4, '1.5')).toEqual({
       ok: false,
       error: { sqlstate: '22P02', message: 'invalid input syntax for type integer: "1.5"' },
@@ -254,6 +257,16 @@ describe('text parameter parsing', () => {
       value: 1704164645000000n - 3_600_000_000n,
     });
     expect(decodeText(PgOid.timestamp, '2024-01-02')).toEqual({ ok: true, value: 1704153600000000n });
+    expect(decodeText(PgOid.timestamp, '2024-01-02 00:00:00.0000015')).toEqual({
+      ok: true,
+      value: 1704153600000002n,
+    });
+    expect(decodeText(PgOid.timestamp, '2024-01-02 00:00:00.9999996')).toEqual({
+      ok: true,
+      value: 1704153601000000n,
+    });
+    expect(decodeText(PgOid.timestamptz, 'epoch')).toEqual({ ok: true, value: 0n });
+    expect(decodeText(PgOid.date, ' EPOCH ')).toEqual({ ok: true, value: 0 });
     expect(decodeText(PgOid.timestamp, 'infinity')).toEqual({ ok: true, value: Number.POSITIVE_INFINITY });
     expect(decodeText(PgOid.timestamp, '2024-13-01 00:00')).toMatchObject({ ok: false });
     expect(decodeText(PgOid.timestamp, '2024-01-01 25:00')).toMatchObject({ ok: false });

@@ -136,7 +136,7 @@ const MIN_TS_MICROS = BigInt(MIN_DATE_DAYS) * MICROS_PER_DAY;
 const MAX_TS_MICROS = BigInt(daysFromCivil(294277, 1, 1)) * MICROS_PER_DAY - 1n;
 
 const DATE_RE = /^(\d{1,7})-(\d{1,2})-(\d{1,2})/;
-const TIME_RE = /^[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6})\d*)?)?/;
+const TIME_RE = /^[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?/;
 const ZONE_RE = /^ ?(?:(Z|UTC|GMT)|([+-])(\d{1,2})(?::?(\d{2}))?(?::?(\d{2}))?)/i;
 
 const daysInMonth = (y: number, m: number): number =>
@@ -185,7 +185,9 @@ const parseDateTime = (input: string, withTime: boolean): ParsedDateTime | undef
       const hh = Number(tm[1]);
       const mi = Number(tm[2]);
       const ss = Number(tm[3] ?? '0');
-      const frac = Number((tm[4] ?? '').padEnd(6, '0'));
+      // Beyond microseconds PostgreSQL rounds half up; the carry may reach the next second.
+      const digits = tm[4] ?? '';
+      const frac = Number(digits.slice(0, 6).padEnd(6, '0')) + (Number(digits[6] ?? '0') >= 5 ? 1 : 0);
       if (hh > 24 || mi > 59 || ss > 60 || (hh === 24 && (mi !== 0 || ss !== 0 || frac !== 0)))
         return undefined;
       micros = BigInt(((hh * 60 + mi) * 60 + ss) * 1_000_000 + frac);
@@ -208,7 +210,10 @@ const parseDateTime = (input: string, withTime: boolean): ParsedDateTime | undef
   return { days: daysFromCivil(y, m, d), micros, zone };
 };
 
+const isEpoch = (input: string): boolean => input.trim().toLowerCase() === 'epoch';
+
 export const parseDateText = (input: string): DecodeResult<number> => {
+  if (isEpoch(input)) return ok(0);
   const sp = parseSpecial(input.trim());
   if (sp !== undefined) return ok(sp === 'infinity' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY);
   const p = parseDateTime(input, false);
@@ -227,6 +232,7 @@ export const parseTimestampText = (
   sessionZone: TimeZoneOffset = UTC,
 ): DecodeResult<bigint | number> => {
   const typeName = withZone ? 'timestamp with time zone' : 'timestamp';
+  if (isEpoch(input)) return ok(0n);
   const sp = parseSpecial(input.trim());
   if (sp !== undefined) return ok(sp === 'infinity' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY);
   const p = parseDateTime(input, true);

@@ -1,0 +1,80 @@
+// SQLite through better-sqlite3. WAL lets readers run beside a writer in other processes,
+// busy_timeout makes writers queue instead of failing, and BEGIN IMMEDIATE takes the write lock up
+// front so two read-then-write transactions cannot deadlock on lock upgrade.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Row, SqlDriver, SqlTx, SqlValue } from './driver.js';
+
+const BUSY_TIMEOUT_MS = 10_000;
+
+export class SqliteDriver implements SqlDriver {
+  readonly dialect = 'sqlite' as const;
+  readonly #db: Database.Database;
+  // One connection per process: a queue keeps one logical transaction on it at a time.
+  #queue: Promise<unknown> = Promise.resolve();
+  readonly #tx: SqlTx;
+
+  constructor(file: string) {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    this.#db = new Database(file);
+    this.#db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    // Switching to WAL needs a brief exclusive lock; another process opening the same fresh file
+    // can hold it, so retry rather than fail the open.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        this.#db.pragma('journal_mode = WAL');
+        break;
+      } catch (e) {
+        if (attempt >= 50 || !String(e).includes('SQLITE_BUSY')) throw e;
+      }
+    }
+    this.#db.pragma('synchronous = NORMAL');
+    this.#db.pragma('foreign_keys = ON');
+    const db = this.#db;
+    const stmt = (sql: string) => db.prepare(sql);
+    this.#tx = {
+      all: async <T extends Row>(sql: string, params: readonly SqlValue[] = []) => stmt(sql).all(...params) as T[],
+      get: async <T extends Row>(sql: string, params: readonly SqlValue[] = []) =>
+        stmt(sql).get(...params) as T | undefined,
+      run: async (sql: string, params: readonly SqlValue[] = []) => stmt(sql).run(...params).changes,
+    };
+  }
+
+  #serial<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.#queue.then(fn, fn);
+    this.#queue = next.catch(() => undefined);
+    return next;
+  }
+
+  read<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T> {
+    return this.#serial(() => fn(this.#tx));
+  }
+
+  write<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T> {
+    return this.#serial(async () => {
+      this.#db.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await fn(this.#tx);
+        this.#db.exec('COMMIT');
+        return result;
+      } catch (e) {
+        if (this.#db.inTransaction) this.#db.exec('ROLLBACK');
+        throw e;
+      }
+    });
+  }
+
+  async migrationLock(): Promise<void> {
+    // BEGIN IMMEDIATE already holds the database's single write lock.
+  }
+
+  isUniqueViolation(e: unknown): boolean {
+    const code = (e as { code?: unknown } | null)?.code;
+    return code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+  }
+
+  async close(): Promise<void> {
+    await this.#serial(async () => this.#db.close());
+  }
+}
