@@ -72,6 +72,8 @@ export async function run(opts) {
       checkpointCommitMs: stats(checkpointLat),
       plainCommitMs: stats(plainLat),
       commitsPerSec: round(1000 / all.mean, 1),
+      // Robust to machine load: both sides slow down together.
+      p50VsDuckdbFloor: round(all.p50 / floor.p50, 2),
       finalVersion: snap.value.version,
       finalFiles: snap.value.files.length,
       createMs: round(created.ms),

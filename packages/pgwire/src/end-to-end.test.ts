@@ -188,8 +188,9 @@ const pg = ((): PgModule | undefined => {
 })();
 
 describe.skipIf(pg === undefined)('end to end with the pg driver', () => {
-  const connect = async (password = PASSWORD) => {
-    const c = new pg!.Client({ host: '127.0.0.1', port, user: 'tiny', database: 'db', password });
+  const connect = async (password = PASSWORD, binary = false) => {
+    // Binary results need `binary` on the client: pg only decodes raw bytes in that mode.
+    const c = new pg!.Client({ host: '127.0.0.1', port, user: 'tiny', database: 'db', password, binary });
     await c.connect();
     return c;
   };
@@ -203,7 +204,8 @@ describe.skipIf(pg === undefined)('end to end with the pg driver', () => {
       expect(r.rows).toEqual([{ p1: '7', p2: 'héllo', p3: null, p4: '2024-01-02', p5: 'true' }]);
       // pg sends parameters as text; our text decoders parse them, our binary encoders answer
       // and pg-types' binary parsers read the result.
-      const bin = await c.query({
+      const b = await connect(PASSWORD, true);
+      const bin = await b.query({
         text: 'SELECT $1::int2, $2::int4, $3::int8, $4::float4, $5::float8, $6::bool, $7::timestamptz, $8::numeric, $9::int4arr, $10::textarr, $11',
         values: [-5, 2147483647, '9007199254740993', 1.5, 0.1, false, '2024-01-02T03:04:05.123Z', '-12.50', [1, null, 3], ['a"b', null], 'txt'],
         binary: true,
@@ -222,6 +224,7 @@ describe.skipIf(pg === undefined)('end to end with the pg driver', () => {
         p10: ['a"b', null],
         p11: 'txt',
       });
+      await b.end();
       // The same in text format, parsed by pg-types' text parsers.
       const txt = await c.query('SELECT $1::int8, $2::timestamptz, $3::int4arr, $4::bool', [
         '-1',

@@ -55,9 +55,16 @@ describe('SqlSession on DuckDB', () => {
   });
 
   it('enforces the schema on INSERT and writes nothing', async () => {
-    const err = await session.execute("INSERT INTO delta.`t` VALUES ('x', 1)").catch((e: unknown) => e);
+    const err = await session.execute("INSERT INTO delta.`t` SELECT 'x', 1").catch((e: unknown) => e);
     expect(isSqlError(err, 'SCHEMA_MISMATCH')).toBe(true);
     expect((err as Error).message).toMatch(/id/);
+    expect(await rows('SELECT count(*) AS n FROM delta.`t`')).toEqual([{ n: 5n }]);
+  });
+
+  it('casts VALUES literals to the column types, failing on the value that does not fit', async () => {
+    const err = await session.execute("INSERT INTO delta.`t` VALUES ('x', 1)").catch((e: unknown) => e);
+    expect(err).toMatchObject({ sqlState: '22018' });
+    expect((err as Error).message).toMatch(/'x'/);
     expect(await rows('SELECT count(*) AS n FROM delta.`t`')).toEqual([{ n: 5n }]);
   });
 

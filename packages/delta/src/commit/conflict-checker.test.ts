@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Action, AddFile, Metadata, Protocol, RemoveFile, Txn } from '../actions/types.js';
 import { checkConflict, checkConflicts, isAlreadyCommitted } from './conflict-checker.js';
 import { commitIsolationLevel } from './conflict-summary.js';
-import type { ConflictOutcome, IsolationLevel, PendingTransaction, ReadSet, WinningCommit } from './conflict-types.js';
+import type { ConflictOutcome, ConflictReason, IsolationLevel, PendingTransaction, ReadSet, WinningCommit } from './conflict-types.js';
 
 const P1 = { date: '2024-01-01' } as const;
 const P2 = { date: '2024-01-02' } as const;
@@ -130,6 +130,8 @@ const WINNERS = {
   appendP2: [info('WRITE', true), add('date=2024-01-02/w-b.parquet', P2)],
   deleteP1: [info('DELETE', false), remove(f1), add('date=2024-01-01/w-rw.parquet', P1)],
   deleteP2: [info('DELETE', false), remove(f2)],
+  // A DELETE that dropped a whole file (every row matched): nothing is rewritten.
+  dropF1: [info('DELETE', false), remove(f1)],
   optimizeP1: [
     info('OPTIMIZE', false),
     remove(f1, false),
@@ -150,7 +152,7 @@ const winner = (kind: WinnerKind, version = READ_VERSION + 1): WinningCommit => 
   actions: WINNERS[kind],
 });
 
-type Expected = 'ok' | ConflictOutcome extends infer _ ? string : never;
+type Expected = 'ok' | ConflictReason;
 
 const outcome = (o: ConflictOutcome): string => (o.kind === 'ok' ? 'ok' : o.reason);
 
@@ -174,7 +176,9 @@ const MATRIX: readonly [OurKind, WinnerKind, Expected, Expected][] = [
   ['deleteP1', 'mergeInsertP1', 'ConcurrentAppend', 'ConcurrentAppend'],
   ['deleteP1', 'appendP2', 'ok', 'ok'],
   ['deleteP1', 'deleteP2', 'ok', 'ok'],
-  ['deleteP1', 'deleteP1', 'ConcurrentDeleteRead', 'ConcurrentDeleteRead'],
+  // Delta checks appends first: the winner's rewritten file lands in the partition we read.
+  ['deleteP1', 'deleteP1', 'ConcurrentAppend', 'ConcurrentAppend'],
+  ['deleteP1', 'dropF1', 'ConcurrentDeleteRead', 'ConcurrentDeleteRead'],
   ['deleteP1', 'optimizeP1', 'ConcurrentDeleteRead', 'ConcurrentDeleteRead'],
   ['deleteP1', 'alterTable', 'MetadataChanged', 'MetadataChanged'],
   ['deleteP1', 'protocolUpgrade', 'ProtocolChanged', 'ProtocolChanged'],
@@ -195,6 +199,7 @@ const MATRIX: readonly [OurKind, WinnerKind, Expected, Expected][] = [
   ['optimizeP1', 'optimizeP1', 'ConcurrentDeleteRead', 'ConcurrentDeleteRead'],
   // Removing a file it did not read: only a second delete of that file conflicts.
   ['removeF1', 'deleteP1', 'ConcurrentDeleteDelete', 'ConcurrentDeleteDelete'],
+  ['removeF1', 'dropF1', 'ConcurrentDeleteDelete', 'ConcurrentDeleteDelete'],
   ['removeF1', 'optimizeP1', 'ConcurrentDeleteDelete', 'ConcurrentDeleteDelete'],
   ['removeF1', 'deleteP2', 'ok', 'ok'],
   ['removeF1', 'appendP1', 'ok', 'ok'],
@@ -245,7 +250,7 @@ describe('conflict matrix', () => {
 
   it('a whole-table read conflicts with any delete and any counted append', () => {
     const txn: PendingTransaction = { ...ours('deleteP2', 'WriteSerializable'), read: { wholeTable: true, files: [] } };
-    const del = checkConflict(txn, winner('deleteP1'));
+    const del = checkConflict(txn, winner('dropF1'));
     expect(outcome(del)).toBe('ConcurrentDeleteRead');
     expect(del.kind === 'conflict' && del.message).toMatch(/read the whole table.*version 11, DELETE/);
     expect(outcome(checkConflict(txn, winner('mergeInsertP1')))).toBe('ConcurrentAppend');
@@ -309,7 +314,7 @@ describe('conflict messages and details', () => {
   });
 
   it('names the deleted file for delete conflicts', () => {
-    const read = checkConflict(ours('deleteP1', 'WriteSerializable'), winner('deleteP1'));
+    const read = checkConflict(ours('deleteP1', 'WriteSerializable'), winner('dropF1'));
     expect(read.kind === 'conflict' && read.message).toBe(
       'This transaction attempted to read one or more files that were deleted (for example ' +
         'date=2024-01-01/part-0001.parquet in partition [date=2024-01-01]) by a concurrent update (version 11, DELETE). ' +
@@ -387,7 +392,7 @@ describe('checking several winners', () => {
   });
 
   it('stops at the first conflicting winner and names it', () => {
-    const o = checkConflicts(ours('deleteP1', 'WriteSerializable'), [winner('appendP1', 11), winner('appendP2', 12), winner('deleteP1', 13), winner('alterTable', 14)]);
+    const o = checkConflicts(ours('deleteP1', 'WriteSerializable'), [winner('appendP1', 11), winner('appendP2', 12), winner('dropF1', 13), winner('alterTable', 14)]);
     expect(o).toMatchObject({ kind: 'conflict', reason: 'ConcurrentDeleteRead', winningVersion: 13 });
   });
 
