@@ -1,25 +1,8 @@
-// The composition root: the only place that constructs the DuckDB engine, object stores and the
-// SQL session, and wires them together.
-import { DuckEngine } from '@loch/engine-duckdb';
-import { SqlSession } from '@loch/sql';
-import { openStore } from '@loch/storage';
-import { DeltaTable, type TableContext } from '@loch/table';
+// The CLI's composition root is the library entry point: one engine, the stores and a SQL session.
+import { type Loch, openLoch } from './api.js';
 
-export const ENGINE_INFO = 'Loch/0.1.0';
+export type Runtime = Pick<Loch, 'engine' | 'session' | 'close'>;
 
-export interface Runtime {
-  readonly engine: DuckEngine;
-  readonly session: SqlSession;
-  close(): Promise<void>;
-}
-
-export async function createRuntime(options: { baseDir: string }): Promise<Runtime> {
-  const engine = await DuckEngine.create();
-  const ctx: TableContext = { engine, stores: openStore, engineInfo: ENGINE_INFO };
-  const session = new SqlSession({
-    engine,
-    openTable: (location) => DeltaTable.forPath(ctx, location),
-    baseDir: options.baseDir,
-  });
-  return { engine, session, close: () => engine.close() };
+export function createRuntime(options: { baseDir: string }): Promise<Runtime> {
+  return openLoch({ warehouse: options.baseDir });
 }

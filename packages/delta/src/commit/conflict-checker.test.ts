@@ -4,13 +4,24 @@ import { describe, expect, it } from 'vitest';
 import type { Action, AddFile, Metadata, Protocol, RemoveFile, Txn } from '../actions/types.js';
 import { checkConflict, checkConflicts, isAlreadyCommitted } from './conflict-checker.js';
 import { commitIsolationLevel } from './conflict-summary.js';
-import type { ConflictOutcome, ConflictReason, IsolationLevel, PendingTransaction, ReadSet, WinningCommit } from './conflict-types.js';
+import type {
+  ConflictOutcome,
+  ConflictReason,
+  IsolationLevel,
+  PendingTransaction,
+  ReadSet,
+  WinningCommit,
+} from './conflict-types.js';
 
 const P1 = { date: '2024-01-01' } as const;
 const P2 = { date: '2024-01-02' } as const;
 const READ_VERSION = 10;
 
-const add = (path: string, partitionValues: Record<string, string | null>, extra: Partial<AddFile> = {}): AddFile => ({
+const add = (
+  path: string,
+  partitionValues: Record<string, string | null>,
+  extra: Partial<AddFile> = {},
+): AddFile => ({
   kind: 'add',
   path,
   partitionValues,
@@ -40,7 +51,13 @@ const metadata: Metadata = {
   configuration: {},
 };
 
-const protocol: Protocol = { kind: 'protocol', minReaderVersion: 3, minWriterVersion: 7, readerFeatures: ['deletionVectors'], writerFeatures: ['deletionVectors'] };
+const protocol: Protocol = {
+  kind: 'protocol',
+  minReaderVersion: 3,
+  minWriterVersion: 7,
+  readerFeatures: ['deletionVectors'],
+  writerFeatures: ['deletionVectors'],
+};
 
 /** Live files at the read version. */
 const f1 = add('date=2024-01-01/part-0001.parquet', P1);
@@ -64,7 +81,12 @@ const streamTxn = (version: number): Txn => ({ kind: 'txn', appId: 'stream-1', v
 
 /** Operations our (losing) transaction performs. */
 const OURS = {
-  append: { read: READ_NOTHING, actions: [add('date=2024-01-01/ours-a.parquet', P1)], isBlindAppend: true, changesData: true },
+  append: {
+    read: READ_NOTHING,
+    actions: [add('date=2024-01-01/ours-a.parquet', P1)],
+    isBlindAppend: true,
+    changesData: true,
+  },
   deleteP1: {
     read: { wholeTable: false, files: [f1], partitionPredicate: inPartition(P1) },
     actions: [remove(f1), add('date=2024-01-01/ours-rewrite.parquet', P1)],
@@ -86,7 +108,11 @@ const OURS = {
   },
   optimizeP1: {
     read: { wholeTable: false, files: [f1, f1b], partitionPredicate: inPartition(P1) },
-    actions: [remove(f1, false), remove(f1b, false), add('date=2024-01-01/ours-compact.parquet', P1, { dataChange: false })],
+    actions: [
+      remove(f1, false),
+      remove(f1b, false),
+      add('date=2024-01-01/ours-compact.parquet', P1, { dataChange: false }),
+    ],
     isBlindAppend: false,
     changesData: false,
   },
@@ -141,7 +167,10 @@ const WINNERS = {
   // A MERGE that only inserted: it read the partition, so it is not a blind append.
   mergeInsertP1: [info('MERGE', false), add('date=2024-01-01/w-m.parquet', P1)],
   alterTable: [info('SET TBLPROPERTIES', true), { ...metadata, configuration: { a: 'b' } }],
-  protocolUpgrade: [info('UPGRADE PROTOCOL', true), { ...protocol, writerFeatures: ['deletionVectors', 'rowTracking'] }],
+  protocolUpgrade: [
+    info('UPGRADE PROTOCOL', true),
+    { ...protocol, writerFeatures: ['deletionVectors', 'rowTracking'] },
+  ],
   streamingAppend: [info('STREAMING UPDATE', true), add('date=2024-01-01/w-s.parquet', P1), streamTxn(6)],
 } satisfies Record<string, readonly Action[]>;
 
@@ -214,7 +243,9 @@ const MATRIX: readonly [OurKind, WinnerKind, Expected, Expected][] = [
 ];
 
 describe('conflict matrix', () => {
-  it.each(MATRIX)('%s losing to %s: Serializable %s, WriteSerializable %s', (o, w, serializable, writeSerializable) => {
+  it.each(
+    MATRIX,
+  )('%s losing to %s: Serializable %s, WriteSerializable %s', (o, w, serializable, writeSerializable) => {
     expect(outcome(checkConflict(ours(o, 'Serializable'), winner(w)))).toBe(serializable);
     expect(outcome(checkConflict(ours(o, 'WriteSerializable'), winner(w)))).toBe(writeSerializable);
   });
@@ -234,7 +265,10 @@ describe('conflict matrix', () => {
   });
 
   it('at SnapshotIsolation only deletes conflict', () => {
-    const txn: PendingTransaction = { ...ours('deleteP1', 'Serializable'), isolationLevel: 'SnapshotIsolation' };
+    const txn: PendingTransaction = {
+      ...ours('deleteP1', 'Serializable'),
+      isolationLevel: 'SnapshotIsolation',
+    };
     expect(outcome(checkConflict(txn, winner('mergeInsertP1')))).toBe('ok');
     expect(outcome(checkConflict(txn, winner('deleteP1')))).toBe('ConcurrentDeleteRead');
   });
@@ -249,7 +283,10 @@ describe('conflict matrix', () => {
   });
 
   it('a whole-table read conflicts with any delete and any counted append', () => {
-    const txn: PendingTransaction = { ...ours('deleteP2', 'WriteSerializable'), read: { wholeTable: true, files: [] } };
+    const txn: PendingTransaction = {
+      ...ours('deleteP2', 'WriteSerializable'),
+      read: { wholeTable: true, files: [] },
+    };
     const del = checkConflict(txn, winner('dropF1'));
     expect(outcome(del)).toBe('ConcurrentDeleteRead');
     expect(del.kind === 'conflict' && del.message).toMatch(/read the whole table.*version 11, DELETE/);
@@ -260,7 +297,10 @@ describe('conflict matrix', () => {
   it('ignores dataChange=false adds when looking for appends', () => {
     const compactOnly: WinningCommit = {
       version: 11,
-      actions: [{ kind: 'commitInfo', value: { operation: 'OPTIMIZE', isBlindAppend: false } }, add('date=2024-01-01/c.parquet', P1, { dataChange: false })],
+      actions: [
+        { kind: 'commitInfo', value: { operation: 'OPTIMIZE', isBlindAppend: false } },
+        add('date=2024-01-01/c.parquet', P1, { dataChange: false }),
+      ],
     };
     expect(outcome(checkConflict(ours('deleteP1', 'Serializable'), compactOnly))).toBe('ok');
   });
@@ -277,9 +317,14 @@ describe('conflict matrix', () => {
   it('matches removes to reads by canonical path', () => {
     const spelled: WinningCommit = {
       version: 11,
-      actions: [{ kind: 'commitInfo', value: { operation: 'DELETE' } }, { ...remove(f1), path: 'date%3D2024-01-01/part-0001.parquet' }],
+      actions: [
+        { kind: 'commitInfo', value: { operation: 'DELETE' } },
+        { ...remove(f1), path: 'date%3D2024-01-01/part-0001.parquet' },
+      ],
     };
-    expect(outcome(checkConflict(ours('deleteP1', 'WriteSerializable'), spelled))).toBe('ConcurrentDeleteRead');
+    expect(outcome(checkConflict(ours('deleteP1', 'WriteSerializable'), spelled))).toBe(
+      'ConcurrentDeleteRead',
+    );
   });
 });
 
@@ -307,7 +352,13 @@ describe('conflict messages and details', () => {
       read: { wholeTable: false, files: [], partitionPredicate: () => true },
       actions: [],
     };
-    const o = checkConflict(txn, { version: 5, actions: [{ kind: 'commitInfo', value: { operation: 'WRITE', isBlindAppend: true } }, add('x.parquet', {})] });
+    const o = checkConflict(txn, {
+      version: 5,
+      actions: [
+        { kind: 'commitInfo', value: { operation: 'WRITE', isBlindAppend: true } },
+        add('x.parquet', {}),
+      ],
+    });
     expect(o.kind === 'conflict' && o.message).toBe(
       'Files were added to the root of the table by a concurrent update (version 5, WRITE). Please try the operation again.',
     );
@@ -321,8 +372,15 @@ describe('conflict messages and details', () => {
         'Please try the operation again.',
     );
     const twice = checkConflict(ours('removeF1', 'WriteSerializable'), winner('optimizeP1'));
-    expect(twice).toMatchObject({ reason: 'ConcurrentDeleteDelete', file: f1.path, partition: P1, winningOperation: 'OPTIMIZE' });
-    expect(twice.kind === 'conflict' && twice.message).toMatch(/^This transaction attempted to delete one or more files/);
+    expect(twice).toMatchObject({
+      reason: 'ConcurrentDeleteDelete',
+      file: f1.path,
+      partition: P1,
+      winningOperation: 'OPTIMIZE',
+    });
+    expect(twice.kind === 'conflict' && twice.message).toMatch(
+      /^This transaction attempted to delete one or more files/,
+    );
   });
 
   it('names metadata and protocol changes', () => {
@@ -331,17 +389,27 @@ describe('conflict messages and details', () => {
       'The metadata of the Delta table has been changed by a concurrent update (version 11, SET TBLPROPERTIES). Please try the operation again.',
     );
     const p = checkConflict(ours('append', 'WriteSerializable'), winner('protocolUpgrade'));
-    expect(p.kind === 'conflict' && p.message).toContain('to reader 3 / writer 7 [deletionVectors, rowTracking]');
+    expect(p.kind === 'conflict' && p.message).toContain(
+      'to reader 3 / writer 7 [deletionVectors, rowTracking]',
+    );
   });
 
   it('reports the application id and both txn versions, and whether our batch already landed', () => {
     const o = checkConflict(ours('streamingAppend', 'WriteSerializable'), winner('streamingAppend'));
-    expect(o).toMatchObject({ reason: 'ConcurrentTransaction', appId: 'stream-1', winningTxnVersion: 6, ourTxnVersion: 6 });
+    expect(o).toMatchObject({
+      reason: 'ConcurrentTransaction',
+      appId: 'stream-1',
+      winningTxnVersion: 6,
+      ourTxnVersion: 6,
+    });
     expect(o.kind === 'conflict' && o.message).toContain("'stream-1'");
     expect(o.kind === 'conflict' && isAlreadyCommitted(o)).toBe(true);
     const older: WinningCommit = {
       version: 11,
-      actions: [{ kind: 'commitInfo', value: { operation: 'WRITE' } }, { kind: 'txn', appId: 'stream-1', version: 5 }],
+      actions: [
+        { kind: 'commitInfo', value: { operation: 'WRITE' } },
+        { kind: 'txn', appId: 'stream-1', version: 5 },
+      ],
     };
     const o2 = checkConflict(ours('streamingAppend', 'WriteSerializable'), older);
     expect(o2.kind === 'conflict' && isAlreadyCommitted(o2)).toBe(false);
@@ -356,14 +424,32 @@ describe('conflict messages and details', () => {
 });
 
 describe('domain metadata and identity', () => {
-  const domain = (name: string, configuration = '{}'): Action => ({ kind: 'domainMetadata', domain: name, configuration, removed: false });
+  const domain = (name: string, configuration = '{}'): Action => ({
+    kind: 'domainMetadata',
+    domain: name,
+    configuration,
+    removed: false,
+  });
 
   it('conflicts when both sides change the same domain, not different ones', () => {
-    const txn: PendingTransaction = { ...ours('append', 'WriteSerializable'), actions: [...OURS.append.actions, domain('delta.clustering')] };
-    const same: WinningCommit = { version: 11, actions: [{ kind: 'commitInfo', value: { operation: 'CLUSTER BY' } }, domain('delta.clustering')] };
-    const other: WinningCommit = { version: 11, actions: [{ kind: 'commitInfo', value: { operation: 'X' } }, domain('app.settings')] };
+    const txn: PendingTransaction = {
+      ...ours('append', 'WriteSerializable'),
+      actions: [...OURS.append.actions, domain('delta.clustering')],
+    };
+    const same: WinningCommit = {
+      version: 11,
+      actions: [{ kind: 'commitInfo', value: { operation: 'CLUSTER BY' } }, domain('delta.clustering')],
+    };
+    const other: WinningCommit = {
+      version: 11,
+      actions: [{ kind: 'commitInfo', value: { operation: 'X' } }, domain('app.settings')],
+    };
     const o = checkConflict(txn, same);
-    expect(o).toMatchObject({ reason: 'ConcurrentDomainMetadata', domain: 'delta.clustering', winningVersion: 11 });
+    expect(o).toMatchObject({
+      reason: 'ConcurrentDomainMetadata',
+      domain: 'delta.clustering',
+      winningVersion: 11,
+    });
     expect(o.kind === 'conflict' && o.message).toContain("'delta.clustering'");
     expect(outcome(checkConflict(txn, other))).toBe('ok');
   });
@@ -372,38 +458,58 @@ describe('domain metadata and identity', () => {
     const identity: WinningCommit = {
       version: 11,
       actions: [
-        { kind: 'commitInfo', value: { operation: 'WRITE', isBlindAppend: true, tags: { 'delta.identity.schemaUpdate': 'true' } } },
+        {
+          kind: 'commitInfo',
+          value: { operation: 'WRITE', isBlindAppend: true, tags: { 'delta.identity.schemaUpdate': 'true' } },
+        },
         { ...metadata, configuration: { hwm: '1' } },
       ],
     };
     const ok = checkConflict(ours('deleteP2', 'WriteSerializable'), identity);
     expect(ok.kind).toBe('ok');
-    expect(ok.kind === 'ok' && ok.notes).toEqual([{ kind: 'identityHighWaterMarkTolerated', winningVersion: 11 }]);
+    expect(ok.kind === 'ok' && ok.notes).toEqual([
+      { kind: 'identityHighWaterMarkTolerated', winningVersion: 11 },
+    ]);
     expect(outcome(checkConflict(ours('alterTable', 'WriteSerializable'), identity))).toBe('MetadataChanged');
   });
 });
 
 describe('checking several winners', () => {
   it('rebases through every winner and commits after the last', () => {
-    const o = checkConflicts(ours('deleteP1', 'WriteSerializable'), [winner('appendP1', 11), winner('deleteP2', 12), winner('appendP2', 13)]);
+    const o = checkConflicts(ours('deleteP1', 'WriteSerializable'), [
+      winner('appendP1', 11),
+      winner('deleteP2', 12),
+      winner('appendP2', 13),
+    ]);
     expect(o).toMatchObject({ kind: 'ok', checkedVersion: 13, commitVersion: 14 });
     expect(o.kind === 'ok' && o.transaction.readVersion).toBe(13);
     expect(o.kind === 'ok' && o.transaction.actions).toEqual(OURS.deleteP1.actions);
   });
 
   it('stops at the first conflicting winner and names it', () => {
-    const o = checkConflicts(ours('deleteP1', 'WriteSerializable'), [winner('appendP1', 11), winner('appendP2', 12), winner('dropF1', 13), winner('alterTable', 14)]);
+    const o = checkConflicts(ours('deleteP1', 'WriteSerializable'), [
+      winner('appendP1', 11),
+      winner('appendP2', 12),
+      winner('dropF1', 13),
+      winner('alterTable', 14),
+    ]);
     expect(o).toMatchObject({ kind: 'conflict', reason: 'ConcurrentDeleteRead', winningVersion: 13 });
   });
 
   it('with no winners is ok at the next version', () => {
-    expect(checkConflicts(ours('append', 'Serializable'), [])).toMatchObject({ kind: 'ok', commitVersion: 11, notes: [] });
+    expect(checkConflicts(ours('append', 'Serializable'), [])).toMatchObject({
+      kind: 'ok',
+      commitVersion: 11,
+      notes: [],
+    });
   });
 
   it('refuses a gap in the winning versions', () => {
-    expect(() => checkConflicts(ours('append', 'Serializable'), [winner('appendP1', 12)])).toThrow(/expected the commit at version 11, got 12/);
-    expect(() => checkConflicts(ours('append', 'Serializable'), [winner('appendP1', 11), winner('appendP2', 13)])).toThrow(
-      /version 12, got 13/,
+    expect(() => checkConflicts(ours('append', 'Serializable'), [winner('appendP1', 12)])).toThrow(
+      /expected the commit at version 11, got 12/,
     );
+    expect(() =>
+      checkConflicts(ours('append', 'Serializable'), [winner('appendP1', 11), winner('appendP2', 13)]),
+    ).toThrow(/version 12, got 13/);
   });
 });

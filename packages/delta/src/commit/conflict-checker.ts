@@ -3,7 +3,7 @@
 // N..latest and asks, one at a time, whether our transaction can be rebased onto each.
 import { DeltaError } from '../errors.js';
 import { conflictMessage } from './conflict-messages.js';
-import { rebaseOnto, minInCommitTimestampAfter } from './conflict-rebase.js';
+import { minInCommitTimestampAfter, rebaseOnto } from './conflict-rebase.js';
 import { CONFLICT_RULES } from './conflict-rules.js';
 import { summarizeTransaction, summarizeWinner, type WinnerSummary } from './conflict-summary.js';
 import type {
@@ -26,7 +26,12 @@ export function findConflict(txn: PendingTransaction, winner: WinnerSummary): Co
       ...(winner.operation !== undefined ? { winningOperation: winner.operation } : {}),
     };
     const { winningProtocol: _p, ...details } = facts;
-    return { kind: 'conflict', reason: rule.reason, ...details, message: conflictMessage(rule.reason, facts) };
+    return {
+      kind: 'conflict',
+      reason: rule.reason,
+      ...details,
+      message: conflictMessage(rule.reason, facts),
+    };
   }
   return undefined;
 }

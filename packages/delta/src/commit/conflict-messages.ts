@@ -43,8 +43,7 @@ const MESSAGES: Readonly<Record<ConflictReason, (f: ConflictFacts) => string>> =
     `The protocol version of the Delta table has been changed ${by(f)}` +
     `${f.winningProtocol !== undefined ? ` to ${protocolText(f.winningProtocol)}` : ''}. ${RETRY}`,
   MetadataChanged: (f) => `The metadata of the Delta table has been changed ${by(f)}. ${RETRY}`,
-  ConcurrentAppend: (f) =>
-    `Files were added to ${prettyPartition(f.partition)} ${by(f)}. ${RETRY}`,
+  ConcurrentAppend: (f) => `Files were added to ${prettyPartition(f.partition)} ${by(f)}. ${RETRY}`,
   ConcurrentDeleteRead: (f) =>
     f.file === undefined
       ? `This transaction read the whole table and files were deleted ${by(f)}. ${RETRY}`
@@ -55,9 +54,10 @@ const MESSAGES: Readonly<Record<ConflictReason, (f: ConflictFacts) => string>> =
     `Application transaction '${f.appId ?? ''}' was also committed ${by(f)}` +
     `${f.winningTxnVersion !== undefined ? ` with txn version ${f.winningTxnVersion}` : ''}` +
     `${f.ourTxnVersion !== undefined ? ` while this transaction writes txn version ${f.ourTxnVersion}` : ''}: ` +
-    'two writers use the same application id at once. Re-read the application\'s last txn version before retrying.',
+    "two writers use the same application id at once. Re-read the application's last txn version before retrying.",
   ConcurrentDomainMetadata: (f) =>
     `A conflicting metadata domain '${f.domain ?? ''}' was changed ${by(f)} and by this transaction. ${RETRY}`,
 };
 
-export const conflictMessage = (reason: ConflictReason, facts: ConflictFacts): string => MESSAGES[reason](facts);
+export const conflictMessage = (reason: ConflictReason, facts: ConflictFacts): string =>
+  MESSAGES[reason](facts);

@@ -25,9 +25,16 @@ const append = (actions: readonly Action[], extra: Partial<PendingTransaction> =
   ...extra,
 });
 
-const blindAppend = (version: number, actions: readonly Action[], commitInfo: Record<string, unknown> = {}): WinningCommit => ({
+const blindAppend = (
+  version: number,
+  actions: readonly Action[],
+  commitInfo: Record<string, unknown> = {},
+): WinningCommit => ({
   version,
-  actions: [{ kind: 'commitInfo', value: { operation: 'WRITE', isBlindAppend: true, ...commitInfo } }, ...actions],
+  actions: [
+    { kind: 'commitInfo', value: { operation: 'WRITE', isBlindAppend: true, ...commitInfo } },
+    ...actions,
+  ],
 });
 
 const okOf = (o: ReturnType<typeof checkConflict>) => {
@@ -48,7 +55,9 @@ describe('row tracking rebase', () => {
   );
 
   it('moves our fresh row ids past the winner high-water mark and never conflicts on the domain', () => {
-    const o = okOf(checkConflict(ours, blindAppend(11, [add('w', 50, { baseRowId: 100 }), rowTrackingDomain(149)])));
+    const o = okOf(
+      checkConflict(ours, blindAppend(11, [add('w', 50, { baseRowId: 100 }), rowTrackingDomain(149)])),
+    );
     const adds = o.transaction.actions.filter((a): a is AddFile => a.kind === 'add');
     expect(adds.map((a) => [a.path, a.baseRowId])).toEqual([
       ['fresh-a', 150],
@@ -79,7 +88,10 @@ describe('row tracking rebase', () => {
 
   it('keeps reassigning across several winners', () => {
     const o = okOf(
-      checkConflicts(ours, [blindAppend(11, [rowTrackingDomain(149)]), blindAppend(12, [rowTrackingDomain(200)])]),
+      checkConflicts(ours, [
+        blindAppend(11, [rowTrackingDomain(149)]),
+        blindAppend(12, [rowTrackingDomain(200)]),
+      ]),
     );
     const a = o.transaction.actions.find((x): x is AddFile => x.kind === 'add' && x.path === 'fresh-a');
     expect(a?.baseRowId).toBe(201);
@@ -95,10 +107,15 @@ describe('row tracking rebase', () => {
 });
 
 describe('in-commit timestamp rebase', () => {
-  const info = (ict: number): CommitInfo => ({ kind: 'commitInfo', value: { operation: 'WRITE', inCommitTimestamp: ict } });
+  const info = (ict: number): CommitInfo => ({
+    kind: 'commitInfo',
+    value: { operation: 'WRITE', inCommitTimestamp: ict },
+  });
 
   it('raises our in-commit timestamp past the winner', () => {
-    const o = okOf(checkConflict(append([info(500), add('a', 1)]), blindAppend(11, [], { inCommitTimestamp: 900 })));
+    const o = okOf(
+      checkConflict(append([info(500), add('a', 1)]), blindAppend(11, [], { inCommitTimestamp: 900 })),
+    );
     expect((o.transaction.actions[0] as CommitInfo).value.inCommitTimestamp).toBe(901);
     expect(o.notes).toContainEqual({ kind: 'inCommitTimestampRaised', from: 500, to: 901 });
     expect(o.minInCommitTimestamp).toBe(901);
@@ -123,7 +140,11 @@ describe('in-commit timestamp rebase', () => {
         'delta.inCommitTimestampEnablementTimestamp': '500',
       },
     };
-    const winner: WinningCommit = { version: 11, actions: [{ kind: 'commitInfo', value: { operation: 'WRITE' } }], fileTimestamp: 700 };
+    const winner: WinningCommit = {
+      version: 11,
+      actions: [{ kind: 'commitInfo', value: { operation: 'WRITE' } }],
+      fileTimestamp: 700,
+    };
     const o = okOf(checkConflict(append([info(500), meta], { isBlindAppend: false }), winner));
     const m = o.transaction.actions.find((a): a is Metadata => a.kind === 'metaData');
     expect(m?.configuration['delta.inCommitTimestampEnablementVersion']).toBe('12');
@@ -143,7 +164,9 @@ describe('isolation levels', () => {
     expect(tableIsolationLevel({})).toBe('WriteSerializable');
     expect(tableIsolationLevel({ 'delta.isolationLevel': 'Serializable' })).toBe('Serializable');
     expect(tableIsolationLevel({ 'delta.isolationLevel': 'writeserializable' })).toBe('WriteSerializable');
-    expect(() => tableIsolationLevel({ 'delta.isolationLevel': 'SnapshotIsolation' })).toThrow(/'SnapshotIsolation'/);
+    expect(() => tableIsolationLevel({ 'delta.isolationLevel': 'SnapshotIsolation' })).toThrow(
+      /'SnapshotIsolation'/,
+    );
   });
 
   it('downgrades commits that change no data, as Delta does', () => {
@@ -157,8 +180,12 @@ describe('isolation levels', () => {
     // An empty WRITE still changes data as an operation under WriteSerializable.
     expect(commitIsolationLevel('WriteSerializable', [], true)).toBe('WriteSerializable');
     expect(commitIsolationLevel('Serializable', [], true)).toBe('SnapshotIsolation');
-    expect(commitIsolationLevel('WriteSerializable', [...compact, rowTrackingDomain(3)], false)).toBe('SnapshotIsolation');
+    expect(commitIsolationLevel('WriteSerializable', [...compact, rowTrackingDomain(3)], false)).toBe(
+      'SnapshotIsolation',
+    );
     expect(commitIsolationLevel('WriteSerializable', [add('c', 1)], true)).toBe('WriteSerializable');
-    expect(commitIsolationLevel('Serializable', [{ kind: 'txn', appId: 'x', version: 1 }], false)).toBe('Serializable');
+    expect(commitIsolationLevel('Serializable', [{ kind: 'txn', appId: 'x', version: 1 }], false)).toBe(
+      'Serializable',
+    );
   });
 });

@@ -147,7 +147,9 @@ export function rebaseOnto(txn: PendingTransaction, winner: WinnerSummary): Reba
       ...rest,
       readVersion: winner.version,
       actions,
-      ...(ids.readRowIdHighWaterMark !== undefined ? { readRowIdHighWaterMark: ids.readRowIdHighWaterMark } : {}),
+      ...(ids.readRowIdHighWaterMark !== undefined
+        ? { readRowIdHighWaterMark: ids.readRowIdHighWaterMark }
+        : {}),
     },
     notes,
   };

@@ -3,8 +3,8 @@
 // winning commit and names what conflicts, or nothing.
 import type { AddFile } from '../actions/types.js';
 import { canonicalizePath } from '../replay/file-key.js';
-import { ROW_TRACKING_DOMAIN, type TransactionSummary, type WinnerSummary } from './conflict-summary.js';
 import type { ConflictFacts } from './conflict-messages.js';
+import { ROW_TRACKING_DOMAIN, type TransactionSummary, type WinnerSummary } from './conflict-summary.js';
 import type { ConflictReason, IsolationLevel, PendingTransaction } from './conflict-types.js';
 
 export interface ConflictContext {

@@ -11,7 +11,13 @@ import type {
 } from '../actions/types.js';
 import { DeltaError } from '../errors.js';
 import { canonicalizePath } from '../replay/file-key.js';
-import type { IsolationLevel, PendingTransaction, ReadFile, ReadSet, WinningCommit } from './conflict-types.js';
+import type {
+  IsolationLevel,
+  PendingTransaction,
+  ReadFile,
+  ReadSet,
+  WinningCommit,
+} from './conflict-types.js';
 
 /** Spark tags a metadata commit that only moves IDENTITY high-water marks with this. */
 export const IDENTITY_ONLY_TAG = 'delta.identity.schemaUpdate';
@@ -73,7 +79,9 @@ export function summarizeWinner(commit: WinningCommit): WinnerSummary {
   }
   const tags = info?.tags;
   const identityTag =
-    typeof tags === 'object' && tags !== null ? (tags as Record<string, unknown>)[IDENTITY_ONLY_TAG] : undefined;
+    typeof tags === 'object' && tags !== null
+      ? (tags as Record<string, unknown>)[IDENTITY_ONLY_TAG]
+      : undefined;
   const timestamp = num(info?.inCommitTimestamp) ?? commit.fileTimestamp;
   const operation = str(info?.operation);
   return {

@@ -1,0 +1,74 @@
+// The TypeScript entry point: one call wires an engine, the object stores and a SQL session, the way
+// a SparkSession does for PySpark code. Everything it returns is the real layer underneath.
+import { isAbsolute, resolve } from 'node:path';
+import { DuckEngine, type QueryResult, toRowObjects } from '@loch/engine-duckdb';
+import { SqlSession } from '@loch/sql';
+import { openStore } from '@loch/storage';
+import { DeltaTable, type TableContext, type VersionSelector } from '@loch/table';
+
+export const ENGINE_INFO = 'Loch/0.1.0';
+
+export interface OpenOptions {
+  /** Folder that relative table paths resolve against (default: LOCH_WAREHOUSE or ./warehouse). */
+  readonly warehouse?: string;
+  readonly threads?: number;
+  readonly memoryLimit?: string;
+}
+
+export interface ReadOptions {
+  readonly versionAsOf?: number;
+  /** A timestamp string ('2024-01-01 10:00:00') or ms since the epoch. */
+  readonly timestampAsOf?: string | number;
+  readonly columns?: readonly string[];
+}
+
+export interface Loch {
+  readonly warehouse: string;
+  readonly engine: DuckEngine;
+  readonly session: SqlSession;
+  /** Runs a script (Databricks + DuckDB SQL) and returns the last statement's rows as JSON-ready objects. */
+  sql(text: string): Promise<Record<string, unknown>[]>;
+  /** Like `sql`, with the raw result (column types and DuckDB values). */
+  query(text: string): Promise<QueryResult>;
+  /** The Delta table at a path (relative paths resolve against the warehouse). */
+  table(path: string): DeltaTable;
+  /** Reads a table, optionally time-travelling: `spark.read.format("delta").option("versionAsOf", n)`. */
+  read(path: string, options?: ReadOptions): Promise<Record<string, unknown>[]>;
+  close(): Promise<void>;
+}
+
+export async function openLoch(options: OpenOptions = {}): Promise<Loch> {
+  const warehouse = resolve(options.warehouse ?? process.env['LOCH_WAREHOUSE'] ?? 'warehouse');
+  const engine = await DuckEngine.create({ threads: options.threads, memoryLimit: options.memoryLimit });
+  const ctx: TableContext = { engine, stores: openStore, engineInfo: ENGINE_INFO };
+  const session = new SqlSession({
+    engine,
+    openTable: (location) => DeltaTable.forPath(ctx, location),
+    baseDir: warehouse,
+  });
+  const locate = (path: string) => (isAbsolute(path) || path.includes('://') ? path : resolve(warehouse, path));
+  const lastResult = async (text: string): Promise<QueryResult> => {
+    const results = await session.execute(text);
+    const last = results[results.length - 1];
+    return last ?? { columns: [], rows: [] };
+  };
+  return {
+    warehouse,
+    engine,
+    session,
+    query: lastResult,
+    sql: async (text) => toRowObjects(await lastResult(text)),
+    table: (path) => DeltaTable.forPath(ctx, locate(path)),
+    read: async (path, opts = {}) => {
+      const at: VersionSelector | undefined =
+        opts.versionAsOf !== undefined
+          ? { version: opts.versionAsOf }
+          : opts.timestampAsOf !== undefined
+            ? { timestamp: opts.timestampAsOf }
+            : undefined;
+      const relation = await DeltaTable.forPath(ctx, locate(path)).scanSql({ at, columns: opts.columns });
+      return toRowObjects(await engine.query(`SELECT * FROM (${relation})`));
+    },
+    close: () => engine.close(),
+  };
+}
