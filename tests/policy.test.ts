@@ -7,6 +7,7 @@ const root = join(import.meta.dirname, '..');
 const allowed: Record<string, string[]> = {
   '@loch/delta': [],
   '@loch/storage': [],
+  '@loch/pgwire': [],
   '@loch/engine-duckdb': ['@loch/delta', '@duckdb/node-api'],
   '@loch/table': ['@loch/delta', '@loch/storage', '@loch/engine-duckdb'],
   '@loch/sql': ['@loch/delta', '@loch/storage', '@loch/engine-duckdb', '@loch/table'],

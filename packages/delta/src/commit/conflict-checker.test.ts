@@ -415,6 +415,17 @@ describe('conflict messages and details', () => {
     expect(o2.kind === 'conflict' && isAlreadyCommitted(o2)).toBe(false);
   });
 
+  it('does not conflict on a different application id', () => {
+    const other: WinningCommit = {
+      version: 11,
+      actions: [
+        { kind: 'commitInfo', value: { operation: 'WRITE', isBlindAppend: true } },
+        { kind: 'txn', appId: 'stream-2', version: 6 },
+      ],
+    };
+    expect(outcome(checkConflict(ours('streamingAppend', 'Serializable'), other))).toBe('ok');
+  });
+
   it('conflicts on an app id we only looked up', () => {
     const txn: PendingTransaction = { ...ours('append', 'WriteSerializable'), readAppIds: ['stream-1'] };
     const o = checkConflict(txn, winner('streamingAppend'));
