@@ -79,7 +79,8 @@ export async function openLoch() {
       `@loch/table does not export DeltaTable.forPath yet (exports: ${Object.keys(table.mod).join(', ') || 'none'})`,
     );
   }
-  const ctx = engine && stores ? { engine, stores, engineInfo: 'loch-bench' } : undefined;
+  // The same settings as openLoch(): checkpoints run after the commit returns.
+  const ctx = engine && stores ? { engine, stores, engineInfo: 'loch-bench', checkpointMode: 'background' } : undefined;
   const loch = {
     ctx,
     engine,

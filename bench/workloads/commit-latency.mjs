@@ -55,6 +55,12 @@ export async function run(opts) {
     const first = mean(lat.slice(0, window));
     const last = mean(lat.slice(-window));
     const drift = last / first;
+    const flushed = await timed(() => table.flush());
+    const lastCheckpoint = await loch.stores(join(wd.dir, 'table'));
+    const hint = JSON.parse(new TextDecoder().decode(await lastCheckpoint.get('_delta_log/_last_checkpoint')));
+    log(
+      `[commit-latency] background checkpoints drained in ${round(flushed.ms, 1)} ms; _last_checkpoint at version ${hint.version}`,
+    );
     const snap = await timed(() => table.snapshot());
     const ratios = {
       p50: all.p50 / TARGET.p50Ms,
@@ -69,6 +75,8 @@ export async function run(opts) {
       firstWindowMeanMs: round(first),
       lastWindowMeanMs: round(last),
       lastVsFirst: round(drift),
+      checkpointMode: loch.ctx.checkpointMode ?? 'inline',
+      lastCheckpointVersion: hint.version,
       checkpointCommitMs: stats(checkpointLat),
       plainCommitMs: stats(plainLat),
       commitsPerSec: round(1000 / all.mean, 1),

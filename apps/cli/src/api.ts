@@ -40,13 +40,22 @@ export interface Loch {
 export async function openLoch(options: OpenOptions = {}): Promise<Loch> {
   const warehouse = resolve(options.warehouse ?? process.env['LOCH_WAREHOUSE'] ?? 'warehouse');
   const engine = await DuckEngine.create({ threads: options.threads, memoryLimit: options.memoryLimit });
-  const ctx: TableContext = { engine, stores: openStore, engineInfo: ENGINE_INFO };
-  const session = new SqlSession({
-    engine,
-    openTable: (location) => DeltaTable.forPath(ctx, location),
-    baseDir: warehouse,
-  });
-  const locate = (path: string) => (isAbsolute(path) || path.includes('://') ? path : resolve(warehouse, path));
+  // Checkpoints run after the commit returns (one at a time per table), so a commit's latency
+  // does not include rewriting the table state; close() waits for them.
+  const ctx: TableContext = { engine, stores: openStore, engineInfo: ENGINE_INFO, checkpointMode: 'background' };
+  // One DeltaTable per location keeps its cached snapshot warm across statements.
+  const tables = new Map<string, DeltaTable>();
+  const open = (location: string): DeltaTable => {
+    let table = tables.get(location);
+    if (table === undefined) {
+      table = DeltaTable.forPath(ctx, location);
+      tables.set(location, table);
+    }
+    return table;
+  };
+  const session = new SqlSession({ engine, openTable: open, baseDir: warehouse });
+  const locate = (path: string) =>
+    isAbsolute(path) || path.includes('://') ? path : resolve(warehouse, path);
   const lastResult = async (text: string): Promise<QueryResult> => {
     const results = await session.execute(text);
     const last = results[results.length - 1];
@@ -58,7 +67,7 @@ export async function openLoch(options: OpenOptions = {}): Promise<Loch> {
     session,
     query: lastResult,
     sql: async (text) => toRowObjects(await lastResult(text)),
-    table: (path) => DeltaTable.forPath(ctx, locate(path)),
+    table: (path) => open(locate(path)),
     read: async (path, opts = {}) => {
       const at: VersionSelector | undefined =
         opts.versionAsOf !== undefined
@@ -66,9 +75,12 @@ export async function openLoch(options: OpenOptions = {}): Promise<Loch> {
           : opts.timestampAsOf !== undefined
             ? { timestamp: opts.timestampAsOf }
             : undefined;
-      const relation = await DeltaTable.forPath(ctx, locate(path)).scanSql({ at, columns: opts.columns });
+      const relation = await open(locate(path)).scanSql({ at, columns: opts.columns });
       return toRowObjects(await engine.query(`SELECT * FROM (${relation})`));
     },
-    close: () => engine.close(),
+    close: async () => {
+      await Promise.all([...tables.values()].map((t) => t.flush()));
+      await engine.close();
+    },
   };
 }

@@ -26,7 +26,10 @@ describe('openLoch', () => {
       orders.write("SELECT 9 AS id, 1.0 AS amount, 'web' AS channel", { mode: 'append' }),
     ).rejects.toThrow(/channel/);
     // ...and evolves the schema with it.
-    await orders.write("SELECT 9 AS id, 1.0 AS amount, 'web' AS channel", { mode: 'append', mergeSchema: true });
+    await orders.write("SELECT 9 AS id, 1.0 AS amount, 'web' AS channel", {
+      mode: 'append',
+      mergeSchema: true,
+    });
 
     expect(await loch.read('bronze/orders', { columns: ['id'] })).toHaveLength(6);
     // spark.read.format("delta").option("versionAsOf", 0).load(path)

@@ -123,7 +123,11 @@ export function notFound(
   });
 }
 
-export function alreadyExists(kind: ObjectKind, fullName: string, existingKind: ObjectKind = kind): CatalogError {
+export function alreadyExists(
+  kind: ObjectKind,
+  fullName: string,
+  existingKind: ObjectKind = kind,
+): CatalogError {
   const what = existingKind === kind ? kind : `${existingKind} (not a ${kind})`;
   const fix =
     kind === 'table' || kind === 'view' || kind === 'function'

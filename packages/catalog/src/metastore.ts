@@ -22,9 +22,9 @@ import type {
   CreateTableSpec,
   CreateViewSpec,
   CreateVolumeSpec,
-  Dropped,
   DropContainerOptions,
   DropOptions,
+  Dropped,
   FunctionInfo,
   ListOptions,
   ObjectInfo,
@@ -68,7 +68,10 @@ export interface CatalogStore {
   dropView(name: ObjectRef, options?: DropOptions): Promise<ViewInfo | undefined>;
 
   /** Tables and views share one namespace (as in Unity Catalog); SHOW TABLES lists both. */
-  listTables(schema: SchemaRef, options?: ListOptions & { readonly kind?: 'table' | 'view' }): Promise<RelationInfo[]>;
+  listTables(
+    schema: SchemaRef,
+    options?: ListOptions & { readonly kind?: 'table' | 'view' },
+  ): Promise<RelationInfo[]>;
 
   createFunction(spec: CreateFunctionSpec, mode?: CreateMode): Promise<CreateResult<FunctionInfo>>;
   getFunction(name: ObjectRef): Promise<FunctionInfo>;

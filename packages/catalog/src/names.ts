@@ -17,6 +17,7 @@ export type ObjectRef = string | ObjectName;
 export type SchemaRef = string | SchemaName;
 
 // Unity Catalog forbids these in names; forbidding them here keeps dotted names unambiguous.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is forbidden
 const FORBIDDEN = /[.\s/\u0000-\u001f\u007f]/;
 
 /** Validates one name part and returns its canonical (lower-case) form. */
@@ -52,8 +53,13 @@ function split(ref: string, parts: number, what: string): string[] {
 
 /** Parses and canonicalises a fully qualified object reference. */
 export function objectName(ref: ObjectRef, what = 'object'): ObjectName {
-  const [catalog, schema, name] = typeof ref === 'string' ? split(ref, 3, what) : [ref.catalog, ref.schema, ref.name];
-  return { catalog: canonical(catalog!, 'catalog name'), schema: canonical(schema!, 'schema name'), name: canonical(name!, `${what} name`) };
+  const [catalog, schema, name] =
+    typeof ref === 'string' ? split(ref, 3, what) : [ref.catalog, ref.schema, ref.name];
+  return {
+    catalog: canonical(catalog!, 'catalog name'),
+    schema: canonical(schema!, 'schema name'),
+    name: canonical(name!, `${what} name`),
+  };
 }
 
 /** The last part as the user spelled it, for display (call after validating with `objectName`). */
@@ -78,18 +84,26 @@ export function resolveName(parts: readonly string[], current: SchemaName): Obje
   if (parts.length === 1) return objectName({ ...current, name: parts[0]! });
   if (parts.length === 2) return objectName({ catalog: current.catalog, schema: parts[0]!, name: parts[1]! });
   if (parts.length === 3) return objectName({ catalog: parts[0]!, schema: parts[1]!, name: parts[2]! });
-  throw new CatalogError('INVALID_NAME', `name ${parts.join('.')} has ${parts.length} parts; use at most catalog.schema.name`, {
-    name: parts.join('.'),
-  });
+  throw new CatalogError(
+    'INVALID_NAME',
+    `name ${parts.join('.')} has ${parts.length} parts; use at most catalog.schema.name`,
+    {
+      name: parts.join('.'),
+    },
+  );
 }
 
 /** Resolves a 1- or 2-part schema name against the current catalog. */
 export function resolveSchema(parts: readonly string[], currentCatalog: string): SchemaName {
   if (parts.length === 1) return schemaName({ catalog: currentCatalog, schema: parts[0]! });
   if (parts.length === 2) return schemaName({ catalog: parts[0]!, schema: parts[1]! });
-  throw new CatalogError('INVALID_NAME', `schema name ${parts.join('.')} has ${parts.length} parts; use catalog.schema`, {
-    name: parts.join('.'),
-  });
+  throw new CatalogError(
+    'INVALID_NAME',
+    `schema name ${parts.join('.')} has ${parts.length} parts; use catalog.schema`,
+    {
+      name: parts.join('.'),
+    },
+  );
 }
 
 /**

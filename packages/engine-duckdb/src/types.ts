@@ -73,7 +73,11 @@ export interface WriteParquetOptions {
   readonly statsColumns?: readonly string[];
   /** Target file size in bytes (roll over to a new file past this). */
   readonly targetFileSize?: number;
+  /** Parquet codec; default snappy, the default of Spark, delta-rs and DuckDB. */
+  readonly compression?: ParquetCompression;
 }
+
+export type ParquetCompression = 'snappy' | 'zstd' | 'gzip' | 'lz4_raw' | 'brotli' | 'uncompressed';
 
 /**
  * The engine as the upper layers see it. One instance owns one DuckDB database; calls are queued

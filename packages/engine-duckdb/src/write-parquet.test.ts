@@ -73,7 +73,13 @@ describe('writeParquet', () => {
     expect(files).toHaveLength(1);
     const w = files[0]!;
     expect(path.dirname(w.location)).toBe(dir);
-    expect(path.basename(w.location)).toMatch(/^part-00000-[0-9a-f-]{36}-c000\.zstd\.parquet$/);
+    expect(path.basename(w.location)).toMatch(/^part-00000-[0-9a-f-]{36}-c000\.snappy\.parquet$/);
+    const [codec] = (
+      await engine.query(
+        `SELECT DISTINCT compression FROM parquet_metadata('${w.location}') WHERE compression <> 'UNCOMPRESSED'`,
+      )
+    ).rows;
+    expect(codec).toEqual(['SNAPPY']);
     expect(w.size).toBeGreaterThan(0);
     expect(w.partitionValues).toEqual({});
     expect(w.stats).toEqual({
@@ -305,5 +311,32 @@ describe('writeParquet', () => {
     expect(isEngineError(err, 'DUCKDB_ERROR')).toBe(true);
     expect((err as Error).message).toContain('missing_table');
     expect(existsSync(dir) ? readdirSync(dir) : []).toEqual([]);
+  });
+});
+
+describe('writeParquet compression', () => {
+  it('writes the requested codec and names the file after it, as Spark does', async () => {
+    const engine = await DuckEngine.create();
+    const dir = mkdtempSync(path.join(tmpdir(), 'loch-codec-'));
+    try {
+      const files = await engine.writeParquet("SELECT range AS id, 'x' || range AS s FROM range(1000)", {
+        directory: dir,
+        schema: DataType.struct([
+          DataType.field('id', DataType.primitive('long')),
+          DataType.field('s', DataType.primitive('string')),
+        ]),
+        partitionColumns: [],
+        columnMappingMode: 'none',
+        compression: 'zstd',
+      });
+      expect(path.basename(files[0]!.location)).toMatch(/-c000\.zstd\.parquet$/);
+      const codecs = await engine.query(
+        `SELECT DISTINCT compression FROM parquet_metadata('${files[0]!.location}')`,
+      );
+      expect(codecs.rows).toEqual([['ZSTD']]);
+    } finally {
+      await engine.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

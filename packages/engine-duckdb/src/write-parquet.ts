@@ -61,7 +61,8 @@ export async function writeParquet(
     select.push(`${partitionValueExpr(quoteIdent(f.name), f.type)} AS ${quoteIdent(`__loch_p${i}`)}`);
   });
 
-  const copyOptions = ['FORMAT parquet', 'COMPRESSION zstd', 'RETURN_STATS true'];
+  const codec = options.compression ?? 'snappy';
+  const copyOptions = ['FORMAT parquet', `COMPRESSION ${codec}`, 'RETURN_STATS true'];
   const split = partitionFields.length > 0 || options.targetFileSize !== undefined;
   if (partitionFields.length > 0) {
     copyOptions.push(
@@ -70,10 +71,10 @@ export async function writeParquet(
   }
   if (options.targetFileSize !== undefined)
     copyOptions.push(`FILE_SIZE_BYTES ${Math.max(1, Math.floor(options.targetFileSize))}`);
-  if (split) copyOptions.push(`FILENAME_PATTERN ${quoteString(`part-{i}-${uuid}-c000.zstd`)}`);
+  if (split) copyOptions.push(`FILENAME_PATTERN ${quoteString(`part-{i}-${uuid}-c000.${codec}`)}`);
   const fieldIds = fieldIdsOption(dataFields, mode);
   if (fieldIds !== undefined) copyOptions.push(`FIELD_IDS ${fieldIds}`);
-  const target = split ? staging : path.join(staging, `part-00000-${uuid}-c000.zstd.parquet`);
+  const target = split ? staging : path.join(staging, `part-00000-${uuid}-c000.${codec}.parquet`);
   const copy = `COPY (SELECT ${select.join(', ')} FROM (${sql}) AS __loch_src) TO ${quoteString(target)} (${copyOptions.join(', ')})`;
 
   const partitionDirNames = partitionFields.map((f) => physicalName(f, mode));

@@ -4,7 +4,7 @@
 import * as nodePath from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type AddFile, DeltaError, type Snapshot, type StructType } from '@loch/delta';
-import type { WrittenFile } from '@loch/engine-duckdb';
+import type { ParquetCompression, WrittenFile } from '@loch/engine-duckdb';
 import { encodeRelativePath } from '@loch/storage';
 import { CHECK_MARKER } from './constraints.js';
 import type { TableHandle } from './table-handle.js';
@@ -106,6 +106,23 @@ function toAdd(
   return { add, path: relative };
 }
 
+const CODECS: readonly ParquetCompression[] = ['snappy', 'zstd', 'gzip', 'lz4_raw', 'brotli', 'uncompressed'];
+
+/** The table's parquet codec (`loch.parquet.compression.codec`); unset means the engine default. */
+function compressionOf(configuration: Readonly<Record<string, string>>): ParquetCompression | undefined {
+  const value = configuration['loch.parquet.compression.codec']?.toLowerCase();
+  if (value === undefined) return undefined;
+  const codec = CODECS.find((c) => c === value);
+  if (codec === undefined) {
+    throw new DeltaError(
+      'INVALID_ARGUMENT',
+      `table property loch.parquet.compression.codec = '${value}' is not a parquet codec; use one of ${CODECS.join(', ')}`,
+      { value },
+    );
+  }
+  return codec;
+}
+
 /** Writes the rows of `sql` (columns in target schema order) as data files of the table. */
 export async function writeDataFiles(
   h: TableHandle,
@@ -115,6 +132,7 @@ export async function writeDataFiles(
   const root = localRoot(h);
   const indexed = numIndexedCols(target.configuration);
   const stats = statsColumns(target.configuration);
+  const compression = compressionOf(target.configuration);
   let files: WrittenFile[];
   try {
     files = await h.engine.writeParquet(sql, {
@@ -124,6 +142,7 @@ export async function writeDataFiles(
       columnMappingMode: target.columnMappingMode,
       ...(indexed !== undefined ? { numIndexedCols: indexed } : {}),
       ...(stats !== undefined ? { statsColumns: stats } : {}),
+      ...(compression !== undefined ? { compression } : {}),
     });
   } catch (e) {
     throw mapWriteError(e);

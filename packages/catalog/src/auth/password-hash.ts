@@ -1,7 +1,7 @@
 // Password verifiers: scrypt with a per-user random salt; only the verifier is stored.
 // Format: `scrypt$<N>:<r>:<p>$<salt base64>$<hash base64>` so the cost can rise later without
 // invalidating stored verifiers.
-import { randomBytes, scrypt, type ScryptOptions, timingSafeEqual } from 'node:crypto';
+import { randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from 'node:crypto';
 
 const N = 16384;
 const R = 8;
@@ -10,8 +10,12 @@ const KEY_LENGTH = 32;
 
 function derive(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    scrypt(password.normalize('NFKC'), salt, KEY_LENGTH, { ...options, maxmem: 64 * 1024 * 1024 }, (err, key) =>
-      err === null ? resolve(key) : reject(err),
+    scrypt(
+      password.normalize('NFKC'),
+      salt,
+      KEY_LENGTH,
+      { ...options, maxmem: 64 * 1024 * 1024 },
+      (err, key) => (err === null ? resolve(key) : reject(err)),
     );
   });
 }

@@ -14,8 +14,10 @@ export interface ScramVerifier {
 
 // RFC 3454 C.1.2 (non-ASCII spaces, mapped to SPACE) and B.1 (commonly mapped to nothing).
 const NON_ASCII_SPACE = /[\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000]/g;
+// biome-ignore lint/suspicious/noMisleadingCharacterClass: these code points are removed one by one, never combined
 const MAPPED_TO_NOTHING = /[\u00ad\u034f\u1806\u180b-\u180d\u200c\u200d\u2060\ufe00-\ufe0f\ufeff]/g;
 // A conservative subset of the prohibited output (controls, private use, surrogates, non-characters).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are prohibited by RFC 4013
 const PROHIBITED = /[\u0000-\u001f\u007f-\u009f\ue000-\uf8ff\ufff9-\ufffd\ud800-\udfff]/;
 
 /**
@@ -29,7 +31,11 @@ export function saslPrep(password: string): string {
 
 const hmac = (key: Buffer, text: string): Buffer => createHmac('sha256', key).update(text).digest();
 
-export function scramVerifierFor(password: string, salt: Buffer = randomBytes(16), iterations = SCRAM_ITERATIONS): string {
+export function scramVerifierFor(
+  password: string,
+  salt: Buffer = randomBytes(16),
+  iterations = SCRAM_ITERATIONS,
+): string {
   const salted = pbkdf2Sync(Buffer.from(saslPrep(password), 'utf8'), salt, iterations, 32, 'sha256');
   const storedKey = createHash('sha256').update(hmac(salted, 'Client Key')).digest();
   const serverKey = hmac(salted, 'Server Key');

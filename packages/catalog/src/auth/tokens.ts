@@ -12,7 +12,8 @@ export function newToken(): { readonly id: string; readonly token: string; reado
 export const tokenHash = (token: string): string => createHash('sha256').update(token, 'utf8').digest('hex');
 
 /** Cheap shape check so obvious garbage never reaches the database. */
-export const looksLikeToken = (token: string): boolean => token.startsWith(PREFIX) && token.length === PREFIX.length + 43;
+export const looksLikeToken = (token: string): boolean =>
+  token.startsWith(PREFIX) && token.length === PREFIX.length + 43;
 
 /** A readable random password for the bootstrap admin (24 base64url chars = 144 bits). */
 export const generatePassword = (): string => randomBytes(18).toString('base64url');

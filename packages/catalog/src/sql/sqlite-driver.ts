@@ -34,7 +34,8 @@ export class SqliteDriver implements SqlDriver {
     const db = this.#db;
     const stmt = (sql: string) => db.prepare(sql);
     this.#tx = {
-      all: async <T extends Row>(sql: string, params: readonly SqlValue[] = []) => stmt(sql).all(...params) as T[],
+      all: async <T extends Row>(sql: string, params: readonly SqlValue[] = []) =>
+        stmt(sql).all(...params) as T[],
       get: async <T extends Row>(sql: string, params: readonly SqlValue[] = []) =>
         stmt(sql).get(...params) as T | undefined,
       run: async (sql: string, params: readonly SqlValue[] = []) => stmt(sql).run(...params).changes,

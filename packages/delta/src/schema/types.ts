@@ -48,7 +48,11 @@ export const DataType = {
   primitive: (name: PrimitiveTypeName): DataType => ({ kind: 'primitive', name }),
   decimal: (precision: number, scale: number): DataType => ({ kind: 'decimal', precision, scale }),
   struct: (fields: readonly StructField[]): StructType => ({ kind: 'struct', fields }),
-  array: (elementType: DataType, containsNull = true): DataType => ({ kind: 'array', elementType, containsNull }),
+  array: (elementType: DataType, containsNull = true): DataType => ({
+    kind: 'array',
+    elementType,
+    containsNull,
+  }),
   map: (keyType: DataType, valueType: DataType, valueContainsNull = true): DataType => ({
     kind: 'map',
     keyType,

@@ -1,11 +1,4 @@
-import type {
-  AddFile,
-  DomainMetadata,
-  Metadata,
-  Protocol,
-  RemoveFile,
-  Txn,
-} from '../actions/types.js';
+import type { AddFile, DomainMetadata, Metadata, Protocol, RemoveFile, Txn } from '../actions/types.js';
 import type { StructType } from '../schema/types.js';
 
 export type ColumnMappingMode = 'none' | 'name' | 'id';
