@@ -241,6 +241,20 @@ for (const backend of backends) {
         expect(created.status).toBe('created');
       });
 
+      it('moves a table between managed and external placement on OR REPLACE', async () => {
+        const ext = (await table('main.sales.t', { location: '/ext/t' })).object;
+        const managed = (await m.createTable({ name: 'main.sales.t', owner: 'admin' }, 'orReplace')).object;
+        expect(managed).toMatchObject({
+          id: ext.id,
+          tableType: 'managed',
+          location: `${h.root}/main/sales/t-${ext.id.slice(0, 8)}`,
+        });
+        const back = (
+          await m.createTable({ name: 'main.sales.t', owner: 'admin', location: '/ext/t2' }, 'orReplace')
+        ).object;
+        expect(back).toMatchObject({ id: ext.id, tableType: 'external', location: '/ext/t2' });
+      });
+
       it('shares one namespace between tables and views and refuses the wrong kind', async () => {
         await table('main.sales.t');
         await m.createView({ name: 'main.sales.v', owner: 'admin', sql: 'SELECT 1 AS x' });

@@ -113,6 +113,26 @@ describe('SQLite metastore', () => {
     await memory.metastore.close();
   });
 
+  it('carries governance rows along on rename and removes them on drop', async () => {
+    const { metastore } = await openMetastore(dir, { adminPassword: 'pw' });
+    await metastore.createSchema({ name: 'main.s', owner: 'admin' });
+    await metastore.createTable({ name: 'main.s.t', owner: 'admin' });
+    const db = new Database(dbFile());
+    db.prepare("INSERT INTO grants VALUES ('table', 'main.s.t', 'admin', 'SELECT', 'admin', 0)").run();
+    db.prepare("INSERT INTO row_filters VALUES ('main.s.t', 'main.s.f', '[]', 0)").run();
+    await metastore.renameTable('main.s.t', 'main.s.u');
+    const names = () =>
+      [
+        ...(db.prepare('SELECT securable_name AS n FROM grants').all() as { n: string }[]),
+        ...(db.prepare('SELECT table_name AS n FROM row_filters').all() as { n: string }[]),
+      ].map((r) => r.n);
+    expect(names()).toEqual(['main.s.u', 'main.s.u']);
+    await metastore.dropTable('main.s.u');
+    expect(names()).toEqual([]);
+    db.close();
+    await metastore.close();
+  });
+
   it('refuses a metastore written by a newer Loch', async () => {
     await (await openMetastore(dir, { adminPassword: 'pw' })).metastore.close();
     const db = new Database(dbFile());

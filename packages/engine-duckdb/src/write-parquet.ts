@@ -74,12 +74,14 @@ export async function writeParquet(
   if (split) copyOptions.push(`FILENAME_PATTERN ${quoteString(`part-{i}-${uuid}-c000.${codec}`)}`);
   const fieldIds = fieldIdsOption(dataFields, mode);
   if (fieldIds !== undefined) copyOptions.push(`FIELD_IDS ${fieldIds}`);
-  const target = split ? staging : path.join(staging, `part-00000-${uuid}-c000.${codec}.parquet`);
+  // One unpartitioned file needs no staging directory: its unique name is invisible to readers until
+  // a commit references it, and skipping the mkdir/rename/rm keeps small appends cheap.
+  const target = split ? staging : path.join(directory, `part-00000-${uuid}-c000.${codec}.parquet`);
   const copy = `COPY (SELECT ${select.join(', ')} FROM (${sql}) AS __loch_src) TO ${quoteString(target)} (${copyOptions.join(', ')})`;
 
   const partitionDirNames = partitionFields.map((f) => physicalName(f, mode));
   try {
-    await mkdir(staging, { recursive: true });
+    await mkdir(split ? staging : directory, { recursive: true });
     const result = await run(copy);
     const col = (name: string) => {
       const i = result.columns.findIndex((c) => c.name === name);
@@ -97,7 +99,10 @@ export async function writeParquet(
     for (const row of result.rows) {
       const source = String(row[iFile]);
       const numRecords = Number(row[iCount]);
-      if (numRecords === 0) continue;
+      if (numRecords === 0) {
+        if (!split) await rm(source, { force: true });
+        continue;
+      }
       const keys = mapToRecord(row[iKeys]);
       const values = partitionFields.map((_, i) => {
         const v = keys[`__loch_p${i}`];
@@ -105,9 +110,11 @@ export async function writeParquet(
       });
       const relDir = partitionFields.length > 0 ? partitionDirectory(partitionDirNames, values) : '';
       const destDir = path.join(directory, relDir);
-      const dest = path.join(destDir, path.basename(source));
-      await mkdir(destDir, { recursive: true });
-      await rename(source, dest);
+      const dest = split ? path.join(destDir, path.basename(source)) : source;
+      if (split) {
+        await mkdir(destDir, { recursive: true });
+        await rename(source, dest);
+      }
       const partitionValues: Record<string, string | null> = {};
       partitionDirNames.forEach((name, i) => {
         partitionValues[name] = values[i] ?? null;
@@ -125,6 +132,7 @@ export async function writeParquet(
     }
     return written;
   } catch (e) {
+    if (!split) await rm(target, { force: true });
     if (e instanceof EngineError) throw e;
     throw new EngineError(
       'WRITE_FAILED',
@@ -133,7 +141,7 @@ export async function writeParquet(
       e,
     );
   } finally {
-    await rm(staging, { recursive: true, force: true });
+    if (split) await rm(staging, { recursive: true, force: true });
   }
 }
 

@@ -32,7 +32,16 @@ export class SqliteDriver implements SqlDriver {
     this.#db.pragma('synchronous = NORMAL');
     this.#db.pragma('foreign_keys = ON');
     const db = this.#db;
-    const stmt = (sql: string) => db.prepare(sql);
+    // Statement texts are a small fixed set, so caching every prepared statement is bounded.
+    const prepared = new Map<string, Database.Statement>();
+    const stmt = (sql: string) => {
+      let s = prepared.get(sql);
+      if (s === undefined) {
+        s = db.prepare(sql);
+        prepared.set(sql, s);
+      }
+      return s;
+    };
     this.#tx = {
       all: async <T extends Row>(sql: string, params: readonly SqlValue[] = []) =>
         stmt(sql).all(...params) as T[],

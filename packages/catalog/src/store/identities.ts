@@ -1,24 +1,14 @@
-// Users, groups, memberships, passwords and access tokens. Slow hashing happens before a write
+// Users, groups, memberships and passwords. Slow hashing happens before a write
 // transaction opens, so the SQLite write lock is never held across a scrypt.
 import { dummyVerifier, hashPassword, verifyPassword } from '../auth/password-hash.js';
 import { scramVerifierFor } from '../auth/scram.js';
-import { looksLikeToken, newToken, tokenHash } from '../auth/tokens.js';
 import { alreadyExists, CatalogError } from '../errors.js';
-import type {
-  AuthResult,
-  CreatedToken,
-  CreateTokenSpec,
-  CreateUserSpec,
-  GroupInfo,
-  Principal,
-  TokenInfo,
-  UserInfo,
-} from '../identity-types.js';
+import type { AuthResult, CreateUserSpec, GroupInfo, Principal, UserInfo } from '../identity-types.js';
 import { canonical, likeMatcher } from '../names.js';
 import type { SqlTx } from '../sql/driver.js';
 import type { CreateResult, DropOptions, ListOptions } from '../types.js';
 import { requirePrincipal, type StoreContext, settleRace } from './context.js';
-import { PRINCIPAL_SELECT, type PrincipalRow, type TokenRow, toPrincipal, toToken } from './rows.js';
+import { PRINCIPAL_SELECT, type PrincipalRow, toPrincipal } from './rows.js';
 
 export async function findPrincipal(tx: SqlTx, name: string): Promise<UserInfo | GroupInfo | undefined> {
   const row = await tx.get<PrincipalRow & Record<string, unknown>>(`${PRINCIPAL_SELECT} WHERE p.name = ?`, [

@@ -1,0 +1,270 @@
+// File pruning ("data skipping"). A file is skipped only when the predicate is certainly not
+// TRUE for any of its rows, judged from its partition values (exact) and its stats (bounds).
+// Everything uncertain (no stats, a column without stats, an expression we cannot read)
+// means "may match", so pruning can make a query faster but never changes its result.
+import type { AddFile } from '../actions/types.js';
+import { physicalName } from '../schema/column-mapping.js';
+import type { DataType, StructField, StructType } from '../schema/types.js';
+import type { ColumnMappingMode, Snapshot } from '../snapshot/types.js';
+import { type ColumnBounds, partitionBounds, statsBounds, UNKNOWN_BOUNDS } from './column-bounds.js';
+import { type Nnf, toNnf } from './normalize.js';
+import { fileStats } from './stats-json.js';
+import type { ComparisonOp, Expr } from './types.js';
+import { compareUtf8, compareValues, type Domain, type DomainValue, domainOf, literalToDomain } from './values.js';
+
+export interface SkippingContext {
+  readonly schema: StructType;
+  readonly partitionColumns: readonly string[];
+  readonly columnMappingMode: ColumnMappingMode;
+  /** Characters a writer may truncate string stats to (Spark's dataSkippingStringPrefixLength). */
+  readonly stringPrefixLength?: number;
+}
+
+export interface PruneResult {
+  readonly files: readonly AddFile[];
+  readonly filesTotal: number;
+  readonly filesScanned: number;
+  readonly bytesTotal: number;
+  readonly bytesScanned: number;
+}
+
+interface Column {
+  readonly type: DataType;
+  readonly domain: Domain;
+  /** partitionValues keys to try (physical name first), when it is a partition column. */
+  readonly partitionKeys?: readonly string[];
+  readonly statsPath: readonly string[];
+}
+
+type Compiled =
+  | { readonly t: 'const'; readonly may: boolean }
+  | { readonly t: 'cmp'; readonly col: Column; readonly op: ComparisonOp; readonly lit: DomainValue }
+  | { readonly t: 'null'; readonly col: Column; readonly negated: boolean }
+  | { readonly t: 'prefix'; readonly col: Column; readonly prefix: string; readonly negated: boolean }
+  | { readonly t: 'and' | 'or'; readonly children: readonly Compiled[] };
+
+const MAY: Compiled = { t: 'const', may: true };
+const NEVER: Compiled = { t: 'const', may: false };
+
+/**
+ * Compiles a predicate against a table once; the returned function says whether a file can be
+ * skipped. Use it for many files; `canSkipFile` is the one-off form.
+ */
+export function compileSkipping(pred: Expr, ctx: SkippingContext): (file: AddFile) => boolean {
+  const prefixLength = ctx.stringPrefixLength ?? 32;
+  const compiled = simplify(compile(toNnf(pred), ctx));
+  if (compiled.t === 'const') {
+    return compiled.may ? (file) => isEmptyFile(file) : () => true;
+  }
+  return (file) => {
+    if (isEmptyFile(file)) return true;
+    const cache = new Map<Column, ColumnBounds>();
+    const bounds = (col: Column): ColumnBounds => {
+      let b = cache.get(col);
+      if (b === undefined) {
+        b =
+          col.partitionKeys !== undefined
+            ? partitionBounds(file, col.partitionKeys, col.type, col.domain)
+            : statsBounds(fileStats(file), col.statsPath, col.type, col.domain, prefixLength);
+        cache.set(col, b);
+      }
+      return b;
+    };
+    return !mayMatch(compiled, bounds);
+  };
+}
+
+/** True when no row of `file` can satisfy `pred`. */
+export function canSkipFile(pred: Expr, file: AddFile, ctx: SkippingContext): boolean {
+  return compileSkipping(pred, ctx)(file);
+}
+
+/** The snapshot's files that may hold rows matching `pred`, with counts for metrics. */
+export function pruneFiles(
+  snapshot: Pick<Snapshot, 'files' | 'schema' | 'partitionColumns' | 'columnMappingMode'>,
+  pred: Expr | undefined,
+  options: { readonly stringPrefixLength?: number } = {},
+): PruneResult {
+  const all = snapshot.files;
+  let bytesTotal = 0;
+  for (const f of all) bytesTotal += f.size;
+  if (pred === undefined) {
+    return { files: all, filesTotal: all.length, filesScanned: all.length, bytesTotal, bytesScanned: bytesTotal };
+  }
+  const skip = compileSkipping(pred, {
+    schema: snapshot.schema,
+    partitionColumns: snapshot.partitionColumns,
+    columnMappingMode: snapshot.columnMappingMode,
+    ...options,
+  });
+  const files: AddFile[] = [];
+  let bytesScanned = 0;
+  for (const f of all) {
+    if (skip(f)) continue;
+    files.push(f);
+    bytesScanned += f.size;
+  }
+  return { files, filesTotal: all.length, filesScanned: files.length, bytesTotal, bytesScanned };
+}
+
+function isEmptyFile(file: AddFile): boolean {
+  // Zero physical records means zero live ones, deletion vector or not.
+  return fileStats(file)?.numRecords === 0;
+}
+
+function compile(n: Nnf, ctx: SkippingContext): Compiled {
+  switch (n.t) {
+    case 'and':
+    case 'or':
+      return { t: n.t, children: n.children.map((c) => compile(c, ctx)) };
+    case 'const':
+      return n.value === true ? MAY : NEVER;
+    case 'unknown':
+      return MAY;
+    case 'null': {
+      const col = resolve(ctx, n.path, undefined);
+      return col === undefined ? MAY : { t: 'null', col, negated: n.negated };
+    }
+    case 'prefix': {
+      const col = resolve(ctx, n.path, undefined);
+      return col?.domain !== 'string' ? MAY : { t: 'prefix', col, prefix: n.prefix, negated: n.negated };
+    }
+    case 'cmp': {
+      const col = resolve(ctx, n.path, n.lit.type);
+      if (col === undefined) return MAY;
+      const lit = literalToDomain(n.lit, col.type, col.domain);
+      if (lit === null) return NEVER; // comparing with NULL is never TRUE
+      if (lit === undefined) return MAY;
+      return { t: 'cmp', col, op: n.op, lit };
+    }
+  }
+}
+
+/** Folds constants so a predicate like `x = NULL OR y > 1` loses its dead branch. */
+function simplify(c: Compiled): Compiled {
+  if (c.t !== 'and' && c.t !== 'or') return c;
+  const children = c.children.map(simplify);
+  const absorbing = c.t === 'or';
+  if (children.some((k) => k.t === 'const' && k.may === absorbing)) return absorbing ? MAY : NEVER;
+  const rest = children.filter((k) => k.t !== 'const');
+  if (rest.length === 0) return absorbing ? NEVER : MAY;
+  return rest.length === 1 ? rest[0]! : { t: c.t, children: rest };
+}
+
+const columnCache = new WeakMap<SkippingContext, Map<string, Column | null>>();
+
+function resolve(ctx: SkippingContext, path: readonly string[], litType: DataType | undefined): Column | undefined {
+  let byKey = columnCache.get(ctx);
+  if (byKey === undefined) columnCache.set(ctx, (byKey = new Map()));
+  const key = `${path.join('\u0000')}\u0001${JSON.stringify(litType ?? null)}`;
+  const hit = byKey.get(key);
+  if (hit !== undefined) return hit ?? undefined;
+  const col = resolveUncached(ctx, path, litType);
+  byKey.set(key, col ?? null);
+  return col;
+}
+
+function resolveUncached(ctx: SkippingContext, path: readonly string[], litType: DataType | undefined): Column | undefined {
+  const fields: StructField[] = [];
+  let current: DataType = ctx.schema;
+  for (const part of path) {
+    if (current.kind !== 'struct') return undefined;
+    const lower = part.toLowerCase();
+    const f: StructField | undefined =
+      current.fields.find((x) => x.name === part) ?? current.fields.find((x) => x.name.toLowerCase() === lower);
+    if (f === undefined) return undefined;
+    fields.push(f);
+    current = f.type;
+  }
+  const domain = domainOf(current, litType);
+  if (domain === undefined) return undefined;
+  let statsPath: string[];
+  try {
+    statsPath = fields.map((f) => physicalName(f, ctx.columnMappingMode));
+  } catch {
+    return undefined;
+  }
+  const top = fields[0]!;
+  const isPartition =
+    fields.length === 1 && ctx.partitionColumns.some((p) => p === top.name || p.toLowerCase() === top.name.toLowerCase());
+  if (!isPartition) return { type: current, domain, statsPath };
+  const keys = [...new Set([statsPath[0]!, top.name, ...ctx.partitionColumns.filter((p) => p.toLowerCase() === top.name.toLowerCase())])];
+  return { type: current, domain, statsPath, partitionKeys: keys };
+}
+
+function mayMatch(c: Compiled, bounds: (col: Column) => ColumnBounds): boolean {
+  switch (c.t) {
+    case 'const':
+      return c.may;
+    case 'and':
+      return c.children.every((k) => mayMatch(k, bounds));
+    case 'or':
+      return c.children.some((k) => mayMatch(k, bounds));
+    case 'null': {
+      const b = bounds(c.col);
+      return c.negated ? !b.allNull : !b.noNulls;
+    }
+    case 'cmp':
+      return cmpMayMatch(c.op, c.lit, bounds(c.col), c.col.domain);
+    case 'prefix':
+      return prefixMayMatch(c.prefix, c.negated, bounds(c.col));
+  }
+}
+
+function cmpMayMatch(op: ComparisonOp, lit: DomainValue, b: ColumnBounds, domain: Domain): boolean {
+  if (b === UNKNOWN_BOUNDS) return true;
+  if (b.allNull) return false;
+  switch (op) {
+    case '=':
+      return !allBelow(b, lit, domain, true) && !allAbove(b, lit, domain, true);
+    case '<':
+      return !allAbove(b, lit, domain, false);
+    case '<=':
+      return !allAbove(b, lit, domain, true);
+    case '>':
+      return !allBelow(b, lit, domain, false);
+    case '>=':
+      return !allBelow(b, lit, domain, true);
+    case '!=':
+      // Only a file whose every non-null value equals the literal fails `!=`.
+      return !(
+        b.lower !== undefined &&
+        b.upper !== undefined &&
+        !b.upperIsPrefix &&
+        compareValues(b.lower, lit, domain) === 0 &&
+        compareValues(b.upper, lit, domain) === 0
+      );
+  }
+}
+
+/** Every non-null value is < lit (strict) or <= lit. */
+function allBelow(b: ColumnBounds, lit: DomainValue, domain: Domain, strict: boolean): boolean {
+  if (b.upper === undefined) return false;
+  if (b.upperIsPrefix) {
+    // Values' first N code points are <= upper; if upper < the literal's first N, values < literal.
+    const n = Array.from(b.upper as string).length;
+    return compareUtf8(b.upper as string, Array.from(lit as string).slice(0, n).join('')) < 0;
+  }
+  const c = compareValues(b.upper, lit, domain);
+  return strict ? c < 0 : c <= 0;
+}
+
+/** Every non-null value is > lit (strict) or >= lit. */
+function allAbove(b: ColumnBounds, lit: DomainValue, domain: Domain, strict: boolean): boolean {
+  if (b.lower === undefined) return false;
+  const c = compareValues(b.lower, lit, domain);
+  return strict ? c > 0 : c >= 0;
+}
+
+function prefixMayMatch(prefix: string, negated: boolean, b: ColumnBounds): boolean {
+  if (b.allNull) return false;
+  const lower = b.lower as string | undefined;
+  const upper = b.upper as string | undefined;
+  if (negated) {
+    // NOT LIKE 'p%' fails only when every non-null value starts with p.
+    return !(lower !== undefined && upper !== undefined && lower.startsWith(prefix) && upper.startsWith(prefix));
+  }
+  if (allBelow(b, prefix, 'string', true)) return false;
+  // A lower bound past every string that starts with p.
+  return !(lower !== undefined && !lower.startsWith(prefix) && compareUtf8(lower, prefix) > 0);
+}
