@@ -11,6 +11,7 @@ const allowed: Record<string, string[]> = {
   '@loch/engine-duckdb': ['@loch/delta', '@duckdb/node-api'],
   '@loch/table': ['@loch/delta', '@loch/storage', '@loch/engine-duckdb'],
   '@loch/sql': ['@loch/delta', '@loch/storage', '@loch/engine-duckdb', '@loch/table'],
+  '@loch/catalog': ['better-sqlite3', 'pg'],
 };
 
 function sources(dir: string): string[] {
@@ -43,7 +44,7 @@ describe('package layering', () => {
   }
   it('only @loch/engine-duckdb imports DuckDB', () => {
     const offenders: string[] = [];
-    for (const pkg of ['delta', 'storage', 'table', 'sql']) {
+    for (const pkg of ['delta', 'storage', 'table', 'sql', 'catalog', 'pgwire']) {
       for (const file of sources(join(root, 'packages', pkg, 'src'))) {
         if (readFileSync(file, 'utf8').includes('@duckdb/')) offenders.push(file);
       }

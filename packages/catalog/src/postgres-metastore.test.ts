@@ -1,7 +1,10 @@
 // PostgreSQL-specific guarantees, against the real server: isolation by schema, SCRAM verifiers
 // identical to PostgreSQL's own, races between separate pools, and a clear error when unreachable.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bootstrap } from './bootstrap.js';
 import { openMetastore, parseScramVerifier, scramVerifierFor } from './index.js';
+import { migrate } from './sql/migrations.js';
+import { PostgresDriver } from './sql/postgres-driver.js';
 import {
   dropPgSchema,
   PG_URL,
@@ -113,6 +116,23 @@ describe.skipIf(SKIP_PG)('PostgreSQL metastore', () => {
         if (r.status === 'rejected') expect(r.reason).toMatchObject({ code: 'ALREADY_EXISTS' });
       for (const o of opened) await o.metastore.close();
     } finally {
+      await dropPgSchema(fresh);
+    }
+  });
+
+  it('serialises racing bootstrap transactions on a migrated schema', async () => {
+    const fresh = randomPgSchema();
+    const drivers = await Promise.all(Array.from({ length: 4 }, () => PostgresDriver.connect(PG_URL, fresh)));
+    try {
+      for (const d of drivers) await migrate(d);
+      const results = await Promise.all(
+        drivers.map((driver) =>
+          bootstrap({ driver, warehouseRoot: undefined, now: Date.now }, { adminPassword: 'race' }),
+        ),
+      );
+      expect(results.filter((r) => r.fresh)).toHaveLength(1);
+    } finally {
+      for (const d of drivers) await d.close();
       await dropPgSchema(fresh);
     }
   });

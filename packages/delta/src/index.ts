@@ -10,3 +10,4 @@ export * from './replay/index.js';
 export * from './schema/index.js';
 export * from './snapshot/index.js';
 export * from './stats/index.js';
+export * from './expr/index.js';

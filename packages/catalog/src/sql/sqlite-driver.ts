@@ -19,16 +19,7 @@ export class SqliteDriver implements SqlDriver {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     this.#db = new Database(file);
     this.#db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    // Switching to WAL needs a brief exclusive lock; another process opening the same fresh file
-    // can hold it, so retry rather than fail the open.
-    for (let attempt = 0; ; attempt++) {
-      try {
-        this.#db.pragma('journal_mode = WAL');
-        break;
-      } catch (e) {
-        if (attempt >= 50 || !String(e).includes('SQLITE_BUSY')) throw e;
-      }
-    }
+    if (file !== ':memory:') this.#enableWal(file);
     this.#db.pragma('synchronous = NORMAL');
     this.#db.pragma('foreign_keys = ON');
     const db = this.#db;
@@ -49,6 +40,21 @@ export class SqliteDriver implements SqlDriver {
         stmt(sql).get(...params) as T | undefined,
       run: async (sql: string, params: readonly SqlValue[] = []) => stmt(sql).run(...params).changes,
     };
+  }
+
+  // Switching to WAL needs a brief exclusive lock, and SQLite reports SQLITE_BUSY for it without
+  // consulting the busy handler when another process is opening the same fresh file: retry with a
+  // short synchronous back-off (the constructor is synchronous) rather than fail the open.
+  #enableWal(file: string): void {
+    for (let attempt = 0; attempt < 200; attempt++) {
+      try {
+        if (this.#db.pragma('journal_mode = WAL', { simple: true }) === 'wal') return;
+      } catch (e) {
+        if (!String((e as { code?: unknown }).code).startsWith('SQLITE_BUSY')) throw e;
+      }
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5 + Math.random() * 20);
+    }
+    throw new Error(`cannot switch the metastore ${file} to WAL mode: another process keeps it locked`);
   }
 
   #serial<T>(fn: () => Promise<T>): Promise<T> {
