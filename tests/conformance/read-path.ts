@@ -46,6 +46,21 @@ export async function scanSqlOf(reader: Reader, dir: string, options: ReadOption
   });
 }
 
+/** SQL of the table's change data feed from `start` to `end` (inclusive), without `_commit_timestamp`. */
+export async function changesSqlOf(
+  reader: Reader,
+  dir: string,
+  start: number,
+  end: VersionRef,
+): Promise<string> {
+  const table = await openTable(reader, dir);
+  const sql = await table.changesSql({
+    startVersion: start,
+    ...(end === 'latest' ? {} : { endVersion: end }),
+  });
+  return `SELECT * EXCLUDE ("_commit_timestamp") FROM (${sql}) AS __cdf`;
+}
+
 export async function countRows(reader: Reader, sql: string): Promise<number> {
   const result = await reader.engine.query(`SELECT count(*) AS n FROM (${sql}) AS __scan`);
   return Number(result.rows[0]?.[0]);

@@ -21,6 +21,7 @@ export type DeltaErrorCode =
   | 'CONCURRENT_MODIFICATION'
   | 'CONSTRAINT_VIOLATION'
   | 'REPLACE_WHERE_MISMATCH'
+  | 'CHANGE_DATA_FEED_NOT_ENABLED'
   | 'UNSUPPORTED_OPERATION';
 
 export class DeltaError extends Error {

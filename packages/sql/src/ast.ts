@@ -60,6 +60,23 @@ export type Statement =
   | { readonly kind: 'describeTable'; readonly table: PathRef; readonly extended: boolean }
   | { readonly kind: 'restore'; readonly table: PathRef; readonly to: TimeTravel }
   | { readonly kind: 'alterTable'; readonly table: PathRef; readonly action: AlterAction }
+  | { readonly kind: 'optimize'; readonly table: PathRef; readonly where?: SqlText }
+  | {
+      readonly kind: 'vacuum';
+      readonly table: PathRef;
+      readonly retainHours?: number;
+      readonly dryRun: boolean;
+    }
+  /** A session setting Loch keeps itself (see parse-maintenance.ts SESSION_SETTINGS). */
+  | { readonly kind: 'setSession'; readonly key: string; readonly value: string }
+  | { readonly kind: 'delete'; readonly table: PathRef; readonly alias?: string; readonly where?: SqlText }
+  | {
+      readonly kind: 'update';
+      readonly table: PathRef;
+      readonly alias?: string;
+      readonly assignments: readonly { readonly column: string; readonly value: SqlText }[];
+      readonly where?: SqlText;
+    }
   | { readonly kind: 'query'; readonly query: SqlText };
 
 export type StatementKind = Statement['kind'];

@@ -5,7 +5,9 @@ import { Cursor } from './cursor.js';
 import { SqlError } from './errors.js';
 import { targetTable } from './parse-common.js';
 import { parseAlter, parseCreate } from './parse-ddl.js';
+import { parseDelete, parseUpdate } from './parse-dml.js';
 import { parseInsert } from './parse-insert.js';
+import { parseOptimize, parseSessionSet, parseVacuum } from './parse-maintenance.js';
 import { type StatementText, splitStatements } from './split-statements.js';
 import { atPathRef, parsePathRef, type TimeTravel } from './table-refs.js';
 
@@ -28,12 +30,28 @@ export function parseStatement(stmt: StatementText, script: string = stmt.sql): 
   if (c.peekWords('RESTORE')) return parseRestore(c);
   if (c.peekWords('SHOW', 'TBLPROPERTIES')) return parseShowTblProperties(c);
   if (c.peekWords('ALTER', 'TABLE')) return parseAlter(c) ?? passthrough();
+  if (c.peekWords('OPTIMIZE') && atTarget(c)) return parseOptimize(c);
+  if (c.peekWords('VACUUM') && atDeltaPath(c)) return parseVacuum(c);
+  if (c.peekWords('SET')) {
+    const set = parseSessionSet(c);
+    if (set !== undefined) return set;
+  }
+  if (c.peekWords('DELETE', 'FROM') && targetsPath(c, 2)) return parseDelete(c);
+  if (c.peekWords('UPDATE') && targetsPath(c, 1)) return parseUpdate(c);
   rejectNotYetSupported(c);
   return passthrough();
 }
 
 /** Delta statements of later issues: a clear error beats DuckDB's parse error on the rewritten text. */
-const LATER = ['DELETE', 'UPDATE', 'MERGE', 'OPTIMIZE', 'VACUUM', 'TRUNCATE', 'CONVERT', 'CLONE', 'REORG'];
+const LATER = ['MERGE', 'OPTIMIZE', 'VACUUM', 'TRUNCATE', 'CONVERT', 'CLONE', 'REORG'];
+
+/** True when a delta.`path` reference starts `at` tokens in (DML on other tables goes to DuckDB). */
+function targetsPath(c: Cursor, at: number): boolean {
+  c.pos = at;
+  const yes = atPathRef(c);
+  c.pos = 0;
+  return yes;
+}
 
 function rejectNotYetSupported(c: Cursor): void {
   const first = c.peek();
@@ -102,4 +120,18 @@ function parseRestore(c: Cursor): Statement {
   } else throw c.error('VERSION AS OF <n> or TIMESTAMP AS OF <timestamp>');
   c.expectEnd();
   return { kind: 'restore', table, to };
+}
+
+/** OPTIMIZE of a table (DuckDB has no OPTIMIZE: a bare name gets our table-not-found message). */
+function atTarget(c: Cursor): boolean {
+  const next = c.peek(1);
+  return next !== undefined && (next.kind === 'word' || next.kind === 'quoted');
+}
+
+/** VACUUM delta.`path`: DuckDB's own VACUUM [ANALYZE] of its tables keeps working. */
+function atDeltaPath(c: Cursor): boolean {
+  c.pos = 1;
+  const at = atPathRef(c);
+  c.pos = 0;
+  return at;
 }

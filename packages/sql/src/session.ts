@@ -3,10 +3,12 @@
 import { isAbsolute, normalize, resolve } from 'node:path';
 import { DataType, type StructType } from '@loch/delta';
 import { type Engine, type QueryResult, toDuckType } from '@loch/engine-duckdb';
-import type { VersionSelector, WriteOptions } from '@loch/table';
+import { missingFileError, type VersionSelector, type WriteOptions } from '@loch/table';
 import type { SqlText, Statement, StatementKind } from './ast.js';
+import { runDml } from './dml-statements.js';
 import { SqlError } from './errors.js';
 import { insertSourceSql } from './insert-source.js';
+import { optimizeResultSql, vacuumResultSql } from './maintenance-result-sql.js';
 import { parseStatement } from './parser.js';
 import {
   describeTableSql,
@@ -19,9 +21,19 @@ import {
 import { splitStatements } from './split-statements.js';
 import type { SqlTable, TableOpener } from './sql-table.js';
 import { alterOperation, checkPartitionColumns, tableName, withTableName } from './statement-helpers.js';
-import { findTableRefs, type PathRef, rewriteTableRefs, type TimeTravel } from './table-refs.js';
+import { changesUnsupported, findTableChanges, outsideTableChanges } from './table-changes.js';
+import {
+  findTableRefs,
+  type PathRef,
+  type QueryTableRef,
+  rewriteTableRefs,
+  type TimeTravel,
+} from './table-refs.js';
 import { quoteIdent, tokenize } from './tokenizer.js';
 import { toSqlError } from './wrap-error.js';
+
+const maintenanceUnsupported = (statement: string): SqlError =>
+  new SqlError('UNSUPPORTED', `${statement} is not supported by this table implementation`, { statement });
 
 export interface SqlSessionOptions {
   readonly engine: Engine;
@@ -41,6 +53,8 @@ export class SqlSession {
   readonly #openTable: TableOpener;
   readonly #baseDir: string;
   readonly #tables = new Map<string, SqlTable>();
+  /** spark.databricks.delta.retentionDurationCheck.enabled (SET in this session). */
+  #retentionCheck = true;
 
   constructor(options: SqlSessionOptions) {
     this.#engine = options.engine;
@@ -84,15 +98,27 @@ export class SqlSession {
   /** The DuckDB SQL a query runs as: every delta.`path` reference replaced by its snapshot's scan. */
   async rewriteQuery(query: SqlText | string): Promise<string> {
     const sql = typeof query === 'string' ? query : query.sql;
-    const refs = findTableRefs(sql, tokenize(sql));
-    if (refs.length === 0) return sql;
-    const relations: string[] = [];
+    const tokens = tokenize(sql);
+    const changes = findTableChanges(sql, tokens);
+    const refs = outsideTableChanges(findTableRefs(sql, tokens), changes);
+    if (refs.length === 0 && changes.length === 0) return sql;
+    const relations = new Map<QueryTableRef, string>();
     for (const ref of refs) {
       const table = this.#table(ref);
       const at = await this.#selector(ref.timeTravel);
-      relations.push(await withTableName(ref, () => table.scanSql(at ? { at } : {})));
+      relations.set(ref, await withTableName(ref, () => table.scanSql(at ? { at } : {})));
     }
-    return rewriteTableRefs(sql, refs, relations);
+    for (const call of changes) {
+      const table = await this.#existing(call);
+      if (table.changesSql === undefined) throw changesUnsupported(call.location);
+      relations.set(call, await withTableName(call, () => table.changesSql!(call.range)));
+    }
+    const all = [...relations.keys()].sort((a, b) => a.start - b.start);
+    return rewriteTableRefs(
+      sql,
+      all,
+      all.map((r) => relations.get(r)!),
+    );
   }
 
   async run(stmt: Statement): Promise<QueryResult> {
@@ -102,7 +128,7 @@ export class SqlSession {
         try {
           return await this.#engine.query(sql);
         } catch (e) {
-          throw toSqlError(e, { keepExcerpt: sql === stmt.query.sql });
+          throw toSqlError(missingFileError(e), { keepExcerpt: sql === stmt.query.sql });
         }
       }
       case 'createTable':
@@ -140,7 +166,40 @@ export class SqlSession {
         if (op) await table.alter(op);
         return EMPTY;
       }
+      case 'delete':
+      case 'update':
+        return runDml(stmt, await this.#existing(stmt.table), {
+          engine: this.#engine,
+          rewrite: (sql) => this.rewriteQuery(sql),
+        });
+      case 'optimize':
+      case 'vacuum':
+      case 'setSession':
+        return this.#maintenance(stmt);
     }
+  }
+
+  async #maintenance(
+    stmt: Extract<Statement, { kind: 'optimize' | 'vacuum' | 'setSession' }>,
+  ): Promise<QueryResult> {
+    if (stmt.kind === 'setSession') {
+      this.#retentionCheck = stmt.value === 'true';
+      return EMPTY;
+    }
+    const table = await this.#existing(stmt.table);
+    if (stmt.kind === 'optimize') {
+      if (table.optimize === undefined) throw maintenanceUnsupported('OPTIMIZE');
+      const where = stmt.where === undefined ? undefined : await this.rewriteQuery(stmt.where);
+      const r = await table.optimize(where === undefined ? {} : { where });
+      return this.#engine.query(optimizeResultSql(r.path, r.metrics));
+    }
+    if (table.vacuum === undefined) throw maintenanceUnsupported('VACUUM');
+    const r = await table.vacuum({
+      dryRun: stmt.dryRun,
+      enforceRetention: this.#retentionCheck,
+      ...(stmt.retainHours !== undefined ? { retentionHours: stmt.retainHours } : {}),
+    });
+    return this.#engine.query(vacuumResultSql(r));
   }
 
   async #create(stmt: Extract<Statement, { kind: 'createTable' }>): Promise<QueryResult> {

@@ -3,10 +3,18 @@
 import type { Snapshot } from '@loch/delta';
 import type {
   AlterOperation,
+  ChangeFeedRange,
   CreateTableOptions,
+  DeleteResult,
+  DmlOptions,
   HistoryEntry,
+  OptimizeOptions,
+  OptimizeResult,
   RestoreResult,
   TableDetail,
+  UpdateResult,
+  VacuumOptions,
+  VacuumResult,
   VersionSelector,
   WriteOptions,
   WriteResult,
@@ -23,6 +31,18 @@ export interface SqlTable {
   detail(): Promise<TableDetail>;
   restore(to: VersionSelector): Promise<RestoreResult>;
   alter(op: AlterOperation): Promise<{ version: number }>;
+  /** The change data feed relation (table_changes); optional so test doubles may omit it. */
+  changesSql?(range: ChangeFeedRange): Promise<string>;
+  /** OPTIMIZE / VACUUM; optional so test doubles may omit them. */
+  optimize?(opts: OptimizeOptions): Promise<OptimizeResult>;
+  vacuum?(opts: VacuumOptions): Promise<VacuumResult>;
+  /** DELETE / UPDATE; optional so test doubles may omit them. */
+  delete?(predicateSql?: string, opts?: DmlOptions): Promise<DeleteResult>;
+  update?(
+    assignments: Readonly<Record<string, string>>,
+    predicateSql?: string,
+    opts?: DmlOptions,
+  ): Promise<UpdateResult>;
 }
 
 /** Opens a table by absolute path or URL; the composition root binds it to DeltaTable.forPath. */

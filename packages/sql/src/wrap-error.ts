@@ -26,6 +26,8 @@ const DELTA_CODES: Partial<Record<DeltaErrorCode, readonly [SqlErrorCode, string
   // Databricks: DELTA_REPLACE_WHERE_MISMATCH, SQLSTATE 44000 (check option violation).
   REPLACE_WHERE_MISMATCH: ['CONSTRAINT_VIOLATION', '44000'],
   CONCURRENT_MODIFICATION: ['CONCURRENT_MODIFICATION'],
+  // Databricks: DELTA_MISSING_CHANGE_DATA, SQLSTATE KD002.
+  CHANGE_DATA_FEED_NOT_ENABLED: ['INVALID_ARGUMENT', 'KD002'],
 };
 
 /** DuckDB error classes (the "X Error:" prefix of its messages) -> code and SQLSTATE. */

@@ -1,16 +1,26 @@
 // The optimistic commit: commitInfo first (shaped as Spark writes it), then the operation's
 // actions, published with putIfAbsent at readVersion + 1. When another writer took that version,
-// a blind append re-reads the winning commits and moves on to the next version if none of them
-// changed metadata or protocol (or replayed our txn); every other operation fails with a conflict.
+// the winning commits are read back and Delta's conflict rules (`checkConflicts`) decide: blind
+// appends and operations that declare what they read (DELETE, UPDATE) are rebased and retried
+// when no winner touched what they read or removed; otherwise the commit fails naming the winner.
+// Operations that change metadata, or do not declare a read set, are never rebased.
 import { randomUUID } from 'node:crypto';
 import {
   type Action,
   applyCommits,
+  checkConflicts,
   commitBytes,
+  commitIsolationLevel,
   commitPath,
   DeltaError,
+  type IsolationLevel,
   type Metadata,
+  type PendingTransaction,
+  parseCommitText,
+  type ReadSet,
   type Snapshot,
+  tableIsolationLevel,
+  type WinningCommit,
 } from '@loch/delta';
 import { maybeCheckpoint } from './checkpoint.js';
 import type { TableHandle } from './table-handle.js';
@@ -29,6 +39,14 @@ export interface CommitPlan {
   readonly userMetadata?: string;
   /** In-commit timestamp to use (when ICT is being enabled by this commit and recorded in metadata). */
   readonly inCommitTimestamp?: number;
+  /**
+   * What the operation read (files scanned, partitions its predicate covers). With it, a commit
+   * that lost the race is checked against the winners and rebased when they do not conflict.
+   * Blind appends read nothing and need none.
+   */
+  readonly readSet?: ReadSet;
+  /** False for operations that rearrange data without changing it (OPTIMIZE). Default true. */
+  readonly changesData?: boolean;
 }
 
 export interface CommitOutcome {
@@ -37,7 +55,7 @@ export interface CommitOutcome {
   readonly checkpointError?: unknown;
 }
 
-const MAX_APPEND_RETRIES = 100;
+const MAX_RETRIES = 100;
 
 const ICT_KEY = 'delta.enableInCommitTimestamps';
 
@@ -46,6 +64,7 @@ function commitInfoValue(
   plan: CommitPlan,
   timestamp: number,
   inCommitTimestamp: number | undefined,
+  isolationLevel: IsolationLevel,
 ): Record<string, unknown> {
   const metrics: Record<string, string> = {};
   for (const [k, v] of Object.entries(plan.operationMetrics ?? {})) metrics[k] = String(v);
@@ -55,7 +74,7 @@ function commitInfoValue(
   value.operation = plan.operation;
   value.operationParameters = plan.operationParameters;
   if (plan.readSnapshot !== undefined) value.readVersion = plan.readSnapshot.version;
-  value.isolationLevel = 'Serializable';
+  value.isolationLevel = isolationLevel;
   value.isBlindAppend = plan.isBlindAppend;
   value.operationMetrics = metrics;
   if (plan.userMetadata !== undefined) value.userMetadata = plan.userMetadata;
@@ -67,13 +86,34 @@ function commitInfoValue(
 const newMetadataOf = (actions: readonly Action[]): Metadata | undefined =>
   actions.find((a): a is Metadata => a.kind === 'metaData');
 
-const fingerprint = (s: Snapshot): string => JSON.stringify([s.metadata, s.protocol]);
-
 function conflict(winningVersion: number, reason: string): DeltaError {
   return new DeltaError(
     'CONCURRENT_MODIFICATION',
     `another writer committed version ${winningVersion} first: ${reason}; retry the operation`,
     { winningVersion },
+  );
+}
+
+const READ_NOTHING: ReadSet = { wholeTable: false, files: [] };
+
+/** The isolation level the commit is checked at and records (table setting, or snapshot isolation). */
+function isolationFor(plan: CommitPlan): IsolationLevel {
+  const configuration = (newMetadataOf(plan.actions) ?? plan.readSnapshot?.metadata)?.configuration ?? {};
+  return commitIsolationLevel(tableIsolationLevel(configuration), plan.actions, plan.changesData ?? true);
+}
+
+/** The commits after `fromVersion - 1` up to `toVersion`, as written, for the conflict checker. */
+async function readWinners(h: TableHandle, fromVersion: number, toVersion: number): Promise<WinningCommit[]> {
+  const versions = Array.from({ length: toVersion - fromVersion + 1 }, (_, i) => fromVersion + i);
+  return Promise.all(
+    versions.map(async (version) => {
+      const path = commitPath(version);
+      const [bytes, meta] = await Promise.all([h.store.get(path), h.store.head(path)]);
+      const actions = parseCommitText(new TextDecoder().decode(bytes), path);
+      return meta === undefined
+        ? { version, actions }
+        : { version, actions, fileTimestamp: meta.lastModified };
+    }),
   );
 }
 
@@ -87,37 +127,60 @@ export async function commit(h: TableHandle, plan: CommitPlan): Promise<CommitOu
   const ictEnabled =
     (newMetadataOf(plan.actions) ?? base?.metadata)?.configuration[ICT_KEY]?.toLowerCase() === 'true';
   const txn = plan.actions.find((a) => a.kind === 'txn');
-  // Spark marks metadata-only commits as blind appends too; only pure appends are safe to rebase.
-  const retryable =
-    plan.isBlindAppend && !plan.actions.some((a) => a.kind === 'metaData' || a.kind === 'protocol');
+  const changesMetadata = plan.actions.some((a) => a.kind === 'metaData' || a.kind === 'protocol');
+  // Spark marks metadata-only commits as blind appends too; only pure appends and operations that
+  // say what they read can be checked against the winners and rebased.
+  const rebaseable = !changesMetadata && (plan.isBlindAppend || plan.readSet !== undefined);
+  // Creating the table has nothing to conflict with: it records Serializable, as Spark does.
+  const isolationLevel: IsolationLevel = base === undefined ? 'Serializable' : isolationFor(plan);
+  let pending: PendingTransaction | undefined =
+    base === undefined
+      ? undefined
+      : {
+          readVersion: base.version,
+          isolationLevel,
+          isBlindAppend: plan.isBlindAppend,
+          read: plan.readSet ?? READ_NOTHING,
+          actions: plan.actions,
+          ...(txn?.kind === 'txn' ? { readAppIds: [txn.appId] } : {}),
+        };
+  let minTimestamp = 0;
   let written: Action[] = [];
   for (let attempt = 0; ; attempt++) {
     const now = h.now();
     // In-commit timestamps must increase strictly with versions, whatever the clocks say.
     const ict = ictEnabled
-      ? (plan.inCommitTimestamp ?? Math.max(now, base === undefined ? 0 : base.timestamp + 1))
+      ? (plan.inCommitTimestamp ?? Math.max(now, minTimestamp, base === undefined ? 0 : base.timestamp + 1))
       : undefined;
-    const info: Action = { kind: 'commitInfo', value: commitInfoValue(h, plan, now, ict) };
-    written = [info, ...plan.actions];
+    const info: Action = { kind: 'commitInfo', value: commitInfoValue(h, plan, now, ict, isolationLevel) };
+    written = [info, ...(pending?.actions ?? plan.actions)];
     const outcome = await h.store.putIfAbsent(commitPath(version), commitBytes(written));
     if (outcome.kind === 'written') break;
-    if (base === undefined) throw conflict(version, 'the table was created concurrently');
-    if (!retryable) {
+    if (base === undefined || pending === undefined)
+      throw conflict(version, 'the table was created concurrently');
+    if (!rebaseable) {
       throw conflict(
         version,
-        `${plan.operation} read version ${base.version} and is not a blind append, so it cannot be rebased`,
+        `${plan.operation} read version ${base.version} and ${changesMetadata ? 'changes the table metadata' : 'is not a blind append'}, so it cannot be rebased`,
       );
     }
-    if (attempt >= MAX_APPEND_RETRIES) throw conflict(version, `gave up after ${attempt + 1} attempts`);
-    const winner = await h.require();
-    if (fingerprint(winner) !== fingerprint(base)) {
-      throw conflict(version, 'it changed the table metadata or protocol');
+    if (attempt >= MAX_RETRIES) throw conflict(version, `gave up after ${attempt + 1} attempts`);
+    const latest = await h.require();
+    if (latest.version < version) {
+      throw conflict(version, `commit ${version} exists but the log cannot be read up to it`);
     }
-    if (txn?.kind === 'txn' && winner.txns.get(txn.appId)?.version !== base.txns.get(txn.appId)?.version) {
-      throw conflict(version, `it committed transaction '${txn.appId}' too`);
+    const checked = checkConflicts(pending, await readWinners(h, version, latest.version));
+    if (checked.kind === 'conflict') {
+      throw new DeltaError('CONCURRENT_MODIFICATION', checked.message, {
+        winningVersion: checked.winningVersion,
+        reason: checked.reason,
+        ...(checked.file !== undefined ? { file: checked.file } : {}),
+      });
     }
-    base = winner;
-    version = winner.version + 1;
+    pending = checked.transaction;
+    minTimestamp = checked.minInCommitTimestamp ?? minTimestamp;
+    base = latest;
+    version = checked.commitVersion;
   }
   return { version, ...(await afterCommit(h, version, base, written)) };
 }

@@ -128,6 +128,7 @@ export async function writeDataFiles(
   h: TableHandle,
   sql: string,
   target: DataFileTarget,
+  options: { readonly targetFileSize?: number } = {},
 ): Promise<WrittenData> {
   const root = localRoot(h);
   const indexed = numIndexedCols(target.configuration);
@@ -143,6 +144,7 @@ export async function writeDataFiles(
       ...(indexed !== undefined ? { numIndexedCols: indexed } : {}),
       ...(stats !== undefined ? { statsColumns: stats } : {}),
       ...(compression !== undefined ? { compression } : {}),
+      ...(options.targetFileSize !== undefined ? { targetFileSize: options.targetFileSize } : {}),
     });
   } catch (e) {
     throw mapWriteError(e);

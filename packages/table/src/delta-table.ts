@@ -5,25 +5,40 @@ import { pathToFileURL } from 'node:url';
 import { DeltaError, type Snapshot } from '@loch/delta';
 import type { QueryResult } from '@loch/engine-duckdb';
 import { alterTable } from './alter.js';
+import { changeFeedSql } from './change-feed.js';
 import { writeCheckpoint } from './checkpoint.js';
 import { createTable } from './create.js';
+import { deleteRows } from './delete.js';
 import { tableDetail, tableHistory } from './history.js';
+import { missingFileError } from './missing-file.js';
+import { optimizeTable } from './optimize.js';
 import { restoreTable } from './restore.js';
 import { buildScanSpec } from './scan.js';
 import { quoteIdent } from './sql-text.js';
 import { TableHandle } from './table-handle.js';
+import { vacuumTable } from './vacuum.js';
 import type {
   AlterOperation,
+  ChangeFeedRange,
   CreateTableOptions,
+  DeleteOptions,
+  DeleteResult,
   HistoryEntry,
+  OptimizeOptions,
+  OptimizeResult,
   RestoreResult,
   SnapshotSource,
   TableContext,
   TableDetail,
+  UpdateOptions,
+  UpdateResult,
+  VacuumOptions,
+  VacuumResult,
   VersionSelector,
   WriteOptions,
   WriteResult,
 } from './types.js';
+import { updateRows } from './update.js';
 import { writeTable } from './write.js';
 
 export interface ScanSqlOptions {
@@ -105,7 +120,34 @@ export class DeltaTable implements SnapshotSource {
   ): Promise<Record<string, unknown>[]> {
     const sql = await this.scanSql(opts);
     const order = opts.orderBy?.length ? ` ORDER BY ${opts.orderBy.map(quoteIdent).join(', ')}` : '';
-    const result: QueryResult = await this.#ctx.engine.query(`SELECT * FROM (${sql}) AS t${order}`);
+    const result: QueryResult = await this.#ctx.engine
+      .query(`SELECT * FROM (${sql}) AS t${order}`)
+      .catch((e: unknown) => {
+        throw missingFileError(e);
+      });
+    return result.rows.map((row) => {
+      const o: Record<string, unknown> = {};
+      result.columns.forEach((c, i) => {
+        o[c.name] = row[i];
+      });
+      return o;
+    });
+  }
+
+  /**
+   * SQL text of the table's change data feed over a range (usable as `FROM (<sql>)`): the table
+   * columns plus `_change_type`, `_commit_version` (BIGINT) and `_commit_timestamp` (TIMESTAMPTZ).
+   */
+  async changesSql(range: ChangeFeedRange): Promise<string> {
+    return changeFeedSql(await this.handle(), range);
+  }
+
+  /** The change data feed as row objects, ordered by commit version; for tests and small results. */
+  async changes(range: ChangeFeedRange): Promise<Record<string, unknown>[]> {
+    const sql = await this.changesSql(range);
+    const result: QueryResult = await this.#ctx.engine.query(
+      `SELECT * FROM (${sql}) AS t ORDER BY "_commit_version"`,
+    );
     return result.rows.map((row) => {
       const o: Record<string, unknown> = {};
       result.columns.forEach((c, i) => {
@@ -124,6 +166,20 @@ export class DeltaTable implements SnapshotSource {
     return writeTable(await this.handle(), sourceSql, opts);
   }
 
+  /** DELETE FROM t [WHERE predicateSql]: a DuckDB predicate over the table's columns. */
+  async delete(predicateSql?: string, opts?: DeleteOptions): Promise<DeleteResult> {
+    return deleteRows(await this.handle(), predicateSql, opts);
+  }
+
+  /** UPDATE t SET column = expr, ... [WHERE predicateSql]; expressions are DuckDB SQL. */
+  async update(
+    assignments: Readonly<Record<string, string>>,
+    predicateSql?: string,
+    opts?: UpdateOptions,
+  ): Promise<UpdateResult> {
+    return updateRows(await this.handle(), assignments, predicateSql, opts);
+  }
+
   async history(limit?: number): Promise<HistoryEntry[]> {
     return tableHistory(await this.handle(), limit);
   }
@@ -139,6 +195,16 @@ export class DeltaTable implements SnapshotSource {
 
   async alter(op: AlterOperation): Promise<{ version: number }> {
     return alterTable(await this.handle(), op);
+  }
+
+  /** OPTIMIZE: bin-packs small files (per partition) into files of the target size. */
+  async optimize(opts: OptimizeOptions = {}): Promise<OptimizeResult> {
+    return optimizeTable(await this.handle(), opts);
+  }
+
+  /** VACUUM: deletes files no version inside the retention references. */
+  async vacuum(opts: VacuumOptions = {}): Promise<VacuumResult> {
+    return vacuumTable(await this.handle(), opts);
   }
 
   /** Waits for background checkpoints (TableContext.checkpointMode 'background') to finish. */

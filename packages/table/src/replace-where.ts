@@ -12,6 +12,8 @@ export interface ReplaceWherePlan {
   readonly remove: readonly AddFile[];
   /** SQL producing the rows of removed files that the predicate does not match (to rewrite), if any. */
   readonly keepSql?: string;
+  /** SQL producing the rows of removed files that the predicate matches (deleted), with keepSql. */
+  readonly deletedSql?: string;
   readonly partitionOnly: boolean;
 }
 
@@ -99,6 +101,7 @@ export async function planReplaceWhere(
   return {
     remove,
     keepSql: `SELECT * FROM (${keepScan}) AS __k WHERE (${predicate}) IS NOT TRUE`,
+    deletedSql: `SELECT * FROM (${keepScan}) AS __k WHERE (${predicate})`,
     partitionOnly: false,
   };
 }

@@ -73,6 +73,18 @@ export interface WriteResult {
   readonly skipped?: boolean;
 }
 
+/**
+ * A change data feed range: exactly one start, at most one end (default: the latest version).
+ * Bounds are inclusive; a start timestamp selects the first commit at or after it, an end
+ * timestamp the last commit at or before it.
+ */
+export interface ChangeFeedRange {
+  readonly startVersion?: number;
+  readonly startTimestamp?: number | string;
+  readonly endVersion?: number;
+  readonly endTimestamp?: number | string;
+}
+
 /** One row of DESCRIBE HISTORY, shaped as Databricks shows it. */
 export interface HistoryEntry {
   readonly version: number;
@@ -149,4 +161,112 @@ export type AlterOperation =
  */
 export interface SnapshotSource {
   snapshot(at?: VersionSelector): Promise<Snapshot>;
+}
+
+export interface OptimizeOptions {
+  /** SQL predicate over partition columns only (OPTIMIZE ... WHERE); other columns are an error. */
+  readonly where?: string;
+  /** Bin size in bytes; default the table's `delta.targetFileSize`, else 128 MB. */
+  readonly targetFileSize?: number;
+}
+
+export interface FileSizeSummary {
+  readonly min: number;
+  readonly max: number;
+  readonly avg: number;
+  readonly totalFiles: number;
+  readonly totalSize: number;
+}
+
+/** The `metrics` struct Databricks' OPTIMIZE returns. */
+export interface OptimizeMetrics {
+  readonly numFilesAdded: number;
+  readonly numFilesRemoved: number;
+  readonly filesAdded: FileSizeSummary;
+  readonly filesRemoved: FileSizeSummary;
+  readonly partitionsOptimized: number;
+  readonly zOrderStats: null;
+  readonly numBatches: number;
+  readonly totalConsideredFiles: number;
+  readonly totalFilesSkipped: number;
+  readonly preserveInsertionOrder: boolean;
+  readonly numFilesSkippedToReduceWriteAmplification: number;
+  readonly numBytesSkippedToReduceWriteAmplification: number;
+  readonly startTimeMs: number;
+  readonly endTimeMs: number;
+  readonly totalClusterParallelism: number;
+  readonly totalScheduledTasks: number;
+  readonly autoCompactParallelismStats: null;
+  readonly deletionVectorStats: {
+    readonly numDeletionVectorsRemoved: number;
+    readonly numDeletionVectorRowsRemoved: number;
+  };
+  readonly numTableColumns: number;
+  readonly numTableColumnsWithStats: number;
+}
+
+export interface OptimizeResult {
+  /** The OPTIMIZE commit; absent when there was nothing to compact (no commit is written). */
+  readonly version?: number;
+  readonly path: string;
+  readonly metrics: OptimizeMetrics;
+}
+
+export interface VacuumOptions {
+  /** Keep files removed within this many hours; default the table's delta.deletedFileRetentionDuration. */
+  readonly retentionHours?: number;
+  /** List what would be deleted, delete nothing, commit nothing. */
+  readonly dryRun?: boolean;
+  /**
+   * Refuse a retention below the table's (spark.databricks.delta.retentionDurationCheck.enabled);
+   * default true.
+   */
+  readonly enforceRetention?: boolean;
+}
+
+export interface VacuumResult {
+  readonly path: string;
+  readonly dryRun: boolean;
+  /** Locations of the files deleted (or, with dryRun, that would be). */
+  readonly files: readonly string[];
+  readonly numFilesToDelete: number;
+  readonly sizeOfDataToDelete: number;
+  readonly numDeletedFiles: number;
+  readonly numVacuumedDirectories: number;
+  /** Versions of the 'VACUUM START' / 'VACUUM END' commits (not with dryRun). */
+  readonly startVersion?: number;
+  readonly endVersion?: number;
+}
+
+/** Options of `table.delete` / `table.update`. */
+export interface DmlOptions {
+  /** The name the predicate and expressions may qualify columns with (`UPDATE t AS a ... a.x`). */
+  readonly alias?: string;
+  readonly userMetadata?: string;
+}
+
+export type DeleteOptions = DmlOptions;
+export type UpdateOptions = DmlOptions;
+
+export interface DeleteResult {
+  /** The committed version, or the current one when nothing matched (no commit is written). */
+  readonly version: number;
+  readonly committed: boolean;
+  /** Databricks' num_affected_rows. */
+  readonly numDeletedRows: number;
+  readonly numRemovedFiles: number;
+  readonly numAddedFiles: number;
+  readonly numCopiedRows: number;
+  readonly numDeletionVectorsAdded: number;
+}
+
+export interface UpdateResult {
+  readonly version: number;
+  readonly committed: boolean;
+  /** Databricks' num_affected_rows. */
+  readonly numUpdatedRows: number;
+  readonly numRemovedFiles: number;
+  readonly numAddedFiles: number;
+  readonly numCopiedRows: number;
+  readonly numDeletionVectorsAdded: number;
 }

@@ -4,6 +4,7 @@
 // that references them, and a failure after writing deletes those files.
 import { type Action, checkWriteSupport, DeltaError, type StructType } from '@loch/delta';
 import { schemaFromDuckColumns, toDuckType } from '@loch/engine-duckdb';
+import { recordsChanges, tagChanges, writeChangeDataFiles } from './change-data-files.js';
 import { commit, deleteFiles } from './commit.js';
 import { checkWritableColumns, withCheckConstraints } from './constraints.js';
 import { tableExistsError } from './create.js';
@@ -100,6 +101,7 @@ export async function writeTable(
   const removes: Action[] = [];
   let removedBytes = 0;
   let keepSql: string | undefined;
+  let deletedSql: string | undefined;
   if (snapshot !== undefined && opts.mode === 'overwrite') {
     if (opts.replaceWhere !== undefined) {
       await checkReplaceWhereData(h, dataSql, opts.replaceWhere);
@@ -107,6 +109,8 @@ export async function writeTable(
       for (const f of rw.remove) removes.push(removeFor(f, now));
       removedBytes = totalSize(rw.remove);
       if (rw.keepSql !== undefined) keepSql = keepSelect(rw.keepSql, snapshot.schema, plan.target.schema);
+      if (rw.deletedSql !== undefined)
+        deletedSql = keepSelect(rw.deletedSql, snapshot.schema, plan.target.schema);
     } else {
       for (const f of snapshot.files) removes.push(removeFor(f, now));
       removedBytes = totalSize(snapshot.files);
@@ -125,13 +129,22 @@ export async function writeTable(
       copiedRows = kept.numOutputRows;
       adds.push(...kept.adds);
     }
+    // Rewritten files keep unchanged rows, so add/remove would report them as changed: with the
+    // change feed on, the commit records exactly the deleted and written rows instead.
+    const cdcs: Action[] = [];
+    if (keepSql !== undefined && deletedSql !== undefined && recordsChanges(plan.target.configuration)) {
+      const changes = `${tagChanges(deletedSql, plan.target.schema, 'delete')} UNION ALL ${tagChanges(dataSql, plan.target.schema, 'insert')}`;
+      const cdc = await writeChangeDataFiles(h, changes, plan.target);
+      written.push(...cdc.paths);
+      cdcs.push(...cdc.cdcs);
+    }
     const actions: Action[] = [];
     if (plan.protocol !== undefined) actions.push(plan.protocol);
     if (plan.metadata !== undefined) actions.push(plan.metadata);
     if (opts.txn !== undefined) {
       actions.push({ kind: 'txn', appId: opts.txn.appId, version: opts.txn.version, lastUpdated: now });
     }
-    actions.push(...removes, ...adds);
+    actions.push(...removes, ...adds, ...cdcs);
     const operation = opts.operation ?? 'WRITE';
     const metrics: Record<string, number> = {
       numFiles: adds.length,

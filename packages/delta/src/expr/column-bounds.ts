@@ -10,17 +10,18 @@ import { NumberText } from './stats-json.js';
 import {
   type Domain,
   type DomainValue,
-  MICROS_PER_DAY,
-  numberToDec,
-  parseDec,
+  exactFromNumber,
+  exactFromText,
+  parseTimeText,
   partitionToDomain,
+  timeValue,
 } from './values.js';
 
 export interface ColumnBounds {
   /** Every non-null value is >= lower. */
-  readonly lower?: DomainValue;
+  readonly lower: DomainValue | undefined;
   /** Every non-null value is <= upper, or, when upperIsPrefix, has its first N code points <= upper (N = its length). */
-  readonly upper?: DomainValue;
+  readonly upper: DomainValue | undefined;
   readonly upperIsPrefix: boolean;
   /** Certainly no NULL in the column. */
   readonly noNulls: boolean;
@@ -28,18 +29,39 @@ export interface ColumnBounds {
   readonly allNull: boolean;
 }
 
-export const UNKNOWN_BOUNDS: ColumnBounds = { upperIsPrefix: false, noNulls: false, allNull: false };
-const ALL_NULL: ColumnBounds = { upperIsPrefix: false, noNulls: false, allNull: true };
+export const UNKNOWN_BOUNDS: ColumnBounds = {
+  lower: undefined,
+  upper: undefined,
+  upperIsPrefix: false,
+  noNulls: false,
+  allNull: false,
+};
+const ALL_NULL: ColumnBounds = {
+  lower: undefined,
+  upper: undefined,
+  upperIsPrefix: false,
+  noNulls: false,
+  allNull: true,
+};
 
 /** Bounds of a partition column from the file's partition value (exact). */
-export function partitionBounds(file: AddFile, keys: readonly string[], type: DataType, domain: Domain): ColumnBounds {
+export function partitionBounds(
+  file: AddFile,
+  keys: readonly string[],
+  type: DataType,
+  domain: Domain,
+): ColumnBounds {
   let raw: string | null | undefined;
+  let found = false;
   for (const key of keys) {
-    if (key in file.partitionValues) {
+    if (Object.hasOwn(file.partitionValues, key)) {
       raw = file.partitionValues[key];
+      found = true;
       break;
     }
   }
+  // A missing entry should not happen; reading it as NULL would skip files on a writer's bug.
+  if (!found) return UNKNOWN_BOUNDS;
   let value: unknown;
   try {
     value = parsePartitionValue(raw, type);
@@ -78,13 +100,8 @@ export function statsBounds(
     upper = cps.slice(0, -1).join('');
     upperIsPrefix = true;
   }
-  return {
-    ...(lower === undefined ? {} : { lower }),
-    ...(upper === undefined ? {} : { upper }),
-    upperIsPrefix,
-    noNulls,
-    allNull: false,
-  };
+  // One object shape for every result keeps this hot path monomorphic.
+  return { lower, upper, upperIsPrefix, noNulls, allNull: false };
 }
 
 function toCount(v: unknown): number | undefined {
@@ -96,32 +113,32 @@ function toCount(v: unknown): number | undefined {
 function lookup(values: Readonly<Record<string, unknown>>, path: readonly string[]): unknown {
   let cur: unknown = values;
   for (const part of path) {
-    if (typeof cur !== 'object' || cur === null || cur instanceof NumberText || Array.isArray(cur)) return undefined;
+    if (typeof cur !== 'object' || cur === null || cur instanceof NumberText || Array.isArray(cur))
+      return undefined;
     cur = (cur as Record<string, unknown>)[part];
   }
   return cur;
 }
 
-const isIntegerType = (t: DataType): boolean =>
-  t.kind === 'primitive' && (t.name === 'byte' || t.name === 'short' || t.name === 'integer' || t.name === 'long');
-
-function statToDomain(raw: unknown, type: DataType, domain: Domain, which: 'min' | 'max'): DomainValue | undefined {
+function statToDomain(
+  raw: unknown,
+  type: DataType,
+  domain: Domain,
+  which: 'min' | 'max',
+): DomainValue | undefined {
   if (raw === undefined || raw === null) return undefined;
-  const widen = which === 'min' ? 'down' : 'up';
   switch (domain) {
     case 'exact':
-      if (raw instanceof NumberText) return parseDec(raw.text);
-      if (typeof raw === 'number') {
-        if (isIntegerType(type) && Number.isSafeInteger(raw)) return { unscaled: BigInt(raw), scale: 0 };
-        return numberToDec(raw, widen);
-      }
-      return typeof raw === 'string' ? parseDec(raw) : undefined;
+      if (typeof raw === 'number') return exactFromNumber(raw, which === 'min' ? 'down' : 'up');
+      if (raw instanceof NumberText) return exactFromText(raw.text);
+      return typeof raw === 'string' ? exactFromText(raw) : undefined;
     case 'double': {
       const n = raw instanceof NumberText ? Number(raw.text) : typeof raw === 'number' ? raw : Number.NaN;
       if (!Number.isFinite(n)) return undefined;
       // A float stat is the float's shortest decimal text read as a double: widen it by one
       // float ulp so it bounds the float value whether DuckDB compares as FLOAT or DOUBLE.
-      if (type.kind === 'primitive' && type.name === 'float') return nextFloat32(n, widen);
+      if (type.kind === 'primitive' && type.name === 'float')
+        return nextFloat32(n, which === 'min' ? 'down' : 'up');
       return n;
     }
     case 'string':
@@ -133,39 +150,18 @@ function statToDomain(raw: unknown, type: DataType, domain: Domain, which: 'min'
   }
 }
 
-const DATE_ONLY = /^\s*([+-]?\d{4,})-(\d{1,2})-(\d{1,2})\s*$/;
-const TS = /^\s*([+-]?\d{4,})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?\s*$/i;
-
 /**
  * Microseconds of a date or timestamp stat. Spark writes timestamp stats with millisecond
  * precision, truncating the true value, so a max with fewer than 6 fraction digits is raised to
  * the end of its last digit (at least +999 µs, as Spark and delta-kernel do).
  */
-function timeStat(text: string, type: DataType, which: 'min' | 'max'): bigint | undefined {
-  const date = DATE_ONLY.exec(text);
-  if (date !== null) return civilMicros(Number(date[1]), Number(date[2]), Number(date[3]));
-  if (type.kind === 'primitive' && type.name === 'date') return undefined;
-  const m = TS.exec(text);
-  if (m === null) return undefined;
-  const [, y, mo, d, h = '0', mi = '0', s = '0', frac = '', zone] = m;
-  const day = civilMicros(Number(y), Number(mo), Number(d));
-  if (day === undefined) return undefined;
-  let offsetMinutes = 0;
-  if (zone !== undefined && zone.toUpperCase() !== 'Z') {
-    const digits = zone.slice(1).replace(':', '');
-    offsetMinutes = (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4) || '0')) * (zone[0] === '-' ? -1 : 1);
-  }
-  const seconds = BigInt(Number(h) * 3600 + Number(mi) * 60 + Number(s) - offsetMinutes * 60);
-  const micros = day + seconds * 1_000_000n + BigInt(frac.padEnd(6, '0').slice(0, 6));
-  if (which === 'min' || frac.length >= 6) return micros;
-  return micros + (frac.length <= 3 ? 999n : 10n ** BigInt(6 - frac.length) - 1n);
-}
-
-function civilMicros(year: number, month: number, day: number): bigint | undefined {
-  const d = new Date(0);
-  d.setUTCFullYear(year, month - 1, day);
-  if (d.getUTCMonth() !== month - 1 || d.getUTCDate() !== day) return undefined;
-  return BigInt(Math.round(d.getTime() / 86_400_000)) * MICROS_PER_DAY;
+function timeStat(text: string, type: DataType, which: 'min' | 'max'): number | bigint | undefined {
+  const t = parseTimeText(text);
+  if (t === undefined) return undefined;
+  const isDate = type.kind === 'primitive' && type.name === 'date';
+  if (isDate || which === 'min' || t.fractionDigits >= 6) return t.micros;
+  const pad = t.fractionDigits <= 3 ? 999 : 10 ** (6 - t.fractionDigits) - 1;
+  return typeof t.micros === 'number' ? t.micros + pad : timeValue(t.micros + BigInt(pad));
 }
 
 const f32 = new Float32Array(1);
@@ -177,7 +173,7 @@ export function nextFloat32(n: number, direction: 'down' | 'up'): number {
   const f = f32[0]!;
   if (!Number.isFinite(f)) return f;
   if (f === 0) return direction === 'up' ? 1.401298464324817e-45 : -1.401298464324817e-45;
-  const away = (f > 0) === (direction === 'up');
+  const away = f > 0 === (direction === 'up');
   u32[0] = u32[0]! + (away ? 1 : -1);
   return f32[0]!;
 }

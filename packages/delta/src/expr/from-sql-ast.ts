@@ -24,7 +24,9 @@ const COMPARISONS: Readonly<Record<string, ComparisonOp>> = {
   COMPARE_GREATERTHANOREQUALTO: '>=',
 };
 
-const prim = (name: 'string' | 'long' | 'integer' | 'double' | 'boolean' | 'date' | 'timestamp' | 'timestamp_ntz'): DataType => ({
+const prim = (
+  name: 'string' | 'long' | 'integer' | 'double' | 'boolean' | 'date' | 'timestamp' | 'timestamp_ntz',
+): DataType => ({
   kind: 'primitive',
   name,
 });
@@ -35,7 +37,10 @@ const isNode = (v: unknown): v is Node => typeof v === 'object' && v !== null &&
  * The WHERE clause of the first statement of a `json_serialize_sql` result (text or parsed),
  * as a predicate; undefined when the statement has no WHERE clause.
  */
-export function fromDuckDbSelectWhere(serialized: string | object, options: FromSqlOptions = {}): Expr | undefined {
+export function fromDuckDbSelectWhere(
+  serialized: string | object,
+  options: FromSqlOptions = {},
+): Expr | undefined {
   const root: unknown = typeof serialized === 'string' ? JSON.parse(serialized) : serialized;
   const statements = isNode(root) ? root.statements : undefined;
   const first = Array.isArray(statements) ? statements[0] : undefined;
@@ -127,7 +132,11 @@ function column(names: unknown, options: FromSqlOptions): Expr {
     const head = path[0]!.toLowerCase();
     const resolvesWhole = options.schema !== undefined && findField(options.schema, path) !== undefined;
     if (!resolvesWhole && q.includes(head)) path = path.slice(1);
-    else if (!resolvesWhole && options.schema !== undefined && findField(options.schema, path.slice(1)) !== undefined)
+    else if (
+      !resolvesWhole &&
+      options.schema !== undefined &&
+      findField(options.schema, path.slice(1)) !== undefined
+    )
       path = path.slice(1);
   }
   // Not Expr.col(name): a single quoted name may itself contain a dot.
@@ -183,7 +192,8 @@ function constant(raw: unknown): Expr {
 
 /** CAST(constant AS type): the constant typed as the cast says, when the cast cannot change it. */
 function cast(child: unknown, castType: unknown): Expr {
-  if (!isNode(child) || child.class !== 'CONSTANT' || !isNode(castType)) return Expr.unknown('CAST of an expression');
+  if (!isNode(child) || child.class !== 'CONSTANT' || !isNode(castType))
+    return Expr.unknown('CAST of an expression');
   const c = constantValue(child.value);
   if (c === undefined) return Expr.unknown('constant that JSON cannot carry exactly');
   if (c.value === null) return Expr.lit(null);
@@ -199,7 +209,9 @@ function cast(child: unknown, castType: unknown): Expr {
     case 'VARCHAR':
       return typeof v === 'string' ? Expr.lit(v, prim('string')) : Expr.unknown('CAST to VARCHAR');
     case 'BOOLEAN':
-      return typeof v === 'boolean' || typeof v === 'string' ? Expr.lit(v, prim('boolean')) : Expr.unknown('CAST');
+      return typeof v === 'boolean' || typeof v === 'string'
+        ? Expr.lit(v, prim('boolean'))
+        : Expr.unknown('CAST');
     case 'TINYINT':
     case 'SMALLINT':
     case 'INTEGER':
@@ -213,14 +225,17 @@ function cast(child: unknown, castType: unknown): Expr {
       const scale = isNode(info) && typeof info.scale === 'number' ? info.scale : undefined;
       const precision = isNode(info) && typeof info.width === 'number' ? info.width : 18;
       const fraction =
-        typeof v !== 'string' ? c.scale : /[eE]/.test(v) ? undefined : (/\.(\d*)\s*$/.exec(v)?.[1]?.length ?? 0);
+        typeof v !== 'string'
+          ? c.scale
+          : /[eE]/.test(v)
+            ? undefined
+            : (/\.(\d*)\s*$/.exec(v)?.[1]?.length ?? 0);
       if (scale === undefined || text === undefined || fraction === undefined || fraction > scale)
         return Expr.unknown('CAST to DECIMAL that may round');
       return Expr.lit(text, { kind: 'decimal', precision, scale });
     }
     case 'FLOAT':
-    case 'DOUBLE':
-    {
+    case 'DOUBLE': {
       const n = typeof v === 'number' ? v : text === undefined ? Number.NaN : Number(text);
       if (Number.isNaN(n)) return Expr.unknown(`CAST to ${String(castType.id)}`);
       return Expr.lit(String(castType.id) === 'FLOAT' ? Math.fround(n) : n, prim('double'));

@@ -4,9 +4,19 @@
 import { type ComparisonOp, type Expr, flipOp, type LiteralExpr, negateOp } from './types.js';
 
 export type Leaf =
-  | { readonly t: 'cmp'; readonly path: readonly string[]; readonly op: ComparisonOp; readonly lit: LiteralExpr }
+  | {
+      readonly t: 'cmp';
+      readonly path: readonly string[];
+      readonly op: ComparisonOp;
+      readonly lit: LiteralExpr;
+    }
   | { readonly t: 'null'; readonly path: readonly string[]; readonly negated: boolean }
-  | { readonly t: 'prefix'; readonly path: readonly string[]; readonly prefix: string; readonly negated: boolean }
+  | {
+      readonly t: 'prefix';
+      readonly path: readonly string[];
+      readonly prefix: string;
+      readonly negated: boolean;
+    }
   /** A row-independent result: true may match, false and NULL never do. */
   | { readonly t: 'const'; readonly value: boolean | null }
   | { readonly t: 'unknown' };
@@ -60,7 +70,12 @@ export function toNnf(e: Expr, negated = false): Nnf {
     }
     case 'column':
       // A boolean column used as a predicate: `WHERE flag` is `flag = true`.
-      return comparison('=', e, { kind: 'literal', value: !negated, type: { kind: 'primitive', name: 'boolean' } }, false);
+      return comparison(
+        '=',
+        e,
+        { kind: 'literal', value: !negated, type: { kind: 'primitive', name: 'boolean' } },
+        false,
+      );
     case 'unknown':
       return UNKNOWN;
   }
@@ -70,7 +85,8 @@ function comparison(op: ComparisonOp, left: Expr, right: Expr, negated: boolean)
   const o = negated ? negateOp(op) : op;
   if (left.kind === 'literal' && left.value === null) return { t: 'const', value: null };
   if (right.kind === 'literal' && right.value === null) return { t: 'const', value: null };
-  if (left.kind === 'column' && right.kind === 'literal') return { t: 'cmp', path: left.path, op: o, lit: right };
+  if (left.kind === 'column' && right.kind === 'literal')
+    return { t: 'cmp', path: left.path, op: o, lit: right };
   if (left.kind === 'literal' && right.kind === 'column')
     return { t: 'cmp', path: right.path, op: flipOp(o), lit: left };
   return UNKNOWN;

@@ -9,16 +9,28 @@ const f = (name: string, type: DataType, metadata: Record<string, unknown> = {})
   DataType.field(name, type, true, metadata);
 
 let n = 0;
-const file = (stats: unknown, partitionValues: Record<string, string | null> = {}, asString = true): AddFile => ({
+const file = (
+  stats: unknown,
+  partitionValues: Record<string, string | null> = {},
+  asString = true,
+): AddFile => ({
   kind: 'add',
   path: `f${n++}.parquet`,
   partitionValues,
   size: 100,
   modificationTime: 0,
   dataChange: true,
-  ...(stats === undefined ? {} : asString ? { stats: typeof stats === 'string' ? stats : JSON.stringify(stats) } : { statsParsed: stats }),
+  ...(stats === undefined
+    ? {}
+    : asString
+      ? { stats: typeof stats === 'string' ? stats : JSON.stringify(stats) }
+      : { statsParsed: stats }),
 });
-const ctx = (fields: StructField[], partitionColumns: string[] = [], columnMappingMode: SkippingContext['columnMappingMode'] = 'none'): SkippingContext => ({
+const ctx = (
+  fields: StructField[],
+  partitionColumns: string[] = [],
+  columnMappingMode: SkippingContext['columnMappingMode'] = 'none',
+): SkippingContext => ({
   schema: DataType.struct(fields),
   partitionColumns,
   columnMappingMode,
@@ -74,9 +86,13 @@ describe('NULL semantics', () => {
   it('a comparison with NULL is never true', () => {
     expect(canSkipFile(Expr.eq(col('x'), lit(null)), file(stats('x', 1, 2)), c)).toBe(true);
     expect(canSkipFile(Expr.not(Expr.eq(col('x'), lit(null))), file(stats('x', 1, 2)), c)).toBe(true);
-    expect(canSkipFile(Expr.or(Expr.eq(col('x'), lit(null)), Expr.eq(col('x'), lit(1))), file(stats('x', 1, 2)), c)).toBe(
-      false,
-    );
+    expect(
+      canSkipFile(
+        Expr.or(Expr.eq(col('x'), lit(null)), Expr.eq(col('x'), lit(1))),
+        file(stats('x', 1, 2)),
+        c,
+      ),
+    ).toBe(false);
   });
   it('IS NULL uses nullCount', () => {
     expect(canSkipFile(Expr.isNull(col('x')), file(stats('x', 1, 2, 0)), c)).toBe(true);
@@ -91,7 +107,9 @@ describe('NULL semantics', () => {
     expect(canSkipFile(Expr.isNull(col('x')), all, c)).toBe(false);
   });
   it('NOT IN with a NULL in the list is never true', () => {
-    expect(canSkipFile(Expr.not(Expr.in(col('x'), [lit(5), lit(null)])), file(stats('x', 1, 9)), c)).toBe(true);
+    expect(canSkipFile(Expr.not(Expr.in(col('x'), [lit(5), lit(null)])), file(stats('x', 1, 9)), c)).toBe(
+      true,
+    );
     expect(canSkipFile(Expr.not(Expr.in(col('x'), [lit(5)])), file(stats('x', 1, 9)), c)).toBe(false);
     expect(canSkipFile(Expr.not(Expr.in(col('x'), [lit(5)])), file(stats('x', 5, 5)), c)).toBe(true);
   });
@@ -109,7 +127,12 @@ describe('NULL semantics', () => {
 
 describe('NOT is pushed through', () => {
   const c = ctx([f('x', P('integer')), f('y', P('integer'))]);
-  const fl = file({ numRecords: 10, minValues: { x: 10, y: 0 }, maxValues: { x: 20, y: 5 }, nullCount: { x: 0, y: 0 } });
+  const fl = file({
+    numRecords: 10,
+    minValues: { x: 10, y: 0 },
+    maxValues: { x: 20, y: 5 },
+    nullCount: { x: 0, y: 0 },
+  });
   it('flips comparisons', () => {
     expect(canSkipFile(Expr.not(Expr.lt(col('x'), lit(30))), fl, c)).toBe(true); // x >= 30
     expect(canSkipFile(Expr.not(Expr.lt(col('x'), lit(20))), fl, c)).toBe(false); // x >= 20
@@ -118,9 +141,13 @@ describe('NOT is pushed through', () => {
   });
   it('applies De Morgan', () => {
     // NOT (x >= 10 OR y > 100) = x < 10 AND y <= 100
-    expect(canSkipFile(Expr.not(Expr.or(Expr.ge(col('x'), lit(10)), Expr.gt(col('y'), lit(100)))), fl, c)).toBe(true);
+    expect(
+      canSkipFile(Expr.not(Expr.or(Expr.ge(col('x'), lit(10)), Expr.gt(col('y'), lit(100)))), fl, c),
+    ).toBe(true);
     // NOT (x > 15 AND y > 1) = x <= 15 OR y <= 1
-    expect(canSkipFile(Expr.not(Expr.and(Expr.gt(col('x'), lit(15)), Expr.gt(col('y'), lit(1)))), fl, c)).toBe(false);
+    expect(
+      canSkipFile(Expr.not(Expr.and(Expr.gt(col('x'), lit(15)), Expr.gt(col('y'), lit(1)))), fl, c),
+    ).toBe(false);
     expect(canSkipFile(Expr.not(Expr.not(Expr.gt(col('x'), lit(20)))), fl, c)).toBe(true);
   });
   it('NOT of unknown stays unknown', () => {
@@ -165,10 +192,18 @@ describe('decimals compare exactly', () => {
     const raw =
       '{"numRecords":2,"minValues":{"d":12345678901234567890.000000000000000001},"maxValues":{"d":12345678901234567890.000000000000000002},"nullCount":{"d":0}}';
     const fl = file(raw);
-    expect(canSkipFile(Expr.eq(col('d'), Expr.decimal('12345678901234567890.000000000000000003')), fl, c)).toBe(true);
-    expect(canSkipFile(Expr.eq(col('d'), Expr.decimal('12345678901234567890.000000000000000002')), fl, c)).toBe(false);
-    expect(canSkipFile(Expr.lt(col('d'), Expr.decimal('12345678901234567890.000000000000000001')), fl, c)).toBe(true);
-    expect(canSkipFile(Expr.le(col('d'), Expr.decimal('12345678901234567890.000000000000000001')), fl, c)).toBe(false);
+    expect(
+      canSkipFile(Expr.eq(col('d'), Expr.decimal('12345678901234567890.000000000000000003')), fl, c),
+    ).toBe(true);
+    expect(
+      canSkipFile(Expr.eq(col('d'), Expr.decimal('12345678901234567890.000000000000000002')), fl, c),
+    ).toBe(false);
+    expect(
+      canSkipFile(Expr.lt(col('d'), Expr.decimal('12345678901234567890.000000000000000001')), fl, c),
+    ).toBe(true);
+    expect(
+      canSkipFile(Expr.le(col('d'), Expr.decimal('12345678901234567890.000000000000000001')), fl, c),
+    ).toBe(false);
   });
   it('different scales', () => {
     const fl = file(stats('d', 1.5, 2.25));
@@ -185,7 +220,8 @@ describe('decimals compare exactly', () => {
   });
   it('longs beyond 2^53', () => {
     const cl = ctx([f('l', P('long'))]);
-    const raw = '{"numRecords":1,"minValues":{"l":9007199254740993},"maxValues":{"l":9007199254740993},"nullCount":{"l":0}}';
+    const raw =
+      '{"numRecords":1,"minValues":{"l":9007199254740993},"maxValues":{"l":9007199254740993},"nullCount":{"l":0}}';
     expect(canSkipFile(Expr.eq(col('l'), lit(9007199254740992n)), file(raw), cl)).toBe(true);
     expect(canSkipFile(Expr.eq(col('l'), lit(9007199254740993n)), file(raw), cl)).toBe(false);
   });
@@ -199,6 +235,14 @@ describe('floats', () => {
     expect(canSkipFile(Expr.eq(col('r'), lit(0.1, P('double'))), fl, c)).toBe(false);
     expect(canSkipFile(Expr.gt(col('r'), lit(0.1000000015, P('double'))), fl, c)).toBe(false);
     expect(canSkipFile(Expr.gt(col('r'), lit(0.11, P('double'))), fl, c)).toBe(true);
+  });
+  it('a double widened from float reads old float stats with float widening', () => {
+    const widened = ctx([
+      f('d', P('double'), { 'delta.typeChanges': [{ fromType: 'float', toType: 'double' }] }),
+    ]);
+    const fl = file(stats('d', 0.1, 0.1));
+    expect(canSkipFile(Expr.gt(col('d'), lit(0.1000000015)), fl, widened)).toBe(false);
+    expect(canSkipFile(Expr.gt(col('d'), lit(0.1000000015)), fl, c)).toBe(true);
   });
   it('doubles', () => {
     const fl = file(stats('d', -1.5, 2.5));
@@ -285,9 +329,29 @@ describe('dates and timestamps', () => {
   });
   it('timestamp_ntz', () => {
     const fl = file(stats('ntz', '2023-06-15T12:30:00.000', '2023-06-15T12:30:00.000'));
-    expect(canSkipFile(Expr.eq(col('ntz'), Expr.timestampNtz('2023-06-15 12:30:00.000700')), fl, c)).toBe(false);
+    expect(canSkipFile(Expr.eq(col('ntz'), Expr.timestampNtz('2023-06-15 12:30:00.000700')), fl, c)).toBe(
+      false,
+    );
     expect(canSkipFile(Expr.eq(col('ntz'), Expr.timestampNtz('2023-06-15 12:30:00.001')), fl, c)).toBe(true);
     expect(canSkipFile(Expr.lt(col('ntz'), lit('2023-06-15 12:30:00')), fl, c)).toBe(true);
+  });
+  it('sentinel dates far from the epoch (0001-01-01, 9999-12-31)', () => {
+    const fl = file(stats('d', '2020-01-01', '9999-12-31'));
+    expect(canSkipFile(Expr.lt(col('d'), Expr.date('2019-01-01')), fl, c)).toBe(true);
+    expect(canSkipFile(Expr.eq(col('d'), Expr.date('9999-12-31')), fl, c)).toBe(false);
+    expect(canSkipFile(Expr.gt(col('d'), Expr.date('9999-12-30')), fl, c)).toBe(false);
+    expect(canSkipFile(Expr.ge(col('d'), Expr.timestamp('9999-12-31T00:00:00.000001Z')), fl, c)).toBe(true);
+    const old = file(stats('ts', '0001-01-01T00:00:00.000Z', '0001-01-01T00:00:00.000Z'));
+    expect(canSkipFile(Expr.gt(col('ts'), Expr.timestamp('0001-01-01T00:00:00.000999Z')), old, c)).toBe(true);
+    expect(canSkipFile(Expr.ge(col('ts'), Expr.timestamp(-62135596800000000n + 999n)), old, c)).toBe(false);
+    expect(canSkipFile(Expr.lt(col('ts'), Expr.date('0001-01-01')), old, c)).toBe(true);
+    const part: SkippingContext = { ...c, partitionColumns: ['d'] };
+    expect(
+      canSkipFile(Expr.eq(col('d'), Expr.date('9999-12-31')), file(undefined, { d: '9999-12-31' }), part),
+    ).toBe(false);
+    expect(
+      canSkipFile(Expr.eq(col('d'), Expr.date('9999-12-30')), file(undefined, { d: '9999-12-31' }), part),
+    ).toBe(true);
   });
   it('microsecond-precision stats are exact', () => {
     const fl = file(stats('ts', '2020-01-01T00:00:00.000000Z', '2020-01-01T00:00:01.000000Z'));
@@ -324,7 +388,10 @@ describe('partition columns', () => {
     expect(canSkipFile(Expr.isNotNull(col('q')), b, c)).toBe(true);
   });
   it('mixes partition and data predicates', () => {
-    const pred = Expr.or(Expr.and(Expr.eq(col('q'), lit('x')), Expr.gt(col('id'), lit(4))), Expr.isNull(col('q')));
+    const pred = Expr.or(
+      Expr.and(Expr.eq(col('q'), lit('x')), Expr.gt(col('id'), lit(4))),
+      Expr.isNull(col('q')),
+    );
     expect(pruneFiles({ ...c, files: [a, b, nostats] }, pred).files).toEqual([a, b, nostats]);
     const pred2 = Expr.and(Expr.eq(col('q'), lit('x')), Expr.gt(col('id'), lit(5)));
     const r = pruneFiles({ ...c, files: [a, b, nostats] }, pred2);
@@ -383,7 +450,13 @@ describe('deletion vectors and wide bounds', () => {
   it('a zero null count holds, an all-null count is not trusted', () => {
     const noNulls = file({ ...stats('x', 1, 5, 0, 4), tightBounds: false });
     expect(canSkipFile(Expr.isNull(col('x')), noNulls, c)).toBe(true);
-    const allNull = file({ numRecords: 4, minValues: {}, maxValues: {}, nullCount: { x: 4 }, tightBounds: false });
+    const allNull = file({
+      numRecords: 4,
+      minValues: {},
+      maxValues: {},
+      nullCount: { x: 4 },
+      tightBounds: false,
+    });
     expect(canSkipFile(Expr.isNotNull(col('x')), allNull, c)).toBe(false);
   });
 });

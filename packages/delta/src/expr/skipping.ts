@@ -3,14 +3,15 @@
 // Everything uncertain (no stats, a column without stats, an expression we cannot read)
 // means "may match", so pruning can make a query faster but never changes its result.
 import type { AddFile } from '../actions/types.js';
-import { physicalName } from '../schema/column-mapping.js';
-import type { DataType, StructField, StructType } from '../schema/types.js';
+import type { StructType } from '../schema/types.js';
 import type { ColumnMappingMode, Snapshot } from '../snapshot/types.js';
+import type { FileStats } from '../stats/parse-stats.js';
 import { type ColumnBounds, partitionBounds, statsBounds, UNKNOWN_BOUNDS } from './column-bounds.js';
 import { type Nnf, toNnf } from './normalize.js';
+import { type Column, resolveColumn } from './resolve-column.js';
 import { fileStats } from './stats-json.js';
 import type { ComparisonOp, Expr } from './types.js';
-import { compareUtf8, compareValues, type Domain, type DomainValue, domainOf, literalToDomain } from './values.js';
+import { compareUtf8, compareValues, type Domain, type DomainValue, literalToDomain } from './values.js';
 
 export interface SkippingContext {
   readonly schema: StructType;
@@ -26,14 +27,6 @@ export interface PruneResult {
   readonly filesScanned: number;
   readonly bytesTotal: number;
   readonly bytesScanned: number;
-}
-
-interface Column {
-  readonly type: DataType;
-  readonly domain: Domain;
-  /** partitionValues keys to try (physical name first), when it is a partition column. */
-  readonly partitionKeys?: readonly string[];
-  readonly statsPath: readonly string[];
 }
 
 type Compiled =
@@ -52,26 +45,50 @@ const NEVER: Compiled = { t: 'const', may: false };
  */
 export function compileSkipping(pred: Expr, ctx: SkippingContext): (file: AddFile) => boolean {
   const prefixLength = ctx.stringPrefixLength ?? 32;
-  const compiled = simplify(compile(toNnf(pred), ctx));
+  const compiled = simplify(compile(toNnf(pred), ctx, new Map()));
   if (compiled.t === 'const') {
     return compiled.may ? (file) => isEmptyFile(file) : () => true;
   }
-  return (file) => {
-    if (isEmptyFile(file)) return true;
-    const cache = new Map<Column, ColumnBounds>();
-    const bounds = (col: Column): ColumnBounds => {
-      let b = cache.get(col);
-      if (b === undefined) {
-        b =
-          col.partitionKeys !== undefined
-            ? partitionBounds(file, col.partitionKeys, col.type, col.domain)
-            : statsBounds(fileStats(file), col.statsPath, col.type, col.domain, prefixLength);
-        cache.set(col, b);
-      }
-      return b;
-    };
-    return !mayMatch(compiled, bounds);
+  const columns = collectColumns(compiled);
+  const cache: (ColumnBounds | undefined)[] = new Array(columns.length);
+  let current: AddFile | undefined;
+  let stats: FileStats | undefined;
+  const bounds = (col: Column): ColumnBounds => {
+    let b = cache[col.index];
+    if (b === undefined) {
+      const file = current!;
+      b =
+        col.partitionKeys !== undefined
+          ? partitionBounds(file, col.partitionKeys, col.type, col.domain)
+          : statsBounds(stats, col.statsPath, col.statsType, col.domain, prefixLength);
+      cache[col.index] = b;
+    }
+    return b;
   };
+  return (file) => {
+    stats = fileStats(file);
+    // Zero physical records means zero live ones, deletion vector or not.
+    if (stats?.numRecords === 0) return true;
+    current = file;
+    cache.fill(undefined);
+    try {
+      return !mayMatch(compiled, bounds);
+    } finally {
+      current = undefined;
+      stats = undefined;
+    }
+  };
+}
+
+/** Numbers the distinct columns of a compiled predicate, for the per-file bounds cache. */
+function collectColumns(c: Compiled, out: Column[] = []): Column[] {
+  if (c.t === 'and' || c.t === 'or') {
+    for (const k of c.children) collectColumns(k, out);
+  } else if ('col' in c && !out.includes(c.col)) {
+    (c.col as { index: number }).index = out.length;
+    out.push(c.col);
+  }
+  return out;
 }
 
 /** True when no row of `file` can satisfy `pred`. */
@@ -89,7 +106,13 @@ export function pruneFiles(
   let bytesTotal = 0;
   for (const f of all) bytesTotal += f.size;
   if (pred === undefined) {
-    return { files: all, filesTotal: all.length, filesScanned: all.length, bytesTotal, bytesScanned: bytesTotal };
+    return {
+      files: all,
+      filesTotal: all.length,
+      filesScanned: all.length,
+      bytesTotal,
+      bytesScanned: bytesTotal,
+    };
   }
   const skip = compileSkipping(pred, {
     schema: snapshot.schema,
@@ -108,29 +131,28 @@ export function pruneFiles(
 }
 
 function isEmptyFile(file: AddFile): boolean {
-  // Zero physical records means zero live ones, deletion vector or not.
   return fileStats(file)?.numRecords === 0;
 }
 
-function compile(n: Nnf, ctx: SkippingContext): Compiled {
+function compile(n: Nnf, ctx: SkippingContext, memo: Map<string, Column | null>): Compiled {
   switch (n.t) {
     case 'and':
     case 'or':
-      return { t: n.t, children: n.children.map((c) => compile(c, ctx)) };
+      return { t: n.t, children: n.children.map((c) => compile(c, ctx, memo)) };
     case 'const':
       return n.value === true ? MAY : NEVER;
     case 'unknown':
       return MAY;
     case 'null': {
-      const col = resolve(ctx, n.path, undefined);
+      const col = resolveColumn(ctx, memo, n.path, undefined);
       return col === undefined ? MAY : { t: 'null', col, negated: n.negated };
     }
     case 'prefix': {
-      const col = resolve(ctx, n.path, undefined);
+      const col = resolveColumn(ctx, memo, n.path, undefined);
       return col?.domain !== 'string' ? MAY : { t: 'prefix', col, prefix: n.prefix, negated: n.negated };
     }
     case 'cmp': {
-      const col = resolve(ctx, n.path, n.lit.type);
+      const col = resolveColumn(ctx, memo, n.path, n.lit.type);
       if (col === undefined) return MAY;
       const lit = literalToDomain(n.lit, col.type, col.domain);
       if (lit === null) return NEVER; // comparing with NULL is never TRUE
@@ -150,48 +172,6 @@ function simplify(c: Compiled): Compiled {
   if (rest.length === 0) return absorbing ? NEVER : MAY;
   return rest.length === 1 ? rest[0]! : { t: c.t, children: rest };
 }
-
-const columnCache = new WeakMap<SkippingContext, Map<string, Column | null>>();
-
-function resolve(ctx: SkippingContext, path: readonly string[], litType: DataType | undefined): Column | undefined {
-  let byKey = columnCache.get(ctx);
-  if (byKey === undefined) columnCache.set(ctx, (byKey = new Map()));
-  const key = `${path.join('\u0000')}\u0001${JSON.stringify(litType ?? null)}`;
-  const hit = byKey.get(key);
-  if (hit !== undefined) return hit ?? undefined;
-  const col = resolveUncached(ctx, path, litType);
-  byKey.set(key, col ?? null);
-  return col;
-}
-
-function resolveUncached(ctx: SkippingContext, path: readonly string[], litType: DataType | undefined): Column | undefined {
-  const fields: StructField[] = [];
-  let current: DataType = ctx.schema;
-  for (const part of path) {
-    if (current.kind !== 'struct') return undefined;
-    const lower = part.toLowerCase();
-    const f: StructField | undefined =
-      current.fields.find((x) => x.name === part) ?? current.fields.find((x) => x.name.toLowerCase() === lower);
-    if (f === undefined) return undefined;
-    fields.push(f);
-    current = f.type;
-  }
-  const domain = domainOf(current, litType);
-  if (domain === undefined) return undefined;
-  let statsPath: string[];
-  try {
-    statsPath = fields.map((f) => physicalName(f, ctx.columnMappingMode));
-  } catch {
-    return undefined;
-  }
-  const top = fields[0]!;
-  const isPartition =
-    fields.length === 1 && ctx.partitionColumns.some((p) => p === top.name || p.toLowerCase() === top.name.toLowerCase());
-  if (!isPartition) return { type: current, domain, statsPath };
-  const keys = [...new Set([statsPath[0]!, top.name, ...ctx.partitionColumns.filter((p) => p.toLowerCase() === top.name.toLowerCase())])];
-  return { type: current, domain, statsPath, partitionKeys: keys };
-}
-
 function mayMatch(c: Compiled, bounds: (col: Column) => ColumnBounds): boolean {
   switch (c.t) {
     case 'const':
@@ -243,7 +223,14 @@ function allBelow(b: ColumnBounds, lit: DomainValue, domain: Domain, strict: boo
   if (b.upperIsPrefix) {
     // Values' first N code points are <= upper; if upper < the literal's first N, values < literal.
     const n = Array.from(b.upper as string).length;
-    return compareUtf8(b.upper as string, Array.from(lit as string).slice(0, n).join('')) < 0;
+    return (
+      compareUtf8(
+        b.upper as string,
+        Array.from(lit as string)
+          .slice(0, n)
+          .join(''),
+      ) < 0
+    );
   }
   const c = compareValues(b.upper, lit, domain);
   return strict ? c < 0 : c <= 0;
@@ -262,7 +249,12 @@ function prefixMayMatch(prefix: string, negated: boolean, b: ColumnBounds): bool
   const upper = b.upper as string | undefined;
   if (negated) {
     // NOT LIKE 'p%' fails only when every non-null value starts with p.
-    return !(lower !== undefined && upper !== undefined && lower.startsWith(prefix) && upper.startsWith(prefix));
+    return !(
+      lower !== undefined &&
+      upper !== undefined &&
+      lower.startsWith(prefix) &&
+      upper.startsWith(prefix)
+    );
   }
   if (allBelow(b, prefix, 'string', true)) return false;
   // A lower bound past every string that starts with p.

@@ -81,7 +81,11 @@ export function parseJsonLossless(text: string): unknown {
       }
     }
     if (ch === '"') return string();
-    for (const [word, v] of [['true', true], ['false', false], ['null', null]] as const) {
+    for (const [word, v] of [
+      ['true', true],
+      ['false', false],
+      ['null', null],
+    ] as const) {
       if (text.startsWith(word, i)) {
         i += word.length;
         return v;
@@ -90,7 +94,10 @@ export function parseJsonLossless(text: string): unknown {
     const m = /^-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
     if (m === null) return fail();
     i += m[0].length;
-    const digits = m[0].replace(/[eE].*$/, '').replace(/[-.]/g, '').replace(/^0+/, '');
+    const digits = m[0]
+      .replace(/[eE].*$/, '')
+      .replace(/[-.]/g, '')
+      .replace(/^0+/, '');
     return digits.length > 15 ? new NumberText(m[0]) : Number(m[0]);
   };
   const string = (): string => {

@@ -83,12 +83,16 @@ export const Expr = {
   isNull: (value: Expr): Expr => freeze({ kind: 'isNull', value }),
   isNotNull: (value: Expr): Expr => freeze({ kind: 'isNotNull', value }),
   startsWith: (value: Expr, prefix: string): Expr => freeze({ kind: 'startsWith', value, prefix }),
-  /** `value LIKE pattern`: a pure 'prefix%' pattern becomes startsWith, any other is unknown. */
-  like: (value: Expr, pattern: string, escape?: string): Expr => {
-    const prefix = likePrefix(pattern, escape);
-    return prefix === undefined
-      ? Expr.unknown(`LIKE '${pattern}' is not a prefix pattern`)
-      : Expr.startsWith(value, prefix);
+  /**
+   * `value LIKE pattern` (DuckDB semantics: case-sensitive, no default escape): 'prefix%' becomes
+   * startsWith, a pattern without wildcards equality, any other pattern is unknown.
+   */
+  like: (value: Expr, pattern: string, escapeChar?: string): Expr => {
+    const parsed = parseLike(pattern, escapeChar);
+    if (parsed === undefined) return Expr.unknown(`LIKE '${pattern}' is not a prefix pattern`);
+    return parsed.exact
+      ? Expr.eq(value, Expr.lit(parsed.text, { kind: 'primitive', name: 'string' }))
+      : Expr.startsWith(value, parsed.text);
   },
   and: (...children: Expr[]): Expr =>
     children.length === 1 ? children[0]! : freeze({ kind: 'and', children: Object.freeze(children) }),
@@ -104,24 +108,29 @@ function decimalScale(text: string): number {
 }
 
 /**
- * The literal prefix of a LIKE pattern of the form 'abc%' (one trailing %, no other wildcard),
- * undefined for any other pattern. 'abc' with no wildcard is not a prefix pattern (it is equality).
+ * The literal prefix of a LIKE pattern of the form 'abc%' (trailing %s, no other wildcard),
+ * undefined for any other pattern, including 'abc' with no wildcard (that is equality).
  */
-export function likePrefix(pattern: string, escape?: string): string | undefined {
-  let prefix = '';
+export function likePrefix(pattern: string, escapeChar?: string): string | undefined {
+  const parsed = parseLike(pattern, escapeChar);
+  return parsed === undefined || parsed.exact ? undefined : parsed.text;
+}
+
+function parseLike(pattern: string, escapeChar?: string): { text: string; exact: boolean } | undefined {
+  let text = '';
   const chars = [...pattern];
   for (let i = 0; i < chars.length; i++) {
     const ch = chars[i]!;
-    if (escape !== undefined && escape !== '' && ch === escape) {
+    if (escapeChar !== undefined && escapeChar !== '' && ch === escapeChar) {
       const next = chars[i + 1];
       if (next === undefined) return undefined;
-      prefix += next;
+      text += next;
       i++;
     } else if (ch === '%') {
       // Trailing '%'s only: 'a%%' is still a prefix pattern.
-      return chars.slice(i).every((c) => c === '%') ? prefix : undefined;
+      return chars.slice(i).every((c) => c === '%') ? { text, exact: false } : undefined;
     } else if (ch === '_') return undefined;
-    else prefix += ch;
+    else text += ch;
   }
-  return undefined;
+  return { text, exact: true };
 }

@@ -2,7 +2,6 @@
 // partition values and literals compare the way DuckDB compares the real values: integers and
 // decimals exactly (bigint-scaled, never through floats), floats as doubles, strings in UTF-8
 // byte order, dates and timestamps as microseconds.
-import { parsePartitionValue } from '../schema/partition-values.js';
 import type { DataType } from '../schema/types.js';
 import type { LiteralExpr } from './types.js';
 
@@ -12,18 +11,29 @@ export interface Dec {
   readonly scale: number;
 }
 
+/**
+ * Values of the 'exact' domain (integers, decimals) are plain numbers while a double holds them
+ * exactly enough to order them (safe integers, and decimals of at most 15 significant digits,
+ * which map to distinct doubles in order), and Dec beyond that. Numbers keep the hot path free
+ * of bigint arithmetic. Times are microseconds since the epoch: numbers while safe integers
+ * (years 1685..2255), bigints beyond (dates such as 0001-01-01 or 9999-12-31 are common).
+ */
 export type Domain = 'exact' | 'double' | 'string' | 'bool' | 'time';
-export type DomainValue = Dec | number | string | bigint;
+export type DomainValue = Dec | number | bigint | string;
 
-const MICROS_PER_DAY = 86_400_000_000n;
-const DATE: DataType = { kind: 'primitive', name: 'date' };
-const TIMESTAMP: DataType = { kind: 'primitive', name: 'timestamp' };
+const MICROS_PER_DAY_BIG = 86_400_000_000n;
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** Microseconds as a number when that is exact, else as a bigint. */
+export const timeValue = (micros: bigint): number | bigint =>
+  micros >= -MAX_SAFE && micros <= MAX_SAFE ? Number(micros) : micros;
 
 const pow10Cache: bigint[] = [1n];
 const pow10 = (n: number): bigint => {
   for (let i = pow10Cache.length; i <= n; i++) pow10Cache.push(pow10Cache[i - 1]! * 10n);
   return pow10Cache[n]!;
 };
+const TEN_POW_15 = 10n ** 15n;
 
 const DECIMAL_TEXT = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
 
@@ -49,18 +59,39 @@ export function compareDec(a: Dec, b: Dec): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
+/** A double that orders like the decimal it came from (see Domain). */
+const isOrderSafe = (n: number): boolean =>
+  Number.isSafeInteger(n) || (Math.abs(n) >= 1e-300 && significantDigits(n) <= 15);
+
+function significantDigits(n: number): number {
+  return String(Math.abs(n)).replace(/e.*$/i, '').replace('.', '').replace(/^0+/, '').length;
+}
+
+/** An exact-domain value of decimal text. */
+export function exactFromText(text: string): DomainValue | undefined {
+  const dec = parseDec(text);
+  if (dec === undefined) return undefined;
+  const abs = dec.unscaled < 0n ? -dec.unscaled : dec.unscaled;
+  if (abs < TEN_POW_15) {
+    const n = Number(text);
+    if (Number.isFinite(n) && (n === 0 ? abs === 0n : Math.abs(n) >= 1e-300)) return n;
+  }
+  return dec;
+}
+
+export const exactFromBigint = (b: bigint): DomainValue =>
+  b >= -9007199254740991n && b <= 9007199254740991n ? Number(b) : { unscaled: b, scale: 0 };
+
 /**
- * A JS number as an exact decimal. Numbers with at most 15 significant digits are exactly the
- * decimal their shortest text shows (any such decimal maps to a distinct double); a longer one
- * may already have lost digits, so the result is widened away from the true value by one ulp
- * in the direction `widen` asks for ('down' for a lower bound, 'up' for an upper bound).
+ * An exact-domain value of a JS number. A literal means the decimal its text shows; a stat
+ * (`widen` given) with more digits than a double keeps may already be rounded, so it is widened
+ * away from the true value by one ulp ('down' for a lower bound, 'up' for an upper bound).
  */
-export function numberToDec(n: number, widen?: 'down' | 'up'): Dec | undefined {
+export function exactFromNumber(n: number, widen?: 'down' | 'up'): DomainValue | undefined {
   if (!Number.isFinite(n)) return undefined;
+  if (isOrderSafe(n)) return n;
   const dec = parseDec(String(n));
   if (dec === undefined || widen === undefined) return dec;
-  const significant = String(Math.abs(n)).replace(/e.*$/i, '').replace('.', '').replace(/^0+/, '');
-  if (significant.length <= 15) return dec;
   const ulp = parseDec(String(Math.abs(n) * 2 ** -52 + Number.MIN_VALUE));
   if (ulp === undefined) return undefined;
   const scale = Math.max(dec.scale, ulp.scale);
@@ -68,6 +99,8 @@ export function numberToDec(n: number, widen?: 'down' | 'up'): Dec | undefined {
   const b = ulp.unscaled * pow10(scale - ulp.scale) + 1n;
   return { unscaled: widen === 'down' ? a - b : a + b, scale };
 }
+
+const toDec = (v: DomainValue): Dec => (typeof v === 'number' ? parseDec(String(v))! : (v as Dec));
 
 /** UTF-8 byte order (= code point order), which is how Delta and DuckDB order strings. */
 export function compareUtf8(a: string, b: string): number {
@@ -89,9 +122,17 @@ export function compareUtf8(a: string, b: string): number {
 export function compareValues(a: DomainValue, b: DomainValue, domain: Domain): number {
   switch (domain) {
     case 'exact':
-      return compareDec(a as Dec, b as Dec);
+      if (typeof a === 'number' && typeof b === 'number') return a < b ? -1 : a > b ? 1 : 0;
+      return compareDec(toDec(a), toDec(b));
     case 'string':
       return compareUtf8(a as string, b as string);
+    case 'time':
+      if (typeof a === 'number' && typeof b === 'number') return a < b ? -1 : a > b ? 1 : 0;
+      return BigInt(a as number | bigint) < BigInt(b as number | bigint)
+        ? -1
+        : BigInt(a as number | bigint) > BigInt(b as number | bigint)
+          ? 1
+          : 0;
     default:
       return a < b ? -1 : a > b ? 1 : 0;
   }
@@ -130,48 +171,29 @@ export function domainOf(column: DataType, literal?: DataType): Domain | undefin
   }
 }
 
-const tryParse = <T>(f: () => T): T | undefined => {
-  try {
-    return f();
-  } catch {
-    return undefined;
-  }
-};
-
-/** Microseconds of a date or timestamp text, read as a value of `type` (UTC wall clock). */
-function timeText(text: string, type: DataType): bigint | undefined {
-  const isDate = /^[+-]?\d{4,}-\d{1,2}-\d{1,2}$/.test(text.trim());
-  const parsed = tryParse(() =>
-    isDate
-      ? BigInt(parsePartitionValue(text, DATE) as number) * MICROS_PER_DAY
-      : (parsePartitionValue(text, type.kind === 'primitive' && type.name === 'timestamp_ntz' ? type : TIMESTAMP) as bigint),
-  );
-  return parsed ?? undefined;
-}
-
 /**
  * A literal in the column's domain: null for SQL NULL, undefined when it cannot be converted
  * the way DuckDB would (then the predicate is unknown, never a wrong skip).
  */
-export function literalToDomain(lit: LiteralExpr, column: DataType, domain: Domain): DomainValue | null | undefined {
+export function literalToDomain(
+  lit: LiteralExpr,
+  column: DataType,
+  domain: Domain,
+): DomainValue | null | undefined {
   const v = lit.value;
   if (v === null) return null;
   const litType = lit.type;
   switch (domain) {
     case 'exact': {
-      const dec =
-        typeof v === 'bigint'
-          ? { unscaled: v, scale: 0 }
-          : typeof v === 'number'
-            ? numberToDec(v)
-            : typeof v === 'string'
-              ? parseDec(v)
-              : undefined;
+      if (typeof v === 'bigint') return exactFromBigint(v);
+      if (typeof v === 'number') return exactFromNumber(v);
+      if (typeof v !== 'string') return undefined;
       // An integer column against a fractional text literal: DuckDB's cast would round or fail.
-      if (dec !== undefined && typeof v === 'string' && column.kind === 'primitive' && dec.scale > 0) {
-        if (dec.unscaled % pow10(dec.scale) !== 0n) return undefined;
-      }
-      return dec;
+      const dec = parseDec(v);
+      if (dec === undefined) return undefined;
+      if (column.kind === 'primitive' && dec.scale > 0 && dec.unscaled % pow10(dec.scale) !== 0n)
+        return undefined;
+      return exactFromText(v);
     }
     case 'double': {
       if (typeof v === 'number') return Number.isNaN(v) ? undefined : v;
@@ -180,7 +202,8 @@ export function literalToDomain(lit: LiteralExpr, column: DataType, domain: Doma
       return undefined;
     }
     case 'string':
-      return typeof v === 'string' && (litType === undefined || litType.kind !== 'primitive' || litType.name === 'string')
+      return typeof v === 'string' &&
+        (litType === undefined || litType.kind !== 'primitive' || litType.name === 'string')
         ? v
         : undefined;
     case 'bool': {
@@ -194,11 +217,10 @@ export function literalToDomain(lit: LiteralExpr, column: DataType, domain: Doma
     }
     case 'time': {
       const litName = litType?.kind === 'primitive' ? litType.name : undefined;
-      if (typeof v === 'string') return timeText(v, litName === undefined ? column : litType!);
-      if (litName === 'date' && typeof v === 'number') return BigInt(v) * MICROS_PER_DAY;
-      if (typeof v === 'bigint') return v;
-      if (typeof v === 'number' && Number.isSafeInteger(v)) return BigInt(v);
-      return undefined;
+      if (typeof v === 'string') return parseTimeText(v)?.micros;
+      if (typeof v === 'bigint') return timeValue(v);
+      if (typeof v !== 'number' || !Number.isSafeInteger(v)) return undefined;
+      return litName === 'date' ? timeValue(BigInt(v) * MICROS_PER_DAY_BIG) : v;
     }
   }
 }
@@ -208,22 +230,66 @@ export function partitionToDomain(value: unknown, domain: Domain): DomainValue |
   switch (domain) {
     case 'exact':
       return typeof value === 'bigint'
-        ? { unscaled: value, scale: 0 }
+        ? exactFromBigint(value)
         : typeof value === 'number'
-          ? numberToDec(value)
+          ? exactFromNumber(value)
           : typeof value === 'string'
-            ? parseDec(value)
+            ? exactFromText(value)
             : undefined;
     case 'double':
-      return typeof value === 'number' ? value : typeof value === 'bigint' ? Number(value) : undefined;
+      return typeof value === 'number' && !Number.isNaN(value)
+        ? value
+        : typeof value === 'bigint'
+          ? Number(value)
+          : undefined;
     case 'string':
       return typeof value === 'string' ? value : undefined;
     case 'bool':
       return typeof value === 'boolean' ? (value ? 1 : 0) : undefined;
-    case 'time':
-      // Dates come as days, timestamps as microseconds.
-      return typeof value === 'number' ? BigInt(value) * MICROS_PER_DAY : typeof value === 'bigint' ? value : undefined;
+    case 'time': {
+      // Dates come as days, timestamps as bigint microseconds.
+      if (typeof value === 'bigint') return timeValue(value);
+      return typeof value === 'number' && Number.isSafeInteger(value)
+        ? timeValue(BigInt(value) * MICROS_PER_DAY_BIG)
+        : undefined;
+    }
   }
 }
 
-export { MICROS_PER_DAY };
+const TIME_TEXT =
+  /^\s*([+-]?\d{4,})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?\s*$/i;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * Microseconds since the epoch of a date or timestamp text (ISO 'T' or space, optional fraction
+ * up to nanoseconds, optional zone; no zone reads as UTC), with the number of fraction digits.
+ */
+export function parseTimeText(text: string): { micros: number | bigint; fractionDigits: number } | undefined {
+  const m = TIME_TEXT.exec(text);
+  if (m === null) return undefined;
+  const [, ys, mos, ds, h = '0', mi = '0', s = '0', frac = '', zone] = m;
+  const year = Number(ys);
+  const month = Number(mos);
+  const day = Number(ds);
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  if (month < 1 || month > 12 || day < 1 || day > (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!))
+    return undefined;
+  if (Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) return undefined;
+  let offsetMinutes = 0;
+  if (zone !== undefined && zone.toUpperCase() !== 'Z') {
+    const digits = zone.slice(1).replace(':', '');
+    offsetMinutes =
+      (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4) || '0')) * (zone[0] === '-' ? -1 : 1);
+  }
+  const d = new Date(0);
+  d.setUTCFullYear(year, month - 1, day);
+  d.setUTCHours(Number(h), Number(mi) - offsetMinutes, Number(s), 0);
+  const ms = d.getTime();
+  if (Number.isNaN(ms)) return undefined;
+  const sub = frac === '' ? 0 : Number(frac.padEnd(6, '0').slice(0, 6));
+  const micros = ms * 1000 + sub;
+  return {
+    micros: Number.isSafeInteger(micros) ? micros : BigInt(ms) * 1000n + BigInt(sub),
+    fractionDigits: frac.length,
+  };
+}

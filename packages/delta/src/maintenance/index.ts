@@ -1,0 +1,2 @@
+export * from './bin-packing.js';
+export * from './vacuum-rules.js';

@@ -1,0 +1,110 @@
+// Runs one statement for a connection: the server's own answers first (SET/SHOW/transactions),
+// then the SQL session. Results stay as DuckDB rows and are converted while they are written, so a
+// portal can hand them out in Execute-sized pieces.
+import { commandTag, PgOid, type PgValue } from '@loch/pgwire';
+import { isSqlError, type SqlSession, splitStatements, tokenize } from '@loch/sql';
+import { affectedRows, commandInfo } from './command-info.js';
+import { type PgColumn, pgColumns, pgRow } from './pg-values.js';
+import type { LocalResult, SessionSettings } from './session-settings.js';
+
+export type ExecResult =
+  | { readonly kind: 'empty' }
+  | { readonly kind: 'command'; readonly tag: string }
+  | {
+      readonly kind: 'rows';
+      readonly columns: readonly PgColumn[];
+      readonly rows: readonly (readonly unknown[])[];
+    };
+
+/** A failure to report as ErrorResponse; `fatal` closes the connection after it. */
+export class WireError extends Error {
+  constructor(
+    readonly sqlstate: string,
+    message: string,
+    readonly fatal = false,
+  ) {
+    super(message);
+    this.name = 'WireError';
+  }
+}
+
+export const cancelledError = (): WireError =>
+  new WireError('57014', 'canceling statement due to user request');
+
+/** SQLSTATE and message of anything thrown while running a statement. */
+export const errorOf = (e: unknown): { sqlstate: string; message: string; fatal: boolean } => {
+  if (e instanceof WireError) return { sqlstate: e.sqlstate, message: e.message, fatal: e.fatal };
+  if (isSqlError(e)) return { sqlstate: e.sqlState, message: e.message, fatal: false };
+  const err = e as { sqlState?: unknown; message?: unknown };
+  const sqlstate = typeof err?.sqlState === 'string' ? err.sqlState : 'XX000';
+  const message = typeof err?.message === 'string' ? err.message : String(e);
+  return { sqlstate, message, fatal: false };
+};
+
+const textColumn = (name: string, typeOid: number): PgColumn => ({
+  name,
+  typeOid,
+  typeModifier: -1,
+  convert: (v) => v as PgValue,
+});
+
+/** Connection state a statement can change. */
+export interface StatementHost {
+  readonly session: SqlSession;
+  readonly settings: SessionSettings;
+  /** Applies transaction/deallocate/discard effects and reports ParameterStatus changes. */
+  applyLocal(result: LocalResult): void;
+  /** Throws the cancel error when a CancelRequest arrived for the running statement. */
+  checkCancelled(): void;
+}
+
+const localToExec = (r: LocalResult): ExecResult => {
+  switch (r.kind) {
+    case 'command':
+      return { kind: 'command', tag: r.tag };
+    case 'transaction':
+      return { kind: 'command', tag: r.tag };
+    case 'deallocate':
+      return { kind: 'command', tag: r.name === undefined ? 'DEALLOCATE ALL' : 'DEALLOCATE' };
+    case 'discard':
+      return { kind: 'command', tag: 'DISCARD ALL' };
+    case 'error':
+      throw new WireError(r.sqlstate, r.message);
+    case 'rows':
+      return { kind: 'rows', columns: r.columns.map((c) => textColumn(c.name, c.typeOid)), rows: r.rows };
+  }
+};
+
+/** Runs a single statement's text (no `;`-separated list). */
+export const runStatement = async (host: StatementHost, sql: string): Promise<ExecResult> => {
+  const tokens = tokenize(sql);
+  if (tokens.every((t) => t.kind === 'space' || t.kind === 'comment')) return { kind: 'empty' };
+  const local = host.settings.handle(sql, tokens);
+  if (local !== undefined) {
+    const out = localToExec(local);
+    host.applyLocal(local);
+    return out;
+  }
+  const info = commandInfo(sql, tokens);
+  const results = await host.session.execute(sql);
+  host.checkCancelled();
+  const r = results[results.length - 1] ?? { columns: [], rows: [] };
+  if (info.counted) {
+    const n = affectedRows(r);
+    if (n !== undefined) return { kind: 'command', tag: commandTag(info.verb, n) };
+  } else if (!info.returnsRows && affectedRows(r) !== undefined) {
+    // DuckDB answers DDL with a `Count` column; PostgreSQL sends just the tag.
+    return { kind: 'command', tag: info.tag };
+  }
+  if (r.columns.length > 0) return { kind: 'rows', columns: pgColumns(r.columns), rows: r.rows };
+  return { kind: 'command', tag: info.tag };
+};
+
+/** The statements of a simple Query message. */
+export const statementsOf = (sql: string): string[] => splitStatements(sql).map((s) => s.sql);
+
+/** Converts one DuckDB row for the wire. */
+export const wireRow = (row: readonly unknown[], columns: readonly PgColumn[]): PgValue[] =>
+  pgRow(row, columns);
+
+export const TEXT_OID = PgOid.text;

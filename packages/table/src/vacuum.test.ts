@@ -1,0 +1,262 @@
+// VACUUM on local tables with a fixed clock and file times set by hand: the retention rules,
+// the safety check, DRY RUN, deletion-vector files, hidden files and the START/END commits.
+import { randomUUID } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as nodePath from 'node:path';
+import {
+  type AddFile,
+  type CommitInfo,
+  encodeDeletionVectorFile,
+  newDeletionVectorDescriptor,
+} from '@loch/delta';
+import type { DuckEngine } from '@loch/engine-duckdb';
+import { openStore } from '@loch/storage';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { commit } from './commit.js';
+import type { DeltaTable } from './delta-table.js';
+import { removeFor } from './file-actions.js';
+import { TableHandle } from './table-handle.js';
+import {
+  commitActions,
+  contextFor,
+  dataFilesIn,
+  expectDeltaError,
+  openEngine,
+  removeDir,
+  tableAt,
+  tempDir,
+} from './test-helpers.test-util.js';
+import type { TableContext } from './types.js';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+let engine: DuckEngine;
+let ctx: TableContext;
+let dir: string;
+let t: DeltaTable;
+let t0: number;
+let clock: number;
+
+beforeAll(async () => {
+  engine = await openEngine();
+  ctx = contextFor(engine, () => clock);
+});
+afterAll(async () => {
+  await engine.close();
+});
+beforeEach(async () => {
+  dir = await tempDir();
+  t = tableAt(ctx, dir);
+  t0 = Date.now();
+  clock = t0;
+});
+afterEach(async () => {
+  await removeDir(dir);
+});
+
+/** Sets the modification time of table-relative files. */
+async function age(paths: readonly string[], mtime: number): Promise<void> {
+  for (const p of paths) await fs.utimes(nodePath.join(dir, p), mtime / 1000, mtime / 1000);
+}
+
+const writeFile = async (rel: string, mtime: number): Promise<void> => {
+  await fs.mkdir(nodePath.dirname(nodePath.join(dir, rel)), { recursive: true });
+  await fs.writeFile(nodePath.join(dir, rel), 'x');
+  await age([rel], mtime);
+};
+
+const livePaths = async (): Promise<string[]> =>
+  (await t.snapshot()).files.map((f) => decodeURIComponent(f.path));
+
+/** v0: 3 rows; v1 (one hour later): an overwrite that tombstones v0's files. All files dated t0. */
+async function tableWithTombstone(): Promise<{ old: string[]; live: string[] }> {
+  await t.write(`SELECT range AS id FROM range(3)`, { mode: 'append' });
+  const old = await livePaths();
+  clock = t0 + HOUR;
+  await t.write(`SELECT range AS id FROM range(5)`, { mode: 'overwrite' });
+  const live = await livePaths();
+  await age([...old, ...live], t0);
+  return { old, live };
+}
+
+const infoOf = async (version: number): Promise<Record<string, unknown>> =>
+  (await commitActions(dir, version)).find((a): a is CommitInfo => a.kind === 'commitInfo')!.value;
+
+describe('VACUUM', () => {
+  it('keeps files removed inside the retention, deletes them after it', async () => {
+    const { old, live } = await tableWithTombstone();
+    clock = t0 + 2 * DAY;
+    const kept = await t.vacuum();
+    expect(kept).toMatchObject({ numDeletedFiles: 0, numFilesToDelete: 0 });
+    expect(await dataFilesIn(dir)).toEqual([...old, ...live].sort());
+    expect(await t.toArray({ at: { version: 0 } })).toHaveLength(3);
+
+    clock = t0 + HOUR + 7 * DAY + 1;
+    const r = await t.vacuum();
+    expect(r.numDeletedFiles).toBe(old.length);
+    expect(r.files.map((f) => nodePath.relative(dir, f)).sort()).toEqual([...old].sort());
+    expect(await dataFilesIn(dir)).toEqual([...live].sort());
+    expect(await t.toArray()).toHaveLength(5);
+  });
+
+  it('records VACUUM START and VACUUM END commits as Databricks does', async () => {
+    const { old } = await tableWithTombstone();
+    clock = t0 + 10 * DAY;
+    const r = await t.vacuum();
+    expect(r).toMatchObject({ startVersion: 2, endVersion: 3 });
+    const start = await infoOf(2);
+    expect(start).toMatchObject({
+      operation: 'VACUUM START',
+      operationParameters: { retentionCheckEnabled: true, defaultRetentionMillis: 7 * DAY },
+      operationMetrics: { numFilesToDelete: String(old.length) },
+    });
+    expect(start.operationParameters).not.toHaveProperty('specifiedRetentionMillis');
+    expect(Number((start.operationMetrics as Record<string, string>).sizeOfDataToDelete)).toBeGreaterThan(0);
+    const end = await infoOf(3);
+    expect(end).toMatchObject({
+      operation: 'VACUUM END',
+      operationParameters: { status: 'COMPLETED' },
+      operationMetrics: { numDeletedFiles: String(old.length) },
+    });
+    // Only commitInfo in each: the table's files are untouched by the log.
+    expect(await commitActions(dir, 2)).toHaveLength(1);
+  });
+
+  it('refuses a retention under the table setting unless the check is off', async () => {
+    const { old, live } = await tableWithTombstone();
+    clock = t0 + 2 * DAY;
+    const e = await expectDeltaError(t.vacuum({ retentionHours: 1 }), 'INVALID_ARGUMENT');
+    expect(e.message).toContain('spark.databricks.delta.retentionDurationCheck.enabled = false');
+    expect(e.message).toContain('"168 hours"');
+    const r = await t.vacuum({ retentionHours: 1, enforceRetention: false });
+    expect(r.numDeletedFiles).toBe(old.length);
+    expect(await dataFilesIn(dir)).toEqual([...live].sort());
+    expect((await infoOf(r.startVersion!)).operationParameters).toMatchObject({
+      retentionCheckEnabled: false,
+      specifiedRetentionMillis: HOUR,
+    });
+    // A table that asks for a short retention allows it without the override.
+    await t.alter({
+      kind: 'setProperties',
+      properties: { 'delta.deletedFileRetentionDuration': 'interval 1 hours' },
+    });
+    await expect(t.vacuum({ retentionHours: 1 })).resolves.toMatchObject({ numDeletedFiles: 0 });
+  });
+
+  it('DRY RUN lists what would go and deletes nothing, commits nothing', async () => {
+    const { old, live } = await tableWithTombstone();
+    clock = t0 + 30 * DAY;
+    const r = await t.vacuum({ dryRun: true });
+    expect(r).toMatchObject({ dryRun: true, numFilesToDelete: old.length, numDeletedFiles: 0 });
+    expect(r.files.map((f) => nodePath.relative(dir, f)).sort()).toEqual([...old].sort());
+    expect(await dataFilesIn(dir)).toEqual([...old, ...live].sort());
+    expect((await t.snapshot()).version).toBe(1);
+  });
+
+  it('never deletes fresh uncommitted files, hidden files or the log', async () => {
+    const { live } = await tableWithTombstone();
+    clock = t0 + 30 * DAY;
+    // A concurrent writer's file, written an hour ago and not committed yet.
+    await writeFile('part-00000-fresh.snappy.parquet', clock - HOUR);
+    // Old orphans: one at the root, one in a partition-looking directory (which then goes too).
+    await writeFile('part-00000-orphan.snappy.parquet', t0);
+    await writeFile('q=1/part-00000-orphan.snappy.parquet', t0);
+    // Hidden names Delta never lists.
+    for (const hidden of ['_SUCCESS', '.part-1.parquet.crc', '_tmp/part-0.parquet', '.x.parquet.ab12.tmp']) {
+      await writeFile(hidden, t0);
+    }
+    await age(['_delta_log/00000000000000000000.json'], t0);
+    const r = await t.vacuum();
+    expect(r.files.map((f) => nodePath.relative(dir, f)).sort()).toEqual(
+      expect.arrayContaining([
+        'part-00000-orphan.snappy.parquet',
+        nodePath.join('q=1', 'part-00000-orphan.snappy.parquet'),
+      ]),
+    );
+    const left = await dataFilesIn(dir);
+    expect(left).toEqual(
+      expect.arrayContaining([
+        'part-00000-fresh.snappy.parquet',
+        '_SUCCESS',
+        '.part-1.parquet.crc',
+        '_tmp/part-0.parquet',
+        '.x.parquet.ab12.tmp',
+        ...live,
+      ]),
+    );
+    expect(left).not.toContain('part-00000-orphan.snappy.parquet');
+    expect(r.numVacuumedDirectories).toBe(1);
+    await expect(fs.stat(nodePath.join(dir, 'q=1'))).rejects.toThrow();
+    await expect(
+      fs.stat(nodePath.join(dir, '_delta_log', '00000000000000000000.json')),
+    ).resolves.toBeTruthy();
+  });
+
+  it('vacuums deletion-vector files by the same rule', async () => {
+    await t.write(`SELECT range AS id FROM range(10)`, {
+      mode: 'append',
+      properties: { 'delta.enableDeletionVectors': 'true' },
+    });
+    const h = new TableHandle(ctx, await openStore(t.url));
+    const addDv = async (rows: number[]): Promise<string> => {
+      const s = await h.require();
+      const add = s.files[0] as AddFile;
+      const encoded = encodeDeletionVectorFile(rows);
+      const uuid = randomUUID();
+      const name = `deletion_vector_${uuid}.bin`;
+      await fs.writeFile(nodePath.join(dir, name), encoded.bytes);
+      await commit(h, {
+        operation: 'DELETE',
+        operationParameters: {},
+        actions: [
+          removeFor(add, clock),
+          { ...add, deletionVector: newDeletionVectorDescriptor({ uuid, ...encoded }) },
+        ],
+        readSnapshot: s,
+        isBlindAppend: false,
+      });
+      return name;
+    };
+    const first = await addDv([1]);
+    clock = t0 + HOUR;
+    const second = await addDv([1, 2]);
+    await age(await dataFilesIn(dir), t0);
+    await writeFile('deletion_vector_00000000-0000-0000-0000-000000000000.bin', t0 - 30 * DAY);
+    clock = t0 + 2 * DAY;
+    // Inside the retention both DVs are referenced (live, and by a young tombstone).
+    const inside = await t.vacuum({ dryRun: true });
+    expect(inside.files.map((f) => nodePath.basename(f))).toEqual([
+      'deletion_vector_00000000-0000-0000-0000-000000000000.bin',
+    ]);
+    clock = t0 + HOUR + 8 * DAY;
+    const r = await t.vacuum();
+    expect(r.files.map((f) => nodePath.basename(f)).sort()).toEqual(
+      ['deletion_vector_00000000-0000-0000-0000-000000000000.bin', first].sort(),
+    );
+    expect(await dataFilesIn(dir)).toContain(second);
+    expect((await t.toArray()).length).toBe(8);
+  });
+
+  it('time travel to a vacuumed version fails naming the missing file and VACUUM', async () => {
+    const { old } = await tableWithTombstone();
+    clock = t0 + 10 * DAY;
+    await t.vacuum();
+    const e = await expectDeltaError(t.toArray({ at: { version: 0 } }), 'FILE_NOT_FOUND');
+    expect(e.message).toContain(old[0]!);
+    expect(e.message).toMatch(/VACUUM/);
+  });
+
+  it('a retention longer than the table setting keeps tombstones the snapshot no longer holds', async () => {
+    const { old } = await tableWithTombstone();
+    await t.alter({
+      kind: 'setProperties',
+      properties: { 'delta.deletedFileRetentionDuration': 'interval 1 hours' },
+    });
+    clock = t0 + 3 * HOUR;
+    await age(['_delta_log/00000000000000000001.json'], t0 + HOUR);
+    // The table forgets the tombstone after 1 hour; RETAIN 24 HOURS still protects its files.
+    expect((await t.vacuum({ retentionHours: 24, dryRun: true })).files).toEqual([]);
+    expect((await t.vacuum({ dryRun: true })).files).toHaveLength(old.length);
+  });
+});
