@@ -68,8 +68,15 @@ export async function resolveRange(
   let end = latest.version;
   if (range.endVersion !== undefined) end = Math.min(checkVersion(range.endVersion, 'end'), latest.version);
   else if (range.endTimestamp !== undefined) {
-    end = await versionAtOrBefore(h, latest, parseTimestamp(range.endTimestamp), 'end');
-    if (end < 0) end = -1;
+    const ts = parseTimestamp(range.endTimestamp);
+    end = await versionAtOrBefore(h, latest, ts, 'end');
+    if (end < 0) {
+      throw new DeltaError(
+        'TIMESTAMP_OUT_OF_RANGE',
+        `end timestamp ${new Date(ts).toISOString()} of the change data feed is before the table's first commit`,
+        { timestamp: ts },
+      );
+    }
   }
   if (end < start) {
     throw new DeltaError(

@@ -219,6 +219,11 @@ describe('DeltaTable.changes', () => {
     const at = (v: number): number => history.find((h) => h.version === v)!.timestamp;
     expect(await feed(t, { startTimestamp: at(1), endTimestamp: at(1) })).toEqual(['2:insert@1']);
     expect(await feed(t, { startTimestamp: at(1) + 1 })).toEqual(['3:insert@2']);
+    await expectDeltaError(
+      t.changesSql({ startVersion: 0, endTimestamp: at(0) - 60_000 }),
+      'TIMESTAMP_OUT_OF_RANGE',
+    );
+    await expectDeltaError(t.changesSql({ startTimestamp: at(2) + 60_000 }), 'TIMESTAMP_OUT_OF_RANGE');
     expect(await feed(t, { startTimestamp: new Date(at(0) - 60_000).toISOString(), endVersion: 0 })).toEqual([
       '1:insert@0',
     ]);

@@ -249,14 +249,19 @@ describe('VACUUM', () => {
 
   it('a retention longer than the table setting keeps tombstones the snapshot no longer holds', async () => {
     const { old } = await tableWithTombstone();
+    clock = t0 + 3 * HOUR;
     await t.alter({
       kind: 'setProperties',
       properties: { 'delta.deletedFileRetentionDuration': 'interval 1 hours' },
     });
-    clock = t0 + 3 * HOUR;
     await age(['_delta_log/00000000000000000001.json'], t0 + HOUR);
-    // The table forgets the tombstone after 1 hour; RETAIN 24 HOURS still protects its files.
-    expect((await t.vacuum({ retentionHours: 24, dryRun: true })).files).toEqual([]);
-    expect((await t.vacuum({ dryRun: true })).files).toHaveLength(old.length);
+    await age(['_delta_log/00000000000000000002.json'], t0 + 3 * HOUR);
+    // Written long ago, removed an hour after t0: only the tombstone protects them.
+    await age(old, t0 - 30 * DAY);
+    // A fresh handle: the snapshot is dated by the aged commit file and has dropped the tombstone.
+    const fresh = tableAt(ctx, dir);
+    expect((await fresh.snapshot()).tombstones).toHaveLength(0);
+    expect((await fresh.vacuum({ retentionHours: 24, dryRun: true })).files).toEqual([]);
+    expect((await fresh.vacuum({ dryRun: true })).files).toHaveLength(old.length);
   });
 });
