@@ -31,6 +31,11 @@ function parse(argv: readonly string[]) {
         warehouse: { type: 'string', short: 'w' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
+        port: { type: 'string', short: 'p' },
+        host: { type: 'string' },
+        'auth-cleartext': { type: 'boolean' },
+        'tls-cert': { type: 'string' },
+        'tls-key': { type: 'string' },
       },
     });
   } catch (e) {
@@ -79,6 +84,29 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
           await runtime.close();
         }
         return 0;
+      }
+      case 'serve': {
+        if (rest.length > 0) throw new UsageError(`loch serve takes no arguments (got '${rest.join(' ')}')`);
+        const port = Number(values.port ?? '15432');
+        if (!Number.isInteger(port) || port < 0 || port > 65535) {
+          throw new UsageError(`--port must be a port number (0-65535), got '${values.port}'`);
+        }
+        if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) {
+          throw new UsageError('--tls-cert and --tls-key go together: give both PEM files, or neither');
+        }
+        const warehouse = resolve(io.cwd, values.warehouse ?? io.env['LOCH_WAREHOUSE'] ?? 'warehouse');
+        const { runServe } = await import('./serve.js');
+        return await runServe(
+          {
+            warehouse,
+            host: values.host ?? '127.0.0.1',
+            port,
+            authCleartext: values['auth-cleartext'] === true,
+            ...(values['tls-cert'] === undefined ? {} : { tlsCert: resolve(io.cwd, values['tls-cert']) }),
+            ...(values['tls-key'] === undefined ? {} : { tlsKey: resolve(io.cwd, values['tls-key']) }),
+          },
+          io.out,
+        );
       }
       case undefined:
         io.err(USAGE);

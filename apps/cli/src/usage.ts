@@ -6,6 +6,8 @@ Usage:
   loch sql [--format table|ndjson|csv|json] [--warehouse DIR] "<statements>"
   loch sql [--format ...] [--warehouse DIR] -      (statements from stdin)
   loch demo [--warehouse DIR]
+  loch serve [--warehouse DIR] [--port N] [--host H] [--auth-cleartext]
+             [--tls-cert FILE --tls-key FILE]
   loch --help | --version
 
 Commands:
@@ -15,6 +17,11 @@ Commands:
          Delta statements: CREATE TABLE ... [PARTITIONED BY] [TBLPROPERTIES] [AS SELECT],
          INSERT INTO|OVERWRITE, VERSION AS OF / TIMESTAMP AS OF, DESCRIBE HISTORY|DETAIL,
          RESTORE TABLE, ALTER TABLE ... ADD|RENAME|DROP COLUMN, SET|UNSET TBLPROPERTIES.
+  serve  Serve the warehouse over the PostgreSQL wire protocol (psql, BI tools, drivers)
+         on --host (default 127.0.0.1) and --port (default 15432). Users authenticate
+         with SCRAM-SHA-256; --auth-cleartext asks for a password or personal access
+         token instead (use it with TLS: --tls-cert/--tls-key PEM files). A fresh
+         warehouse prints the generated admin password once. Ctrl-C stops it.
   demo   Build a small bronze/silver/gold example under the warehouse directory
          (default ./warehouse, or $LOCH_WAREHOUSE) and show its history and time travel.
 

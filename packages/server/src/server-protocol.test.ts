@@ -188,9 +188,14 @@ describe('bad input', () => {
     const socket = connect(h.port, '127.0.0.1');
     await new Promise((r) => socket.once('connect', r));
     const closed = new Promise((r) => socket.once('close', r));
+    const received: Buffer[] = [];
+    socket.on('data', (d: Buffer) => received.push(d));
     socket.on('error', () => {});
     socket.write(Buffer.from([0, 0, 0, 3, 1, 2, 3, 4]));
     await closed;
+    const reply = Buffer.concat(received);
+    expect(reply.subarray(0, 1).toString()).toBe('E');
+    expect(reply.toString('latin1')).toContain('invalid startup packet length 3');
     const c = await login();
     expect(rows(await c.roundTrip({ type: 'Query', sql: 'SELECT 4' }))).toEqual([['4']]);
   });

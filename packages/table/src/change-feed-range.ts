@@ -127,7 +127,7 @@ async function commitTimestamp(
   return (await readCommit(h, listing, fileTimes, version)).timestamp;
 }
 
-export async function readCommit(
+async function readCommit(
   h: TableHandle,
   listing: LogListing,
   fileTimes: ReadonlyMap<number, number>,
@@ -167,4 +167,26 @@ export function checkEnabled(
       );
     }
   }
+}
+
+const READ_CONCURRENCY = 16;
+
+/** The actions and timestamp of every commit in [start, end], in version order. */
+export async function readCommits(
+  h: TableHandle,
+  listing: LogListing,
+  fileTimes: ReadonlyMap<number, number>,
+  start: number,
+  end: number,
+): Promise<CommitData[]> {
+  const commits: CommitData[] = new Array(end - start + 1);
+  let next = start;
+  const worker = async (): Promise<void> => {
+    while (next <= end) {
+      const v = next++;
+      commits[v - start] = await readCommit(h, listing, fileTimes, v);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, end - start + 1) }, worker));
+  return commits;
 }

@@ -14,14 +14,8 @@ import {
 } from '@loch/delta';
 import type { ScanFile, ScanSpec } from '@loch/engine-duckdb';
 import { decodeAddPath } from '@loch/storage';
-import {
-  type ChangeFile,
-  type ChangeSource,
-  type CommitChanges,
-  planCommitChanges,
-  rowsMinus,
-} from './change-feed-plan.js';
-import { type CommitData, checkEnabled, readCommit, resolveRange } from './change-feed-range.js';
+import { type ChangeFile, type ChangeSource, planCommitChanges, rowsMinus } from './change-feed-plan.js';
+import { type CommitData, checkEnabled, readCommits, resolveRange } from './change-feed-range.js';
 import { quoteIdent, quoteLiteral } from './sql-text.js';
 import type { TableHandle } from './table-handle.js';
 import type { ChangeFeedRange } from './types.js';
@@ -30,7 +24,6 @@ export const CHANGE_TYPE_COLUMN = '_change_type';
 export const COMMIT_VERSION_COLUMN = '_commit_version';
 export const COMMIT_TIMESTAMP_COLUMN = '_commit_timestamp';
 const ROW_COLUMN = '__loch_cdf_row';
-const READ_CONCURRENCY = 16;
 
 /** SQL relation text (use as `FROM (<sql>)`) of the table's changes in a version / timestamp range. */
 export async function changeFeedSql(h: TableHandle, range: ChangeFeedRange): Promise<string> {
@@ -38,15 +31,7 @@ export async function changeFeedSql(h: TableHandle, range: ChangeFeedRange): Pro
   const listing = indexLogListing(await listLog(h.store));
   const fileTimes = new Map(monotonicFileTimestamps(listing).map((t) => [t.version, t.timestamp]));
   const { start, end } = await resolveRange(h, latest, listing, fileTimes, range);
-  const commits: CommitData[] = new Array(end - start + 1);
-  let next = start;
-  const worker = async (): Promise<void> => {
-    while (next <= end) {
-      const v = next++;
-      commits[v - start] = await readCommit(h, listing, fileTimes, v);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, end - start + 1) }, worker));
+  const commits = await readCommits(h, listing, fileTimes, start, end);
   const endSnapshot = end === latest.version ? latest : await h.at({ version: end });
   // The properties in effect at `start`: a snapshot load is needed only when the start commit does
   // not set them itself (reading from version 0, or from an ALTER, needs none).
@@ -58,14 +43,13 @@ export async function changeFeedSql(h: TableHandle, range: ChangeFeedRange): Pro
 
   const branches: string[] = [];
   for (const commit of commits) {
-    const changes = planCommitChanges(commit.version, commit.actions);
-    for (const source of changes.sources) {
-      branches.push(...(await sourceSql(h, endSnapshot, commit, changes, source)));
+    for (const source of planCommitChanges(commit.version, commit.actions).sources) {
+      branches.push(...(await sourceSql(h, endSnapshot, commit, source)));
     }
   }
   if (branches.length === 0) {
     const empty = await h.engine.scanSql(baseSpec(endSnapshot, []));
-    return tag(endSnapshot.schema, `${quoteLiteral('insert')}`, 0, 0, empty) + ' WHERE false';
+    return `${tag(endSnapshot.schema, quoteLiteral('insert'), 0, 0, empty)} WHERE false`;
   }
   return branches.join(' UNION ALL ');
 }
@@ -100,7 +84,6 @@ async function sourceSql(
   h: TableHandle,
   snapshot: Snapshot,
   commit: CommitData,
-  _changes: CommitChanges,
   source: ChangeSource,
 ): Promise<string[]> {
   const { version, timestamp } = commit;

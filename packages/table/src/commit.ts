@@ -171,7 +171,7 @@ export async function commit(h: TableHandle, plan: CommitPlan): Promise<CommitOu
     }
     const checked = checkConflicts(pending, await readWinners(h, version, latest.version));
     if (checked.kind === 'conflict') {
-      throw new DeltaError('CONCURRENT_MODIFICATION', checked.message, {
+      throw new DeltaError('CONCURRENT_MODIFICATION', `${checked.reason}: ${checked.message}`, {
         winningVersion: checked.winningVersion,
         reason: checked.reason,
         ...(checked.file !== undefined ? { file: checked.file } : {}),

@@ -17,6 +17,7 @@ import {
   filesScanSql,
   findMatches,
   isPartitionPredicate,
+  liveRowsFromStats,
   predicateExpr,
   since,
   usesDeletionVectors,
@@ -25,18 +26,6 @@ import { removeFor, totalSize } from './file-actions.js';
 import { quoteIdent } from './sql-text.js';
 import type { TableHandle } from './table-handle.js';
 import type { DeleteOptions, DeleteResult } from './types.js';
-
-/** Live rows of a file from its stats and deletion vector; undefined without stats. */
-function liveRowsOf(file: AddFile): number | undefined {
-  if (file.stats == null) return undefined;
-  try {
-    const n = (JSON.parse(file.stats) as { numRecords?: unknown }).numRecords;
-    if (typeof n !== 'number') return undefined;
-    return n - (file.deletionVector?.cardinality ?? 0);
-  } catch {
-    return undefined;
-  }
-}
 
 interface DeletePlan {
   /** Files removed outright (every live row deleted). */
@@ -56,7 +45,8 @@ async function planDelete(
   withRows: boolean,
 ): Promise<DeletePlan> {
   const started = performance.now();
-  const sumRows = (files: readonly AddFile[]): number => files.reduce((n, f) => n + (liveRowsOf(f) ?? 0), 0);
+  const sumRows = (files: readonly AddFile[]): number =>
+    files.reduce((n, f) => n + (liveRowsFromStats(f) ?? 0), 0);
   if (predicate === undefined) {
     const files = snapshot.files;
     return {

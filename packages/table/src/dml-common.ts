@@ -165,7 +165,22 @@ export interface FileMatch {
   readonly rows?: readonly number[];
 }
 
-/** One scan over `files`: per file with at least one match, the live and matching row counts. */
+/** Live rows of a file from its stats and deletion vector; undefined without a record count. */
+export function liveRowsFromStats(file: AddFile): number | undefined {
+  if (file.stats == null) return undefined;
+  try {
+    const n = (JSON.parse(file.stats) as { numRecords?: unknown }).numRecords;
+    return typeof n === 'number' ? n - (file.deletionVector?.cardinality ?? 0) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * One scan over `files` for the matching rows (filtered first, so only matches are grouped);
+ * per file with at least one match, its live and matching row counts. Live counts come from the
+ * stats; files without a record count are counted by a second, matching-files-only scan.
+ */
 export async function findMatches(
   h: TableHandle,
   snapshot: Snapshot,
@@ -177,21 +192,16 @@ export async function findMatches(
   const spec = await buildScanSpec(h, snapshot, {
     files,
     fileColumn: FILE_COLUMN,
-    rowIndexColumn: ROW_COLUMN,
+    ...(options.withRows ? { rowIndexColumn: ROW_COLUMN } : {}),
   });
   const scan = await h.engine.scanSql(spec);
   const f = quoteIdent(FILE_COLUMN);
-  const r = quoteIdent(ROW_COLUMN);
-  const rowsAgg = options.withRows
-    ? `, string_agg(CAST(${r} AS VARCHAR), ',') FILTER (WHERE __loch_m) AS rows`
-    : '';
-  const sql =
-    `SELECT ${f}, count(*) AS total, count(*) FILTER (WHERE __loch_m) AS matched${rowsAgg} ` +
-    `FROM (SELECT ${f}, ${r}, (${predicate}) IS TRUE AS __loch_m FROM (${scan}) AS ${quoteIdent(options.alias)}) ` +
-    `GROUP BY ${f} HAVING count(*) FILTER (WHERE __loch_m) > 0`;
-  const result = await h.engine.query(sql);
+  const rowsAgg = options.withRows ? `, string_agg(CAST(${quoteIdent(ROW_COLUMN)} AS VARCHAR), ',')` : '';
+  const result = await h.engine.query(
+    `SELECT ${f}, count(*)${rowsAgg} FROM (${scan}) AS ${quoteIdent(options.alias)} WHERE (${predicate}) GROUP BY ${f}`,
+  );
   const byLocation = new Map(files.map((file) => [fileLocation(h, file), file]));
-  return result.rows.map((row) => {
+  const found = result.rows.map((row) => {
     const file = byLocation.get(String(row[0]));
     if (file === undefined) {
       throw new DeltaError(
@@ -199,10 +209,22 @@ export async function findMatches(
         `the scan returned a file that was not asked for: ${String(row[0])}`,
       );
     }
-    const match: FileMatch = { file, liveRows: Number(row[1]), matchedRows: Number(row[2]) };
-    if (!options.withRows) return match;
-    const text = String(row[3] ?? '');
-    return { ...match, rows: text === '' ? [] : text.split(',').map(Number) };
+    const text = options.withRows ? String(row[2] ?? '') : '';
+    return { file, matchedRows: Number(row[1]), rows: text === '' ? [] : text.split(',').map(Number) };
+  });
+  const uncounted = found.filter((m) => liveRowsFromStats(m.file) === undefined).map((m) => m.file);
+  const counted = new Map<string, number>();
+  if (uncounted.length > 0) {
+    const countSpec = await buildScanSpec(h, snapshot, { files: uncounted, fileColumn: FILE_COLUMN });
+    const counts = await h.engine.query(
+      `SELECT ${f}, count(*) FROM (${await h.engine.scanSql(countSpec)}) AS __c GROUP BY ${f}`,
+    );
+    for (const row of counts.rows) counted.set(String(row[0]), Number(row[1]));
+  }
+  return found.map((m) => {
+    const liveRows = liveRowsFromStats(m.file) ?? counted.get(fileLocation(h, m.file)) ?? m.matchedRows;
+    const match: FileMatch = { file: m.file, liveRows, matchedRows: m.matchedRows };
+    return options.withRows ? { ...match, rows: m.rows } : match;
   });
 }
 

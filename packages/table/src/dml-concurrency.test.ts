@@ -122,6 +122,27 @@ describe.each([
     expect(await ids(tableAt(ctx, dir))).toEqual([0, 1, 2, 3, 5]);
   });
 
+  it('reads only files whose stats can match: a concurrent delete of another file does not conflict', async () => {
+    const b = tableAt(ctx, dir);
+    await b.write('SELECT range AS id FROM range(5)', { mode: 'errorIfExists', properties });
+    await b.write('SELECT range AS id FROM range(5, 10)', { mode: 'append' });
+    // A's predicate id = 1 rules out the second file by its stats, so A never read it and B
+    // removing it does not conflict. Had A read the whole table, this would be ConcurrentDeleteRead.
+    const a = racingWriter(() => b.delete('id >= 5'));
+    const r = await a.delete('id = 1');
+    expect(r.version).toBe(3);
+    expect(await ids(tableAt(ctx, dir))).toEqual([0, 2, 3, 4]);
+  });
+
+  it('a delete that read a file fails when a concurrent delete removed it', async () => {
+    const b = tableAt(ctx, dir);
+    await b.write('SELECT range AS id FROM range(5)', { mode: 'errorIfExists', properties });
+    await b.write('SELECT range AS id FROM range(5, 10)', { mode: 'append' });
+    const a = racingWriter(() => b.delete('id >= 5'));
+    const e = await expectDeltaError(a.delete('id = 1 OR id = 7'), 'CONCURRENT_MODIFICATION');
+    expect(e.message).toContain('version 2');
+  });
+
   it('an update and a delete of disjoint files both succeed', async () => {
     const b = await seed(properties);
     const a = racingWriter(() => b.delete('p = 1 AND id = 3'));
