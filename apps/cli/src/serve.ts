@@ -39,11 +39,17 @@ export async function startServe(options: ServeOptions, out: (text: string) => v
       auth: metastore,
       authMode: options.authCleartext ? 'cleartext' : 'scram',
       newSession: () =>
-        new SqlSession({ engine: opened.engine, openTable: (l) => opened.table(l), baseDir: opened.warehouse }),
+        new SqlSession({
+          engine: opened.engine,
+          openTable: (l) => opened.table(l),
+          baseDir: opened.warehouse,
+        }),
       ...(tls === undefined ? {} : { tls }),
     });
     if (bootstrap.fresh && bootstrap.generatedPassword !== undefined) {
-      out(`Created user admin with password: ${bootstrap.generatedPassword}\n(shown once; set LOCH_ADMIN_PASSWORD to choose it)\n`);
+      out(
+        `Created user admin with password: ${bootstrap.generatedPassword}\n(shown once; set LOCH_ADMIN_PASSWORD to choose it)\n`,
+      );
     }
     const { host, port } = server.address;
     out(`Loch is listening on ${host}:${port} (PostgreSQL protocol${tls === undefined ? '' : ', TLS'})\n`);

@@ -73,7 +73,11 @@ export class Authenticator {
       const r = scramHandleClientFirst(this.#scram, m.mechanism, m.data);
       if (!r.ok) return this.#scramFailure(r.error.sqlstate, r.error.message);
       this.#scram = r.state;
-      return { kind: 'continue', message: { type: 'AuthenticationSASLContinue', data: r.reply }, context: 'sasl-continue' };
+      return {
+        kind: 'continue',
+        message: { type: 'AuthenticationSASLContinue', data: r.reply },
+        context: 'sasl-continue',
+      };
     }
     if (m.type === 'SASLResponse' && this.#scram !== undefined) {
       const r = scramHandleClientFinal(this.#scram, m.data);
@@ -99,7 +103,8 @@ export class Authenticator {
 
   async #cleartext(password: string): Promise<AuthStep> {
     const byPassword = await this.#backend.authenticate(this.#user, password);
-    if (byPassword.ok) return { kind: 'ok', user: byPassword.principal.name, messages: [{ type: 'AuthenticationOk' }] };
+    if (byPassword.ok)
+      return { kind: 'ok', user: byPassword.principal.name, messages: [{ type: 'AuthenticationOk' }] };
     // A personal access token stands in for the password; it must belong to the named user.
     const byToken = await this.#backend.authenticateToken(password);
     if (byToken.ok && byToken.principal.name === this.#user.toLowerCase()) {

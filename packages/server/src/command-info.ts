@@ -68,7 +68,12 @@ export const commandInfo = (sql: string, tokens: readonly Token[] = tokenize(sql
   if (COUNTED.has(verb)) return { verb, tag: verb, returnsRows: false, counted: true };
   if (verb === 'CREATE' || verb === 'DROP' || verb === 'ALTER') {
     const object = ws.slice(1).find((w) => OBJECT_WORDS.has(w));
-    return { verb, tag: object === undefined ? verb : `${verb} ${object}`, returnsRows: false, counted: false };
+    return {
+      verb,
+      tag: object === undefined ? verb : `${verb} ${object}`,
+      returnsRows: false,
+      counted: false,
+    };
   }
   return { verb, tag: verb, returnsRows: false, counted: false };
 };

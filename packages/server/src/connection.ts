@@ -3,27 +3,34 @@
 // while a backlog builds up so a flooding client cannot grow memory without bound.
 import type { Socket } from 'node:net';
 import { type SecureContext, TLSSocket } from 'node:tls';
+import type { Engine } from '@loch/engine-duckdb';
 import {
-  BackendWriter,
   type BackendMessage,
-  FrontendDecoder,
+  BackendWriter,
   type FrontendDecodeError,
+  FrontendDecoder,
   type FrontendMessage,
   interpretStartup,
   protocolNegotiation,
   SSL_ACCEPT,
   SSL_REJECT,
-  serverParameterStatus,
   type StartupMessage,
+  serverParameterStatus,
   type TransactionStatus,
 } from '@loch/pgwire';
 import type { SqlSession } from '@loch/sql';
-import { type AuthBackend, type AuthMode, Authenticator } from './auth.js';
+import { type AuthBackend, Authenticator, type AuthMode } from './auth.js';
 import { ExtendedProtocol } from './extended-protocol.js';
-import { type LocalResult, SERVER_VERSION, SessionSettings } from './session-settings.js';
-import { cancelledError, errorOf, runStatement, type StatementHost, statementsOf, WireError } from './statement-runner.js';
 import { sendResult } from './result-writer.js';
-import type { Engine } from '@loch/engine-duckdb';
+import { type LocalResult, SERVER_VERSION, SessionSettings } from './session-settings.js';
+import {
+  cancelledError,
+  errorOf,
+  runStatement,
+  type StatementHost,
+  statementsOf,
+  WireError,
+} from './statement-runner.js';
 
 export interface ConnectionContext {
   readonly newSession: () => SqlSession;
@@ -99,7 +106,11 @@ export class Connection implements StatementHost {
     if (this.#pumping) return;
     this.#pumping = true;
     try {
-      for (let m = this.#decoder.next(); m !== undefined && this.#phase !== 'closed'; m = this.#decoder.next()) {
+      for (
+        let m = this.#decoder.next();
+        m !== undefined && this.#phase !== 'closed';
+        m = this.#decoder.next()
+      ) {
         try {
           await this.#handle(m);
         } catch (e) {
@@ -204,7 +215,8 @@ export class Connection implements StatementHost {
     if (startup.user === undefined || startup.user === '') {
       throw new WireError('28000', 'no PostgreSQL user name specified in startup packet', true);
     }
-    if (startup.replication) throw new WireError('0A000', 'Loch does not support replication connections', true);
+    if (startup.replication)
+      throw new WireError('0A000', 'Loch does not support replication connections', true);
     this.settings.applyStartup(startup.settings);
     this.#auth = new Authenticator(this.#ctx.auth, this.#ctx.authMode, startup.user, this.#ctx.mockSecret);
     this.#phase = 'auth';

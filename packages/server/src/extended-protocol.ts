@@ -2,8 +2,8 @@
 // row limits, Close, and PostgreSQL's error rule: after an error every message up to Sync is skipped.
 import type { Engine } from '@loch/engine-duckdb';
 import {
-  type Bind,
   type BackendWriter,
+  type Bind,
   type Close,
   type Describe,
   decodeBindParameters,
@@ -138,7 +138,10 @@ export class ExtendedProtocol {
     const decoded = decodeBindParameters(m, decodeTypes);
     if (!decoded.ok) {
       const e = decoded.error;
-      throw new WireError(e.sqlstate, e.parameter > 0 ? `${e.message} (parameter $${e.parameter})` : e.message);
+      throw new WireError(
+        e.sqlstate,
+        e.parameter > 0 ? `${e.message} (parameter $${e.parameter})` : e.message,
+      );
     }
     const literals = decoded.values.map((v, i) => {
       const declared = statement.parameterTypes[i]!;
@@ -162,7 +165,12 @@ export class ExtendedProtocol {
       out.parameterDescription(statement.parameterTypes.map(reportedType));
       const columns = await this.#statementColumns(statement);
       if (columns === undefined) out.noData();
-      else writeRowDescription(out, columns, columns.map(() => 0));
+      else
+        writeRowDescription(
+          out,
+          columns,
+          columns.map(() => 0),
+        );
       return;
     }
     const portal = this.#portal(m.name);
@@ -185,7 +193,12 @@ export class ExtendedProtocol {
     const sql = substitute(statement.sql, statement.placeholders, nulls);
     const local = this.#host.settings.handle(sql);
     if (local?.kind === 'rows') {
-      return local.columns.map((c) => ({ name: c.name, typeOid: c.typeOid, typeModifier: -1, convert: (v: unknown) => v as string }));
+      return local.columns.map((c) => ({
+        name: c.name,
+        typeOid: c.typeOid,
+        typeModifier: -1,
+        convert: (v: unknown) => v as string,
+      }));
     }
     if (local !== undefined) return undefined;
     const rewritten = await this.#host.session.rewriteQuery(sql);

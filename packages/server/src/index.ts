@@ -1,5 +1,5 @@
 // @loch/server: the PostgreSQL wire-protocol server behind `loch serve`.
-export { type AuthBackend, type AuthMode, Authenticator } from './auth.js';
+export { type AuthBackend, Authenticator, type AuthMode } from './auth.js';
 export { findPlaceholders, sqlLiteral, substitute } from './bind-sql.js';
 export { affectedRows, type CommandInfo, commandInfo } from './command-info.js';
 export { type PgColumn, pgColumns, pgRow, wireTypeOf } from './pg-values.js';

@@ -141,7 +141,8 @@ export const wireTypeOf = (type: DuckType): WireType => {
   switch (type.kind) {
     case 'scalar': {
       const oid = SCALARS[type.name];
-      if (oid === undefined) return { typeOid: PgOid.text, typeModifier: -1, convert: (v) => textOf(v, type) };
+      if (oid === undefined)
+        return { typeOid: PgOid.text, typeModifier: -1, convert: (v) => textOf(v, type) };
       return { typeOid: oid, typeModifier: -1, convert: scalarConverter(type.name, type) };
     }
     case 'decimal':

@@ -2,8 +2,8 @@
 // Describe, row limits, malformed input), built from @loch/pgwire's client-side codec.
 import { connect, type Socket } from 'node:net';
 import {
-  type BackendMessage,
   BackendDecoder,
+  type BackendMessage,
   encodeFrontendMessage,
   encodeFrontendMessages,
   type FrontendMessage,
@@ -47,13 +47,21 @@ export class RawClient {
   /** Connects and logs in with a cleartext password (server in cleartext mode). */
   static async login(port: number, user: string, password: string): Promise<RawClient> {
     const c = await RawClient.open(port);
-    c.send({ type: 'StartupMessage', protocolMajor: 3, protocolMinor: 0, parameters: new Map([['user', user]]) });
-    const auth = await c.until((m) => m.type === 'AuthenticationCleartextPassword' || m.type === 'ErrorResponse');
+    c.send({
+      type: 'StartupMessage',
+      protocolMajor: 3,
+      protocolMinor: 0,
+      parameters: new Map([['user', user]]),
+    });
+    const auth = await c.until(
+      (m) => m.type === 'AuthenticationCleartextPassword' || m.type === 'ErrorResponse',
+    );
     if (auth.at(-1)?.type === 'ErrorResponse') throw new Error('login refused');
     c.send({ type: 'PasswordMessage', password });
     const rest = await c.until((m) => m.type === 'ReadyForQuery' || m.type === 'ErrorResponse');
     const last = rest.at(-1)!;
-    if (last.type === 'ErrorResponse') throw Object.assign(new Error(last.fields.message), { code: last.fields.code });
+    if (last.type === 'ErrorResponse')
+      throw Object.assign(new Error(last.fields.message), { code: last.fields.code });
     const key = rest.find((m) => m.type === 'BackendKeyData');
     if (key?.type === 'BackendKeyData') {
       c.processId = key.processId;
@@ -63,7 +71,9 @@ export class RawClient {
   }
 
   send(...messages: FrontendMessage[]): void {
-    this.#socket.write(messages.length === 1 ? encodeFrontendMessage(messages[0]!) : encodeFrontendMessages(messages));
+    this.#socket.write(
+      messages.length === 1 ? encodeFrontendMessage(messages[0]!) : encodeFrontendMessages(messages),
+    );
   }
 
   sendRaw(bytes: Uint8Array): void {

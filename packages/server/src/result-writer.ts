@@ -30,7 +30,10 @@ export const columnFormats = (codes: readonly FormatCode[], columns: readonly Pg
   formats.forEach((f, i) => {
     const col = columns[i]!;
     if (f === 1 && !supportsBinary(col.typeOid)) {
-      throw new WireError('0A000', `binary output is not supported for column "${col.name}" (type OID ${col.typeOid}); request text`);
+      throw new WireError(
+        '0A000',
+        `binary output is not supported for column "${col.name}" (type OID ${col.typeOid}); request text`,
+      );
     }
   });
   return formats;
@@ -41,7 +44,9 @@ export const writeRowDescription = (
   columns: readonly PgColumn[],
   formats: readonly FormatCode[],
 ): void => {
-  out.rowDescription(columns.map((c, i) => fieldDescription(c.name, c.typeOid, formats[i] ?? 0, c.typeModifier)));
+  out.rowDescription(
+    columns.map((c, i) => fieldDescription(c.name, c.typeOid, formats[i] ?? 0, c.typeModifier)),
+  );
 };
 
 export interface SendOptions {
@@ -71,7 +76,10 @@ export const sendResult = async (
     case 'rows': {
       const formats = columnFormats(options.formats, result.columns);
       if (options.describe) writeRowDescription(out, result.columns, formats);
-      const encodings: ColumnEncoding[] = result.columns.map((c, i) => ({ typeOid: c.typeOid, format: formats[i]! }));
+      const encodings: ColumnEncoding[] = result.columns.map((c, i) => ({
+        typeOid: c.typeOid,
+        format: formats[i]!,
+      }));
       const textOptions = { extraFloatDigits: sink.settings.extraFloatDigits };
       const start = options.offset ?? 0;
       const end =

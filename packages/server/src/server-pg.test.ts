@@ -1,8 +1,8 @@
 // The server against the `pg` npm driver: authentication, simple and extended queries, types,
 // errors and concurrency, all through real sockets.
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_PASSWORD, type Harness, startHarness } from './test-harness.test-util.js';
+import { type Harness, startHarness } from './test-harness.test-util.js';
 
 let h: Harness;
 
@@ -145,7 +145,11 @@ describe('simple query protocol', () => {
 describe('extended query protocol', () => {
   it('binds typed and untyped parameters as values, never as SQL text', async () => {
     const c = await h.client();
-    const r = await c.query('SELECT $1::INTEGER + 1 AS n, $2 AS s, $3::DOUBLE AS d', [41, "it's'); DROP", 2.5]);
+    const r = await c.query('SELECT $1::INTEGER + 1 AS n, $2 AS s, $3::DOUBLE AS d', [
+      41,
+      "it's'); DROP",
+      2.5,
+    ]);
     expect(r.rows).toEqual([{ n: 42, s: "it's'); DROP", d: 2.5 }]);
     const nulls = await c.query('SELECT $1 IS NULL AS isnull', [null]);
     expect(nulls.rows).toEqual([{ isnull: true }]);
@@ -194,4 +198,3 @@ describe('concurrency', () => {
     expect(results.map((r) => r.rows[0].v)).toEqual([0, 2, 4, 6, 8, 10, 12, 14]);
   });
 });
-

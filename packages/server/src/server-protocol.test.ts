@@ -121,7 +121,10 @@ describe('extended protocol', () => {
       { type: 'Execute', portal: '', maxRows: 0 },
       { type: 'Sync' },
     );
-    const rd = r.find((m) => m.type === 'RowDescription') as Extract<BackendMessage, { type: 'RowDescription' }>;
+    const rd = r.find((m) => m.type === 'RowDescription') as Extract<
+      BackendMessage,
+      { type: 'RowDescription' }
+    >;
     expect(rd.fields.map((f) => f.format)).toEqual([1, 1]);
     const dr = r.find((m) => m.type === 'DataRow') as Extract<BackendMessage, { type: 'DataRow' }>;
     expect(Buffer.from(dr.values[0]!).readInt32BE(0)).toBe(7);
@@ -178,7 +181,10 @@ describe('bad input', () => {
     c.sendRaw(huge);
     const r = await c.until((m) => m.type === 'ErrorResponse');
     const err = r.at(-1);
-    expect(err?.type === 'ErrorResponse' && [err.fields.severity, err.fields.code]).toEqual(['FATAL', '08P01']);
+    expect(err?.type === 'ErrorResponse' && [err.fields.severity, err.fields.code]).toEqual([
+      'FATAL',
+      '08P01',
+    ]);
     await c.waitClosed();
     expect(c.closed).toBe(true);
     expect(rows(await bystander.roundTrip({ type: 'Query', sql: 'SELECT 3' }))).toEqual([['3']]);
@@ -211,7 +217,10 @@ describe('bad input', () => {
 describe('cancellation', () => {
   it('ends the running statement of the matching session with 57014', async () => {
     const c = await login();
-    c.send({ type: 'Query', sql: 'SELECT count(*) FROM range(60000000) t1(x), range(3) t2(y) WHERE x % 7 = y' });
+    c.send({
+      type: 'Query',
+      sql: 'SELECT count(*) FROM range(60000000) t1(x), range(3) t2(y) WHERE x % 7 = y',
+    });
     await new Promise((r) => setTimeout(r, 50));
     const canceller = await RawClient.open(h.port);
     canceller.send({ type: 'CancelRequest', processId: c.processId, secretKey: c.secretKey });
@@ -224,9 +233,16 @@ describe('cancellation', () => {
 
   it('ignores a CancelRequest with the wrong secret', async () => {
     const c = await login();
-    c.send({ type: 'Query', sql: 'SELECT count(*) AS n FROM range(20000000) t1(x), range(3) t2(y) WHERE x % 7 = y' });
+    c.send({
+      type: 'Query',
+      sql: 'SELECT count(*) AS n FROM range(20000000) t1(x), range(3) t2(y) WHERE x % 7 = y',
+    });
     const canceller = await RawClient.open(h.port);
-    canceller.send({ type: 'CancelRequest', processId: c.processId, secretKey: new Uint8Array([0, 0, 0, 0]) });
+    canceller.send({
+      type: 'CancelRequest',
+      processId: c.processId,
+      secretKey: new Uint8Array([0, 0, 0, 0]),
+    });
     await canceller.waitClosed();
     const r = await c.until((m) => m.type === 'ReadyForQuery');
     expect(types(r)).toEqual(['RowDescription', 'DataRow', 'CommandComplete', 'ReadyForQuery']);

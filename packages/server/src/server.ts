@@ -7,6 +7,7 @@ import type { Engine } from '@loch/engine-duckdb';
 import type { SqlSession } from '@loch/sql';
 import type { AuthBackend, AuthMode } from './auth.js';
 import { Connection, type ConnectionContext } from './connection.js';
+import { compatSetupSql } from './pg-catalog-compat.js';
 
 export const DEFAULT_PORT = 15432;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -43,7 +44,9 @@ export class PgServer {
 
   private constructor(options: ServerOptions) {
     const tls: SecureContext | undefined =
-      options.tls === undefined ? undefined : createSecureContext({ cert: options.tls.cert, key: options.tls.key });
+      options.tls === undefined
+        ? undefined
+        : createSecureContext({ cert: options.tls.cert, key: options.tls.key });
     const ctx: ConnectionContext = {
       newSession: options.newSession,
       engine: options.engine,
@@ -76,6 +79,8 @@ export class PgServer {
   }
 
   static async start(options: ServerOptions): Promise<PgServer> {
+    // Functions psql's catalog queries call that DuckDB lacks; macros are shared by every connection.
+    await options.newSession().execute(compatSetupSql());
     const server = new PgServer(options);
     await server.#listen(options.host ?? DEFAULT_HOST, options.port ?? DEFAULT_PORT);
     return server;
@@ -90,7 +95,8 @@ export class PgServer {
       });
     });
     const addr = this.#server.address();
-    if (addr === null || typeof addr === 'string') throw new Error(`server is not listening on TCP (${addr})`);
+    if (addr === null || typeof addr === 'string')
+      throw new Error(`server is not listening on TCP (${addr})`);
     this.#address = { host: addr.address, port: addr.port };
   }
 

@@ -50,7 +50,18 @@ const DEFAULTS: Readonly<Record<string, string>> = {
   is_superuser: 'off',
 };
 
-const UTC_NAMES = new Set(['utc', 'etc/utc', 'gmt', 'etc/gmt', 'z', 'zulu', 'universal', '0', '+00', '+00:00']);
+const UTC_NAMES = new Set([
+  'utc',
+  'etc/utc',
+  'gmt',
+  'etc/gmt',
+  'z',
+  'zulu',
+  'universal',
+  '0',
+  '+00',
+  '+00:00',
+]);
 const UTF8_NAMES = new Set(['utf8', 'utf-8', 'unicode']);
 
 /** Outcome of a statement the server handles itself. */
@@ -101,8 +112,12 @@ export class SessionSettings {
     if (verb === 'DEALLOCATE') {
       const rest = significantAfter(tokens, ws[1] === 'PREPARE' ? 2 : 1);
       const name = rest[0];
-      if (name === undefined) return { kind: 'error', sqlstate: '42601', message: 'DEALLOCATE needs a name or ALL' };
-      return { kind: 'deallocate', name: name.kind === 'word' && name.text.toUpperCase() === 'ALL' ? undefined : name.value };
+      if (name === undefined)
+        return { kind: 'error', sqlstate: '42601', message: 'DEALLOCATE needs a name or ALL' };
+      return {
+        kind: 'deallocate',
+        name: name.kind === 'word' && name.text.toUpperCase() === 'ALL' ? undefined : name.value,
+      };
     }
     if (/^\s*select\s+(pg_catalog\s*\.\s*)?version\s*\(\s*\)\s*;?\s*$/i.test(sql)) {
       return { kind: 'rows', columns: [{ name: 'version', typeOid: PgOid.text }], rows: [[VERSION_TEXT]] };
@@ -125,7 +140,8 @@ export class SessionSettings {
   #show(tokens: readonly Token[]): LocalResult | undefined {
     const rest = significantAfter(tokens, 1);
     const joined = rest.map((t) => t.value.toLowerCase()).join(' ');
-    const name = joined === 'transaction isolation level' ? 'transaction_isolation' : joined.replace(/ /g, '');
+    const name =
+      joined === 'transaction isolation level' ? 'transaction_isolation' : joined.replace(/ /g, '');
     if (name === 'time zone' || name === 'timezone') return this.#showOne('timezone', 'TimeZone');
     const value = this.#values.get(name);
     if (value === undefined) return undefined;
@@ -133,7 +149,11 @@ export class SessionSettings {
   }
 
   #showOne(name: string, column: string): LocalResult {
-    return { kind: 'rows', columns: [{ name: column, typeOid: PgOid.text }], rows: [[this.#values.get(name) ?? '']] };
+    return {
+      kind: 'rows',
+      columns: [{ name: column, typeOid: PgOid.text }],
+      rows: [[this.#values.get(name) ?? '']],
+    };
   }
 
   #set(tokens: readonly Token[]): LocalResult | undefined {
@@ -154,7 +174,9 @@ export class SessionSettings {
       valueTokens = rest.slice(2);
     }
     if (DEFAULTS[name] === undefined) return undefined;
-    const value = valueTokens.map((t) => t.value).join(valueTokens.every((t) => t.kind !== 'punct') ? ', ' : '');
+    const value = valueTokens
+      .map((t) => t.value)
+      .join(valueTokens.every((t) => t.kind !== 'punct') ? ', ' : '');
     if (value.toUpperCase() === 'DEFAULT' || value === '') {
       this.#values.set(name, DEFAULTS[name]);
       return { kind: 'command', tag: 'SET', ...reportOf(name, DEFAULTS[name]) };

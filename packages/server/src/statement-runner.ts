@@ -4,6 +4,7 @@
 import { commandTag, PgOid, type PgValue } from '@loch/pgwire';
 import { isSqlError, type SqlSession, splitStatements, tokenize } from '@loch/sql';
 import { affectedRows, commandInfo } from './command-info.js';
+import { rewriteCatalogQuery } from './pg-catalog-compat.js';
 import { type PgColumn, pgColumns, pgRow } from './pg-values.js';
 import type { LocalResult, SessionSettings } from './session-settings.js';
 
@@ -86,7 +87,7 @@ export const runStatement = async (host: StatementHost, sql: string): Promise<Ex
     return out;
   }
   const info = commandInfo(sql, tokens);
-  const results = await host.session.execute(sql);
+  const results = await host.session.execute(rewriteCatalogQuery(sql));
   host.checkCancelled();
   const r = results[results.length - 1] ?? { columns: [], rows: [] };
   if (info.counted) {

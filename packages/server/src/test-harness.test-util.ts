@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openMetastore, type Metastore } from '@loch/catalog';
+import { type Metastore, openMetastore } from '@loch/catalog';
 import { DuckEngine } from '@loch/engine-duckdb';
 import { SqlSession } from '@loch/sql';
 import { openStore } from '@loch/storage';

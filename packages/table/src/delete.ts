@@ -4,6 +4,7 @@
 // either get a deletion vector (delta.enableDeletionVectors) or are rewritten without the
 // matching rows (copy-on-write). Nothing is committed when nothing matches, as in Delta.
 import { type Action, type AddFile, checkWriteSupport, type ReadSet, type Snapshot } from '@loch/delta';
+import { recordsChanges, tagChanges, writeChangeDataFiles } from './change-data-files.js';
 import { commit, deleteFiles } from './commit.js';
 import { writeDataFiles } from './data-files.js';
 import { writeDeletionVectors } from './deletion-vectors.js';
@@ -21,6 +22,7 @@ import {
   predicateExpr,
   since,
   usesDeletionVectors,
+  withConflictRetries,
 } from './dml-common.js';
 import { removeFor, totalSize } from './file-actions.js';
 import { quoteIdent } from './sql-text.js';
@@ -89,6 +91,14 @@ export async function deleteRows(
   predicateSql: string | undefined,
   opts: DeleteOptions = {},
 ): Promise<DeleteResult> {
+  return withConflictRetries(opts.maxConflictRetries, () => deleteOnce(h, predicateSql, opts));
+}
+
+async function deleteOnce(
+  h: TableHandle,
+  predicateSql: string | undefined,
+  opts: DeleteOptions = {},
+): Promise<DeleteResult> {
   const started = performance.now();
   const snapshot = await h.require();
   checkWriteSupport(snapshot.protocol);
@@ -148,13 +158,32 @@ export async function deleteRows(
       removedBytes += totalSize(files);
       dvCounts.numDeletionVectorsRemoved += files.filter((f) => f.deletionVector != null).length;
     }
+    // Partially deleted files cannot be described by add/remove; with the change feed on, the
+    // commit records every deleted row in change data files instead (readers then use only those).
+    let numAddedChangeFiles = 0;
+    const target = {
+      schema: snapshot.schema,
+      partitionColumns: snapshot.partitionColumns,
+      columnMappingMode: snapshot.columnMappingMode,
+      configuration: snapshot.metadata.configuration,
+    };
+    if (plan.partial.length > 0 && recordsChanges(target.configuration)) {
+      const touched = [...plan.dropped, ...plan.partial.map((m) => m.file)];
+      const scan = await filesScanSql(h, snapshot, touched);
+      const cols = snapshot.schema.fields.map((f) => quoteIdent(f.name)).join(', ');
+      const deleted = `SELECT ${cols} FROM (${scan}) AS ${quoteIdent(alias)} WHERE (${predicate})`;
+      const cdc = await writeChangeDataFiles(h, tagChanges(deleted, snapshot.schema, 'delete'), target);
+      written.push(...cdc.paths);
+      actions.push(...cdc.cdcs);
+      numAddedChangeFiles = cdc.cdcs.length;
+    }
     const rewriteTimeMs = since(rewriteStarted);
     const metrics = {
       numRemovedFiles,
       numAddedFiles,
       numDeletedRows: plan.deletedRows,
       numCopiedRows,
-      numAddedChangeFiles: 0,
+      numAddedChangeFiles,
       ...dvCounts,
       numRemovedBytes: removedBytes,
       numAddedBytes,

@@ -239,3 +239,17 @@ export async function filesScanSql(
 
 /** Milliseconds since `start`, for operationMetrics. */
 export const since = (start: number): number => Math.max(0, Math.round(performance.now() - start));
+
+/** Runs `attempt` again while it fails with CONCURRENT_MODIFICATION, at most `retries` more times. */
+export async function withConflictRetries<T>(
+  retries: number | undefined,
+  attempt: () => Promise<T>,
+): Promise<T> {
+  for (let n = 0; ; n++) {
+    try {
+      return await attempt();
+    } catch (e) {
+      if (!(e instanceof DeltaError && e.code === 'CONCURRENT_MODIFICATION') || n >= (retries ?? 0)) throw e;
+    }
+  }
+}

@@ -143,6 +143,14 @@ describe.each([
     expect(e.message).toContain('version 2');
   });
 
+  it('re-runs a conflicting statement on the new snapshot when asked to', async () => {
+    const b = await seed(properties);
+    const a = racingWriter(() => b.update({ id: 'id + 100' }, 'id = 4'));
+    const r = await a.update({ id: 'id + 1000' }, 'id IN (2, 104)', { maxConflictRetries: 1 });
+    expect(r).toMatchObject({ version: 2, numUpdatedRows: 2 });
+    expect(await ids(tableAt(ctx, dir))).toEqual([0, 1, 3, 5, 1002, 1104]);
+  });
+
   it('an update and a delete of disjoint files both succeed', async () => {
     const b = await seed(properties);
     const a = racingWriter(() => b.delete('p = 1 AND id = 3'));

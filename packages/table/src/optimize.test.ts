@@ -227,4 +227,29 @@ describe('OPTIMIZE bin-packing', () => {
     // The failed OPTIMIZE's file is cleaned up: only the overwrite's file was added.
     expect((await fs.readdir(dir)).length).toBe(before + 1);
   });
+
+  it('works under column mapping (partition directories and stats by physical name)', async () => {
+    await t.write(`SELECT 1::BIGINT AS id, 1 AS p, 'a' AS s`, {
+      mode: 'append',
+      partitionBy: ['p'],
+      properties: { 'delta.columnMapping.mode': 'name' },
+    });
+    await appends(2, 5, true);
+    const before = await sorted();
+    const r = await t.optimize({ where: 'p = 1' });
+    expect(r.metrics).toMatchObject({ numFilesRemoved: 3, numFilesAdded: 1 });
+    const s = await t.snapshot();
+    const added = s.files.find((f) => f.dataChange === false)!;
+    expect(Object.keys(added.partitionValues)[0]).toMatch(/^col-/);
+    expect(await sorted()).toEqual(before);
+  });
+
+  it('does nothing on an empty table, and rejects WHERE on an unpartitioned one', async () => {
+    await t.write(`SELECT 1::BIGINT AS id WHERE false`, { mode: 'append' });
+    const r = await t.optimize();
+    expect(r.version).toBeUndefined();
+    expect(r.metrics).toMatchObject({ numFilesAdded: 0, numFilesRemoved: 0, totalConsideredFiles: 0 });
+    const e = await expectDeltaError(t.optimize({ where: 'id = 1' }), 'INVALID_ARGUMENT');
+    expect(e.message).toContain("non-partition column 'id' (partition columns: none)");
+  });
 });

@@ -15,6 +15,7 @@ import {
   sizePercentile,
   targetFileSizeOf,
 } from '@loch/delta';
+import { toDuckType } from '@loch/engine-duckdb';
 import { type CommitOutcome, type CommitPlan, commit, deleteFiles } from './commit.js';
 import { writeDataFiles } from './data-files.js';
 import { removeFor, totalSize } from './file-actions.js';
@@ -26,7 +27,11 @@ import type { OptimizeMetrics, OptimizeOptions, OptimizeResult } from './types.j
 
 /** Fails naming the first column of `predicate` that is not a partition column. */
 async function checkPartitionPredicate(h: TableHandle, snapshot: Snapshot, predicate: string): Promise<void> {
-  const cols = snapshot.partitionColumns.map((name) => `NULL AS ${quoteIdent(name)}`);
+  const cols = snapshot.partitionColumns.map((name) => {
+    const field = snapshot.schema.fields.find((f) => f.name === name);
+    const type = field === undefined ? 'VARCHAR' : toDuckType(field.type);
+    return `CAST(NULL AS ${type}) AS ${quoteIdent(name)}`;
+  });
   const relation = `SELECT ${cols.length > 0 ? cols.join(', ') : 'NULL AS __loch_none'}`;
   try {
     await h.engine.describe(`SELECT 1 FROM (${relation}) AS __p WHERE (${predicate})`);

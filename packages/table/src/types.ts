@@ -243,6 +243,12 @@ export interface DmlOptions {
   /** The name the predicate and expressions may qualify columns with (`UPDATE t AS a ... a.x`). */
   readonly alias?: string;
   readonly userMetadata?: string;
+  /**
+   * Re-run the whole statement on the newest snapshot up to this many times when a concurrent
+   * commit conflicts with it (default 0: fail with CONCURRENT_MODIFICATION, as Delta does).
+   * Safe because the statement is re-evaluated from scratch: `SET v = v + 1` loses no update.
+   */
+  readonly maxConflictRetries?: number;
 }
 
 export type DeleteOptions = DmlOptions;

@@ -5,6 +5,7 @@
 // anything is written; nothing is committed when nothing matches.
 import { type Action, checkWriteSupport, DeltaError, type Snapshot, type StructField } from '@loch/delta';
 import { toDuckType } from '@loch/engine-duckdb';
+import { recordsChanges, tagChanges, writeChangeDataFiles } from './change-data-files.js';
 import { commit, deleteFiles } from './commit.js';
 import { checkWritableColumns, withCheckConstraints } from './constraints.js';
 import { writeDataFiles } from './data-files.js';
@@ -19,6 +20,7 @@ import {
   predicateExpr,
   since,
   usesDeletionVectors,
+  withConflictRetries,
 } from './dml-common.js';
 import { removeFor, totalSize } from './file-actions.js';
 import { quoteIdent, quoteLiteral } from './sql-text.js';
@@ -88,6 +90,15 @@ function updatedColumns(
 }
 
 export async function updateRows(
+  h: TableHandle,
+  assignments: Readonly<Record<string, string>>,
+  predicateSql: string | undefined,
+  opts: UpdateOptions = {},
+): Promise<UpdateResult> {
+  return withConflictRetries(opts.maxConflictRetries, () => updateOnce(h, assignments, predicateSql, opts));
+}
+
+async function updateOnce(
   h: TableHandle,
   assignments: Readonly<Record<string, string>>,
   predicateSql: string | undefined,
@@ -171,13 +182,28 @@ export async function updateRows(
       dvCounts.numDeletionVectorsRemoved = touched.filter((f) => f.deletionVector != null).length;
     }
     actions.push(...data.adds);
+    let numAddedChangeFiles = 0;
+    if (recordsChanges(target.configuration)) {
+      const where = `WHERE (${predicate ?? 'TRUE'})`;
+      const cols = snapshot.schema.fields.map((f) => quoteIdent(f.name)).join(', ');
+      const pre = tagChanges(`SELECT ${cols} ${from} ${where}`, snapshot.schema, 'update_preimage');
+      const post = tagChanges(
+        `SELECT ${updatedColumns(snapshot, sets, alias, undefined)} ${from} ${where}`,
+        snapshot.schema,
+        'update_postimage',
+      );
+      const cdc = await writeChangeDataFiles(h, `${pre} UNION ALL ${post}`, target);
+      written.push(...cdc.paths);
+      actions.push(...cdc.cdcs);
+      numAddedChangeFiles = cdc.cdcs.length;
+    }
     const numCopiedRows = dv ? 0 : data.numOutputRows - numUpdatedRows;
     const metrics = {
       numRemovedFiles,
       numAddedFiles: data.adds.length,
       numUpdatedRows,
       numCopiedRows,
-      numAddedChangeFiles: 0,
+      numAddedChangeFiles,
       ...dvCounts,
       numRemovedBytes: removedBytes,
       numAddedBytes: data.numOutputBytes,

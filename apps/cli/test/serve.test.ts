@@ -1,0 +1,114 @@
+// `loch serve` end to end: the built binary on an ephemeral port, a fresh warehouse (generated
+// admin password printed once), psql and the `pg` driver as clients, SIGTERM to stop.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt, MAIN, tempDir } from './helpers.js';
+
+const hasPsql = spawnSync('psql', ['--version']).status === 0;
+
+let child: ChildProcess;
+let output = '';
+let port = 0;
+let password = '';
+const { dir, cleanup } = tempDir();
+let exited: Promise<number | null>;
+
+beforeAll(async () => {
+  assertBuilt();
+  const env = { ...process.env };
+  delete env['LOCH_ADMIN_PASSWORD'];
+  delete env['LOCH_WAREHOUSE'];
+  child = spawn(process.execPath, [MAIN, 'serve', '--warehouse', dir, '--port', '0'], { env });
+  exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+  child.stderr?.on('data', (d: Buffer) => {
+    output += d.toString();
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout?.on('data', (d: Buffer) => {
+      output += d.toString();
+      const m = /listening on 127\.0\.0\.1:(\d+)/.exec(output);
+      if (m !== null) {
+        port = Number(m[1]);
+        resolve();
+      }
+    });
+    child.once('exit', () => reject(new Error(`loch serve exited early:\n${output}`)));
+  });
+  password = /password: (\S+)/.exec(output)?.[1] ?? '';
+});
+
+afterAll(async () => {
+  if (child.exitCode === null) child.kill('SIGTERM');
+  await exited;
+  cleanup();
+});
+
+const psql = (...commands: string[]) =>
+  spawnSync(
+    'psql',
+    [
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(port),
+      '-U',
+      'admin',
+      '-d',
+      'loch',
+      '-X',
+      '-A',
+      '-t',
+      ...commands.flatMap((c) => ['-c', c]),
+    ],
+    { env: { ...process.env, PGPASSWORD: password }, encoding: 'utf8', timeout: 30_000 },
+  );
+
+describe('loch serve', () => {
+  it('prints the generated admin password once and the address', () => {
+    expect(password).toMatch(/.{8,}/);
+    expect(output).toContain('Connect with: psql');
+  });
+
+  it('serves the pg driver with the generated password', async () => {
+    const c = new pg.Client({ host: '127.0.0.1', port, user: 'admin', password, database: 'loch' });
+    await c.connect();
+    try {
+      await c.query('CREATE TABLE delta.`sales` (id BIGINT, amount DECIMAL(10,2)) USING DELTA');
+      await c.query('INSERT INTO delta.`sales` VALUES ($1, $2)', [1, '9.50']);
+      const r = await c.query('SELECT id, amount FROM delta.`sales`');
+      expect(r.rows).toEqual([{ id: '1', amount: '9.50' }]);
+    } finally {
+      await c.end();
+    }
+  });
+
+  it.skipIf(!hasPsql)('serves psql', () => {
+    const r = psql('SELECT 40 + 2 AS answer', 'SELECT count(*) FROM delta.`sales`', "SELECT 'a' || 'b'");
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim().split('\n')).toEqual(['42', '1', 'ab']);
+    const bad = psql('SELECT * FROM delta.`nope`');
+    expect(bad.stderr).toMatch(/ERROR/);
+  });
+
+  it.skipIf(!hasPsql)('lists tables for psql \\dt', () => {
+    const r = psql('CREATE TABLE local_t (a INTEGER)', '\\dt');
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('main|local_t|table|admin');
+  });
+
+  it.skipIf(!hasPsql)('refuses psql with a wrong password', () => {
+    const r = spawnSync('psql', ['-h', '127.0.0.1', '-p', String(port), '-U', 'admin', '-c', 'SELECT 1'], {
+      env: { ...process.env, PGPASSWORD: 'wrong' },
+      encoding: 'utf8',
+    });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('password authentication failed for user "admin"');
+  });
+
+  it('stops cleanly on SIGTERM', async () => {
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(output).toContain('Shutting down');
+  });
+});
