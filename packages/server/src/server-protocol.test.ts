@@ -219,7 +219,7 @@ describe('cancellation', () => {
     const c = await login();
     c.send({
       type: 'Query',
-      sql: 'SELECT count(*) FROM range(60000000) t1(x), range(3) t2(y) WHERE x % 7 = y',
+      sql: 'SELECT count(*) FROM range(150000000) t1(x), range(3) t2(y) WHERE x % 7 = y',
     });
     await new Promise((r) => setTimeout(r, 50));
     const canceller = await RawClient.open(h.port);

@@ -15,6 +15,7 @@ import {
 import { addColumns, type Change, dropColumns, renameColumn } from './alter-columns.js';
 import { setProperties, unsetProperties } from './alter-properties.js';
 import { commit } from './commit.js';
+import { addConstraint, dropConstraint } from './constraints.js';
 import { mergeProtocols, sameProtocol } from './protocol-upgrade.js';
 import type { TableHandle } from './table-handle.js';
 import type { AlterOperation } from './types.js';
@@ -38,6 +39,12 @@ export async function alterTable(h: TableHandle, op: AlterOperation): Promise<{ 
       break;
     case 'unsetProperties':
       change = unsetProperties(s, op);
+      break;
+    case 'addConstraint':
+      change = await addConstraint(h, s, op);
+      break;
+    case 'dropConstraint':
+      change = dropConstraint(s, op);
       break;
   }
   let { schema } = change;

@@ -5,7 +5,9 @@ import {
   type AddFile,
   type DeletionVectorDescriptor,
   dvUniqueId,
+  type Expr,
   loadDeletionVector,
+  pruneFiles,
   type Snapshot,
 } from '@loch/delta';
 import type { ScanFile, ScanSpec } from '@loch/engine-duckdb';
@@ -88,4 +90,55 @@ async function scanFiles(h: TableHandle, adds: readonly AddFile[]): Promise<Scan
   };
   await Promise.all(Array.from({ length: Math.min(DV_CONCURRENCY, withDv.length) }, worker));
   return files;
+}
+
+/** A skipping predicate, or one built from the snapshot actually scanned (its schema decides names). */
+export type ScanFilter = Expr | ((snapshot: Snapshot) => Expr | undefined);
+
+/** What planning one table scan did: file pruning counts and the time it took. */
+export interface ScanMetrics {
+  readonly version: number;
+  readonly filesTotal: number;
+  readonly filesScanned: number;
+  readonly bytesTotal: number;
+  readonly bytesScanned: number;
+  /** The predicate files were pruned with (undefined: no pruning). */
+  readonly filter?: Expr;
+  /** Snapshot lookup, pruning and scan spec building, in milliseconds. */
+  readonly planningMs: number;
+}
+
+/**
+ * The scan spec of `snapshot` restricted to the files `filter` may match, with metrics. Pruning is
+ * only ever an optimization: a filter that cannot be built scans every file.
+ */
+export async function planScan(
+  h: TableHandle,
+  snapshot: Snapshot,
+  options: Omit<ScanOptions, 'files'> & { readonly filter?: ScanFilter },
+  startedAt: number = performance.now(),
+): Promise<{ spec: ScanSpec; metrics: ScanMetrics }> {
+  let filter: Expr | undefined;
+  try {
+    filter = typeof options.filter === 'function' ? options.filter(snapshot) : options.filter;
+  } catch {
+    filter = undefined;
+  }
+  const pruned = pruneFiles(snapshot, filter);
+  const { filter: _ignored, ...rest } = options;
+  const spec = await buildScanSpec(
+    h,
+    snapshot,
+    filter === undefined || pruned.filesScanned === pruned.filesTotal ? rest : { ...rest, files: pruned.files },
+  );
+  const metrics: ScanMetrics = {
+    version: snapshot.version,
+    filesTotal: pruned.filesTotal,
+    filesScanned: pruned.filesScanned,
+    bytesTotal: pruned.bytesTotal,
+    bytesScanned: pruned.bytesScanned,
+    ...(filter !== undefined ? { filter } : {}),
+    planningMs: performance.now() - startedAt,
+  };
+  return { spec, metrics };
 }

@@ -138,7 +138,10 @@ export type AlterOperation =
   | { readonly kind: 'renameColumn'; readonly from: string; readonly to: string }
   | { readonly kind: 'dropColumns'; readonly columns: readonly string[] }
   | { readonly kind: 'setProperties'; readonly properties: Readonly<Record<string, string>> }
-  | { readonly kind: 'unsetProperties'; readonly keys: readonly string[]; readonly ifExists?: boolean };
+  | { readonly kind: 'unsetProperties'; readonly keys: readonly string[]; readonly ifExists?: boolean }
+  /** CHECK constraint stored as table property `delta.constraints.<name>` (lower-cased). */
+  | { readonly kind: 'addConstraint'; readonly name: string; readonly expr: string }
+  | { readonly kind: 'dropConstraint'; readonly name: string; readonly ifExists?: boolean };
 
 /**
  * A Delta table at a location. Stateless apart from a cached latest snapshot; every operation
