@@ -36,6 +36,8 @@ function parse(argv: readonly string[]) {
         'auth-cleartext': { type: 'boolean' },
         'tls-cert': { type: 'string' },
         'tls-key': { type: 'string' },
+        metrics: { type: 'boolean' },
+        interactive: { type: 'boolean', short: 'i' },
       },
     });
   } catch (e) {
@@ -62,13 +64,19 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         if (!isOutputFormat(format)) {
           throw new UsageError(`unknown format '${format}': use table, ndjson, csv or json`);
         }
+        // No statements on a terminal (or -i): the interactive shell. Piped stdin still needs `-`.
+        if (rest.length === 0 && (values.interactive === true || process.stdin.isTTY === true)) {
+          const warehouse = resolve(io.cwd, values.warehouse ?? io.env['LOCH_WAREHOUSE'] ?? '.');
+          const { startShell } = await import('./shell.js');
+          return await startShell({ format, warehouse, env: io.env, cwd: io.cwd });
+        }
         if (rest.length === 0)
           throw new UsageError('loch sql needs the statements to run, e.g. loch sql "SELECT 1"');
         const baseDir = resolve(io.cwd, values.warehouse ?? io.env['LOCH_WAREHOUSE'] ?? '.');
         // `-` reads the statements from stdin: no shell quoting of backticks.
         const sql = rest.length === 1 && rest[0] === '-' ? await io.stdin() : rest.join(' ');
         if (sql.trim() === '') throw new UsageError('loch sql got no statements to run');
-        return await runSql(sql, format, baseDir, io);
+        return await runSql(sql, format, baseDir, io, values.metrics === true);
       }
       case 'demo': {
         if (rest.length > 0) throw new UsageError(`loch demo takes no arguments (got '${rest.join(' ')}')`);
@@ -119,12 +127,26 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   }
 }
 
-async function runSql(sql: string, format: OutputFormat, baseDir: string, io: Io): Promise<number> {
+async function runSql(
+  sql: string,
+  format: OutputFormat,
+  baseDir: string,
+  io: Io,
+  metrics = false,
+): Promise<number> {
   const { createRuntime } = await import('./runtime.js');
   const { render } = await import('./output.js');
   const runtime = await createRuntime({ baseDir });
   try {
-    const results = await runtime.session.execute(sql);
+    // A spinner on stderr (a terminal only) once a script runs longer than about a second.
+    const { withProgress } = await import('./shell-progress.js');
+    let results: Awaited<ReturnType<typeof runtime.session.execute>>;
+    try {
+      results = await withProgress(process.stderr, () => runtime.session.execute(sql));
+    } finally {
+      // One JSON line per query statement that ran, even when a later statement failed.
+      if (metrics) for (const m of runtime.session.metrics) io.err(`${JSON.stringify(m)}\n`);
+    }
     const last = results[results.length - 1];
     if (last) io.out(render(last, format));
     return 0;

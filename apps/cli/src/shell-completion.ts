@@ -25,7 +25,11 @@ const WORD_PREFIX = /[A-Za-z_][A-Za-z0-9_$]*$/;
  * Completes the word ending at the cursor. `line` is the current line up to the cursor and
  * `context` the statement typed so far (earlier lines of a multi-line statement plus `line`).
  */
-export async function complete(line: string, context: string, sources: CompletionSources): Promise<Completion> {
+export async function complete(
+  line: string,
+  context: string,
+  sources: CompletionSources,
+): Promise<Completion> {
   const path = PATH_PREFIX.exec(line);
   if (path !== null && countBackticks(line) % 2 === 1) {
     const partial = path[1]!;
@@ -42,10 +46,13 @@ export async function complete(line: string, context: string, sources: Completio
   const names = unique(columns).filter(matches);
   if (afterDot) return [names, word];
   const functions = await sources.functions().catch(() => [] as readonly string[]);
-  // Keywords follow the case the user types in; names keep their own.
+  // Keywords and function names (case-insensitive in SQL) follow the case the user types in, so
+  // readline's case-sensitive common prefix still extends FR to FROM next to from_json; columns
+  // keep their own case.
   const upper = word === word.toUpperCase() && word !== word.toLowerCase();
-  const keywords = SQL_KEYWORDS.filter(matches).map((k) => (upper ? k : k.toLowerCase()));
-  const fns = unique(functions).filter(matches);
+  const cased = (k: string) => (upper ? k.toUpperCase() : k.toLowerCase());
+  const keywords = SQL_KEYWORDS.filter(matches).map(cased);
+  const fns = unique(functions).filter(matches).map(cased);
   const hits = unique([...names, ...keywords, ...fns]);
   return [hits, word];
 }

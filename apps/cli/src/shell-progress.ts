@@ -43,7 +43,11 @@ export function startProgress(stream: Writable, options: ProgressOptions = {}): 
 }
 
 /** Runs `work` with the indicator on `stream`. */
-export async function withProgress<T>(stream: Writable, work: () => Promise<T>, options?: ProgressOptions): Promise<T> {
+export async function withProgress<T>(
+  stream: Writable,
+  work: () => Promise<T>,
+  options?: ProgressOptions,
+): Promise<T> {
   const stop = startProgress(stream, options);
   try {
     return await work();

@@ -3,8 +3,9 @@
 export const USAGE = `loch - a lakehouse on Delta Lake and DuckDB
 
 Usage:
-  loch sql [--format table|ndjson|csv|json] [--warehouse DIR] "<statements>"
+  loch sql [--format table|ndjson|csv|json] [--warehouse DIR] [--metrics] "<statements>"
   loch sql [--format ...] [--warehouse DIR] -      (statements from stdin)
+  loch sql [--format ...] [--warehouse DIR] [-i]   (interactive shell; \\? inside for help)
   loch demo [--warehouse DIR]
   loch serve [--warehouse DIR] [--port N] [--host H] [--auth-cleartext]
              [--tls-cert FILE --tls-key FILE]
@@ -28,11 +29,15 @@ Commands:
 Options:
   -f, --format FORMAT   Output format of 'sql': table (default), ndjson, csv, json
   -w, --warehouse DIR   Warehouse directory
+  -i, --interactive     Open the SQL shell ('loch sql' does on a terminal) even on piped input
+      --metrics         'sql': print one JSON line per query to stderr (filesTotal,
+                        filesScanned, bytesScanned, planningMs, executionMs, tables)
   -h, --help            Show this help
   -v, --version         Show the version
 
 Environment:
   LOCH_WAREHOUSE   Default warehouse directory
+  LOCH_HISTORY     The SQL shell's history file (default ~/.loch_history; empty: no history)
   LOCH_DEBUG=1     Print stack traces on errors
 `;
 

@@ -97,6 +97,13 @@ describe('loch serve', () => {
     expect(r.stdout).toContain('main|local_t|table|admin');
   });
 
+  it.skipIf(!hasPsql)('describes a table for psql \\d', () => {
+    const r = psql('CREATE TABLE described (a INTEGER NOT NULL, b DECIMAL(10,2))', '\\d described');
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('a|int4||not null|');
+    expect(r.stdout).toContain('b|numeric(10,2)|||');
+  });
+
   it.skipIf(!hasPsql)('refuses psql with a wrong password', () => {
     const r = spawnSync('psql', ['-h', '127.0.0.1', '-p', String(port), '-U', 'admin', '-c', 'SELECT 1'], {
       env: { ...process.env, PGPASSWORD: 'wrong' },

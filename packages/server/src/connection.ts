@@ -18,9 +18,11 @@ import {
   serverParameterStatus,
   type TransactionStatus,
 } from '@loch/pgwire';
-import type { SqlSession } from '@loch/sql';
+import { type SqlSession, splitStatements, tokenize } from '@loch/sql';
 import { type AuthBackend, Authenticator, type AuthMode } from './auth.js';
+import { commandInfo } from './command-info.js';
 import { ExtendedProtocol } from './extended-protocol.js';
+import { isStreamable, type StreamFn, streamQuery } from './query-stream.js';
 import { sendResult } from './result-writer.js';
 import { type LocalResult, SERVER_VERSION, SessionSettings } from './session-settings.js';
 import {
@@ -28,13 +30,15 @@ import {
   errorOf,
   runStatement,
   type StatementHost,
-  statementsOf,
+  shiftPosition,
   WireError,
 } from './statement-runner.js';
 
 export interface ConnectionContext {
   readonly newSession: () => SqlSession;
   readonly engine: Pick<Engine, 'describe'>;
+  /** Streams plain queries of the simple protocol when the engine can. */
+  readonly stream: StreamFn | undefined;
   readonly auth: AuthBackend;
   readonly authMode: AuthMode;
   readonly tls: SecureContext | undefined;
@@ -52,6 +56,9 @@ const BACKLOG_LIMIT = 8 * 1024 * 1024;
 export const FLUSH_THRESHOLD = 256 * 1024;
 
 type Phase = 'startup' | 'auth' | 'ready' | 'closed';
+
+/** Decode errors of extended-protocol messages (the codec names the message first). */
+const EXTENDED_MESSAGE = /^(Parse|Bind|Describe|Execute|Close)\b|^unsupported format code/;
 
 export class Connection implements StatementHost {
   #socket: Socket;
@@ -115,7 +122,10 @@ export class Connection implements StatementHost {
           await this.#handle(m);
         } catch (e) {
           const err = errorOf(e);
-          this.out.errorCode(err.sqlstate, err.message, err.fatal ? { severity: 'FATAL' } : {});
+          this.out.errorCode(err.sqlstate, err.message, {
+            ...(err.fatal ? { severity: 'FATAL' } : {}),
+            ...(err.position === undefined ? {} : { position: err.position }),
+          });
           if (err.fatal || this.#phase !== 'ready') {
             await this.#write();
             this.close();
@@ -160,7 +170,15 @@ export class Connection implements StatementHost {
 
   async #handle(m: FrontendMessage | FrontendDecodeError): Promise<void> {
     if (m.type === 'DecodeError') {
-      throw new WireError(m.sqlstate, m.message, m.fatal || this.#phase !== 'ready');
+      // An unknown message type means the stream is out of step: PostgreSQL ends the session too.
+      const fatal = m.fatal || this.#phase !== 'ready' || m.code === 'unknown_message_type';
+      if (!fatal && this.#extended !== undefined && EXTENDED_MESSAGE.test(m.message)) {
+        // A bad Parse/Bind/...: the client sends Sync next and waits for ReadyForQuery there.
+        this.out.errorCode(m.sqlstate, m.message);
+        this.#extended.fail();
+        return;
+      }
+      throw new WireError(m.sqlstate, m.message, fatal);
     }
     switch (this.#phase) {
       case 'startup':
@@ -287,24 +305,49 @@ export class Connection implements StatementHost {
   }
 
   async #simpleQuery(sql: string): Promise<void> {
-    const statements = statementsOf(sql);
+    const statements = splitStatements(sql);
     if (statements.length === 0) this.out.emptyQueryResponse();
-    for (const text of statements) {
-      const result = await this.run(text);
+    for (const { sql: text, offset } of statements) {
+      let result: Awaited<ReturnType<typeof runStatement>>;
+      try {
+        const stream = this.#ctx.stream;
+        if (stream !== undefined && this.#streamable(text)) {
+          await this.#tracked(() => streamQuery(this, text, stream));
+          continue;
+        }
+        result = await this.run(text);
+      } catch (e) {
+        throw shiftPosition(e, offset);
+      }
       await sendResult(this, result, { describe: true, formats: [], maxRows: 0 });
     }
     this.out.readyForQuery(this.#status);
   }
 
-  /** Runs one statement with cancellation tracking. */
-  async run(sql: string): Promise<Awaited<ReturnType<typeof runStatement>>> {
+  /** A plain query the server does not answer itself. */
+  #streamable(sql: string): boolean {
+    const tokens = tokenize(sql);
+    // SHOW/SELECT version() answered locally have no side effects, so asking is safe.
+    return (
+      commandInfo(sql, tokens).returnsRows &&
+      this.settings.handle(sql, tokens) === undefined &&
+      isStreamable(sql, tokens)
+    );
+  }
+
+  async #tracked<T>(fn: () => Promise<T>): Promise<T> {
     this.#running = true;
     this.#cancelRequested = false;
     try {
-      return await runStatement(this, sql);
+      return await fn();
     } finally {
       this.#running = false;
     }
+  }
+
+  /** Runs one statement with cancellation tracking. */
+  async run(sql: string): Promise<Awaited<ReturnType<typeof runStatement>>> {
+    return this.#tracked(() => runStatement(this, sql));
   }
 
   checkCancelled(): void {

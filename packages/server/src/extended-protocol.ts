@@ -67,6 +67,7 @@ export class ExtendedProtocol {
   /** After an error: ignore messages until Sync. */
   fail(): void {
     this.#skipping = true;
+    this.#inBatch = true;
   }
 
   sync(): void {
@@ -201,8 +202,15 @@ export class ExtendedProtocol {
       }));
     }
     if (local !== undefined) return undefined;
-    const rewritten = await this.#host.session.rewriteQuery(sql);
-    return pgColumns(await this.#engine.describe(rewritten));
+    try {
+      const rewritten = await this.#host.session.rewriteQuery(sql);
+      return pgColumns(await this.#engine.describe(rewritten));
+    } catch {
+      // Statements DuckDB cannot prepare (Loch's own SHOW/DESCRIBE forms): run them with NULL
+      // parameters for their columns; these have no side effects, and real errors surface here.
+      const result = await this.#host.run(sql);
+      return result.kind === 'rows' ? result.columns : undefined;
+    }
   }
 
   #portal(name: string): Portal {

@@ -2,7 +2,7 @@
 // errors and concurrency, all through real sockets.
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, startHarness } from './test-harness.test-util.js';
+import { type Harness, startHarness } from '../test-support/harness.js';
 
 let h: Harness;
 
@@ -196,5 +196,35 @@ describe('concurrency', () => {
     const clients = await Promise.all(Array.from({ length: 8 }, () => h.client()));
     const results = await Promise.all(clients.map((c, i) => c.query('SELECT $1::INTEGER * 2 AS v', [i])));
     expect(results.map((r) => r.rows[0].v)).toEqual([0, 2, 4, 6, 8, 10, 12, 14]);
+  });
+});
+
+describe('mixed load', () => {
+  it('16 clients running mixed simple, extended and failing statements all get their own answers', async () => {
+    const clients = await Promise.all(Array.from({ length: 16 }, () => h.client()));
+    const errors: unknown[] = [];
+    await Promise.all(
+      clients.map(async (c, i) => {
+        for (let round = 0; round < 10; round++) {
+          const sum = await c.query(`SELECT sum(range) AS s FROM range(${1000 + i})`);
+          if (sum.rows[0].s !== String(((999 + i) * (1000 + i)) / 2)) errors.push(['sum', i, sum.rows]);
+          const p = await c.query('SELECT $1::INTEGER * $2::INTEGER AS v', [i, round]);
+          if (p.rows[0].v !== i * round) errors.push(['param', i, p.rows]);
+          const bad = await c.query('SELECT * FROM delta.`missing`').catch((e: { code: string }) => e.code);
+          if (bad !== '42P01') errors.push(['error', i, bad]);
+        }
+      }),
+    );
+    expect(errors).toEqual([]);
+  });
+});
+
+describe('error positions', () => {
+  it('points into the whole query text of a multi-statement Query', async () => {
+    const c = await h.client();
+    const sql = "SELECT 1; INSERT INTO delta.`t1` VALUES ('unterminated";
+    const err = (await c.query(sql).catch((e: unknown) => e)) as { code: string; position?: string };
+    expect(err.code).toBe('42601');
+    expect(Number(err.position)).toBe(sql.indexOf("'") + 1);
   });
 });

@@ -4,8 +4,8 @@
 import { connect } from 'node:net';
 import { type BackendMessage, PgOid } from '@loch/pgwire';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RawClient, text } from './raw-client.test-util.js';
-import { ADMIN_PASSWORD, type Harness, startHarness } from './test-harness.test-util.js';
+import { ADMIN_PASSWORD, type Harness, startHarness } from '../test-support/harness.js';
+import { RawClient, text } from '../test-support/raw-client.js';
 
 let h: Harness;
 const clients: RawClient[] = [];
@@ -204,6 +204,25 @@ describe('bad input', () => {
     expect(reply.toString('latin1')).toContain('invalid startup packet length 3');
     const c = await login();
     expect(rows(await c.roundTrip({ type: 'Query', sql: 'SELECT 4' }))).toEqual([['4']]);
+  });
+
+  it('answers a malformed Bind with one error and recovers at Sync', async () => {
+    const c = await login();
+    // 'B', length 8, empty portal and statement names, then a negative format-code count.
+    const bad = Buffer.from([0x42, 0, 0, 0, 8, 0, 0, 0xff, 0xff]);
+    c.sendRaw(bad);
+    const r = await c.roundTrip({ type: 'Sync' });
+    expect(types(r)).toEqual(['ErrorResponse', 'ReadyForQuery']);
+    expect(rows(await c.roundTrip({ type: 'Query', sql: 'SELECT 7' }))).toEqual([['7']]);
+  });
+
+  it('closes the connection on an unknown message type', async () => {
+    const c = await login();
+    c.sendRaw(Buffer.from([0x7a, 0, 0, 0, 4]));
+    const r = await c.until((m) => m.type === 'ErrorResponse');
+    const err = r.at(-1);
+    expect(err?.type === 'ErrorResponse' && err.fields.severity).toBe('FATAL');
+    await c.waitClosed();
   });
 
   it('reports an unknown statement and continues', async () => {

@@ -1,12 +1,15 @@
 // TLS: with a certificate configured, SSLRequest is accepted and the session runs encrypted.
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, startHarness } from './test-harness.test-util.js';
+import { ADMIN_PASSWORD, type Harness, startHarness } from '../test-support/harness.js';
 
 const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
+const execFileAsync = promisify(execFile);
+const hasPsql = spawnSync('psql', ['--version']).status === 0;
 const certDir = mkdtempSync(join(tmpdir(), 'loch-tls-'));
 let h: Harness | undefined;
 
@@ -49,6 +52,35 @@ describe.skipIf(!hasOpenssl)('TLS', () => {
     expect(r.rows).toEqual([{ one: 1 }]);
     const socket = (c as unknown as { connection: { stream: { encrypted?: boolean } } }).connection.stream;
     expect(socket.encrypted).toBe(true);
+  });
+
+  it.skipIf(!hasPsql)('serves psql with sslmode=require', async () => {
+    // Asynchronously: the server runs in this process, so a blocking spawn would starve it.
+    const { stdout, stderr } = await execFileAsync(
+      'psql',
+      [
+        '-h',
+        '127.0.0.1',
+        '-p',
+        String(h!.port),
+        '-U',
+        'admin',
+        '-d',
+        'loch',
+        '-X',
+        '-A',
+        '-t',
+        '-c',
+        'SELECT 40 + 2',
+      ],
+      {
+        env: { ...process.env, PGPASSWORD: ADMIN_PASSWORD, PGSSLMODE: 'require' },
+        encoding: 'utf8',
+        timeout: 30_000,
+      },
+    );
+    expect(stderr).toBe('');
+    expect(stdout.trim()).toBe('42');
   });
 
   it('still serves clients that do not ask for SSL', async () => {

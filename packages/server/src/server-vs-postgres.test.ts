@@ -3,7 +3,7 @@
 // type OIDs and the text of every value must match.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, startHarness } from './test-harness.test-util.js';
+import { type Harness, startHarness } from '../test-support/harness.js';
 
 const PG_HOST = process.env['LOCH_TEST_PG_HOST'] ?? '127.0.0.1';
 const PG_PORT = Number(process.env['LOCH_TEST_PG_PORT'] ?? 5432);
@@ -41,9 +41,13 @@ afterAll(async () => {
 
 const QUERIES: readonly { readonly sql: string; readonly params?: readonly unknown[] }[] = [
   { sql: 'SELECT 1::bigint AS a, 2::int AS b, 3::smallint AS c, -4::int AS d' },
-  { sql: 'SELECT 1.5::float8 AS d, 0.1::float4 AS f, -0.25::float8 AS g, 1e20::float8 AS h, 1e-7::float8 AS i' },
+  {
+    sql: 'SELECT 1.5::float8 AS d, 0.1::float4 AS f, -0.25::float8 AS g, 1e20::float8 AS h, 1e-7::float8 AS i',
+  },
   { sql: "SELECT 'NaN'::float8 AS n, 'Infinity'::float8 AS p, '-Infinity'::float8 AS m" },
-  { sql: 'SELECT 12.30::numeric(10,2) AS n, -0.05::numeric(5,2) AS m, 123456789012345678.5::numeric(20,1) AS big' },
+  {
+    sql: 'SELECT 12.30::numeric(10,2) AS n, -0.05::numeric(5,2) AS m, 123456789012345678.5::numeric(20,1) AS big',
+  },
   { sql: "SELECT 'héllo ''q''' AS s, ''::text AS e, true AS t, false AS f" },
   { sql: "SELECT DATE '2024-02-29' AS d, DATE '1970-01-01' AS e, DATE '0001-01-01' AS first" },
   { sql: "SELECT TIMESTAMP '2024-01-02 03:04:05.123456' AS ts, TIMESTAMP '2024-01-02 03:04:05' AS whole" },
@@ -53,7 +57,7 @@ const QUERIES: readonly { readonly sql: string; readonly params?: readonly unkno
   { sql: 'SELECT NULL::int AS n, NULL::text AS t' },
   { sql: 'SELECT x FROM generate_series(1, 3) AS g(x) ORDER BY x' },
   { sql: 'SELECT $1::int + 1 AS n, $2::text AS t, $3::numeric(6,2) AS m', params: [41, 'x', '3.10'] },
-  { sql: 'SELECT upper($1) AS u, coalesce(NULL, $2::int) AS c', params: ['abc', 7] },
+  { sql: 'SELECT upper($1) AS u, coalesce(NULL, $2::int) AS c, 1.0::float8 AS one', params: ['abc', 7] },
 ];
 
 describe.skipIf(process.env['LOCH_SKIP_PG_COMPARE'] === '1')('results equal PostgreSQL', () => {

@@ -8,6 +8,7 @@ import type { SqlSession } from '@loch/sql';
 import type { AuthBackend, AuthMode } from './auth.js';
 import { Connection, type ConnectionContext } from './connection.js';
 import { compatSetupSql } from './pg-catalog-compat.js';
+import type { StreamFn } from './query-stream.js';
 
 export const DEFAULT_PORT = 15432;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -17,8 +18,8 @@ export const DEFAULT_MAX_MESSAGE_SIZE = 16 * 1024 * 1024;
 export interface ServerOptions {
   /** A fresh SQL session for each connection (sharing the engine and table cache). */
   readonly newSession: () => SqlSession;
-  /** Used to describe prepared statements without running them. */
-  readonly engine: Pick<Engine, 'describe'>;
+  /** Describes prepared statements without running them; `stream` (DuckEngine's) streams results. */
+  readonly engine: Pick<Engine, 'describe'> & { readonly stream?: StreamFn };
   readonly auth: AuthBackend;
   /** 'scram' (default): SCRAM-SHA-256 with the stored verifier. 'cleartext': password or token. */
   readonly authMode?: AuthMode;
@@ -50,6 +51,7 @@ export class PgServer {
     const ctx: ConnectionContext = {
       newSession: options.newSession,
       engine: options.engine,
+      stream: options.engine.stream?.bind(options.engine),
       auth: options.auth,
       authMode: options.authMode ?? 'scram',
       tls,

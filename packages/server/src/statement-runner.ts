@@ -1,10 +1,10 @@
 // Runs one statement for a connection: the server's own answers first (SET/SHOW/transactions),
 // then the SQL session. Results stay as DuckDB rows and are converted while they are written, so a
 // portal can hand them out in Execute-sized pieces.
-import { commandTag, PgOid, type PgValue } from '@loch/pgwire';
+import { commandTag, type PgValue } from '@loch/pgwire';
 import { isSqlError, type SqlSession, splitStatements, tokenize } from '@loch/sql';
 import { affectedRows, commandInfo } from './command-info.js';
-import { rewriteCatalogQuery } from './pg-catalog-compat.js';
+import { answersEmpty, rewriteCatalogQuery } from './pg-catalog-compat.js';
 import { type PgColumn, pgColumns, pgRow } from './pg-values.js';
 import type { LocalResult, SessionSettings } from './session-settings.js';
 
@@ -23,6 +23,8 @@ export class WireError extends Error {
     readonly sqlstate: string,
     message: string,
     readonly fatal = false,
+    /** 1-based character position in the client's query text. */
+    readonly position?: number,
   ) {
     super(message);
     this.name = 'WireError';
@@ -33,9 +35,27 @@ export const cancelledError = (): WireError =>
   new WireError('57014', 'canceling statement due to user request');
 
 /** SQLSTATE and message of anything thrown while running a statement. */
-export const errorOf = (e: unknown): { sqlstate: string; message: string; fatal: boolean } => {
-  if (e instanceof WireError) return { sqlstate: e.sqlstate, message: e.message, fatal: e.fatal };
-  if (isSqlError(e)) return { sqlstate: e.sqlState, message: e.message, fatal: false };
+export const errorOf = (
+  e: unknown,
+): { sqlstate: string; message: string; fatal: boolean; position?: number } => {
+  if (e instanceof WireError) {
+    return {
+      sqlstate: e.sqlstate,
+      message: e.message,
+      fatal: e.fatal,
+      ...(e.position === undefined ? {} : { position: e.position }),
+    };
+  }
+  if (isSqlError(e)) {
+    // PostgreSQL's position is 1-based, in characters; SqlError's is a 0-based offset.
+    const at = e.details.position;
+    return {
+      sqlstate: e.sqlState,
+      message: e.message,
+      fatal: false,
+      ...(typeof at === 'number' ? { position: at + 1 } : {}),
+    };
+  }
   const err = e as { sqlState?: unknown; message?: unknown };
   const sqlstate = typeof err?.sqlState === 'string' ? err.sqlState : 'XX000';
   const message = typeof err?.message === 'string' ? err.message : String(e);
@@ -87,6 +107,7 @@ export const runStatement = async (host: StatementHost, sql: string): Promise<Ex
     return out;
   }
   const info = commandInfo(sql, tokens);
+  if (answersEmpty(sql)) return { kind: 'rows', columns: [], rows: [] };
   const results = await host.session.execute(rewriteCatalogQuery(sql));
   host.checkCancelled();
   const r = results[results.length - 1] ?? { columns: [], rows: [] };
@@ -104,8 +125,13 @@ export const runStatement = async (host: StatementHost, sql: string): Promise<Ex
 /** The statements of a simple Query message. */
 export const statementsOf = (sql: string): string[] => splitStatements(sql).map((s) => s.sql);
 
+/** Re-points an error's position from a statement's text to the whole query text. */
+export const shiftPosition = (e: unknown, offset: number): unknown => {
+  const err = errorOf(e);
+  if (err.position === undefined || offset === 0) return e;
+  return new WireError(err.sqlstate, err.message, err.fatal, err.position + offset);
+};
+
 /** Converts one DuckDB row for the wire. */
 export const wireRow = (row: readonly unknown[], columns: readonly PgColumn[]): PgValue[] =>
   pgRow(row, columns);
-
-export const TEXT_OID = PgOid.text;

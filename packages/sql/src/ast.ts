@@ -15,6 +15,10 @@ export interface ColumnDefinition {
   readonly type: DataType;
   readonly nullable: boolean;
   readonly comment?: string;
+  /** GENERATED ALWAYS AS (expr): the expression's SQL text as written. */
+  readonly generatedAs?: string;
+  /** GENERATED ALWAYS | BY DEFAULT AS IDENTITY [(START WITH n INCREMENT BY m)]. */
+  readonly identity?: { readonly always: boolean; readonly start: number; readonly step: number };
 }
 
 export type AlterAction =
@@ -22,7 +26,10 @@ export type AlterAction =
   | { readonly kind: 'renameColumn'; readonly from: string; readonly to: string }
   | { readonly kind: 'dropColumns'; readonly columns: readonly string[]; readonly ifExists: boolean }
   | { readonly kind: 'setProperties'; readonly properties: Readonly<Record<string, string>> }
-  | { readonly kind: 'unsetProperties'; readonly keys: readonly string[]; readonly ifExists: boolean };
+  | { readonly kind: 'unsetProperties'; readonly keys: readonly string[]; readonly ifExists: boolean }
+  | { readonly kind: 'addConstraint'; readonly name: string; readonly expr: string }
+  | { readonly kind: 'dropConstraint'; readonly name: string; readonly ifExists: boolean }
+  | { readonly kind: 'setColumnNullability'; readonly column: string; readonly nullable: boolean };
 
 export type Statement =
   | {
@@ -60,7 +67,12 @@ export type Statement =
   | { readonly kind: 'describeTable'; readonly table: PathRef; readonly extended: boolean }
   | { readonly kind: 'restore'; readonly table: PathRef; readonly to: TimeTravel }
   | { readonly kind: 'alterTable'; readonly table: PathRef; readonly action: AlterAction }
-  | { readonly kind: 'optimize'; readonly table: PathRef; readonly where?: SqlText }
+  | {
+      readonly kind: 'optimize';
+      readonly table: PathRef;
+      readonly where?: SqlText;
+      readonly zOrderBy?: readonly string[];
+    }
   | {
       readonly kind: 'vacuum';
       readonly table: PathRef;
@@ -77,6 +89,27 @@ export type Statement =
       readonly assignments: readonly { readonly column: string; readonly value: SqlText }[];
       readonly where?: SqlText;
     }
+  | {
+      readonly kind: 'merge';
+      readonly table: PathRef;
+      readonly alias?: string;
+      /** The source as a query (a table reference becomes `SELECT * FROM <ref>`). */
+      readonly source: SqlText;
+      readonly sourceAlias?: string;
+      readonly condition: SqlText;
+      readonly clauses: readonly MergeClauseAst[];
+      /** MERGE WITH SCHEMA EVOLUTION INTO ... */
+      readonly schemaEvolution: boolean;
+    }
   | { readonly kind: 'query'; readonly query: SqlText };
 
 export type StatementKind = Statement['kind'];
+
+/** One WHEN clause of a MERGE, in statement order. */
+export interface MergeClauseAst {
+  readonly group: 'matched' | 'notMatched' | 'notMatchedBySource';
+  readonly action: 'update' | 'updateAll' | 'delete' | 'insert' | 'insertAll';
+  readonly condition?: SqlText;
+  /** SET column = value / INSERT (column) VALUES (value) pairs. */
+  readonly assignments?: readonly { readonly column: string; readonly value: SqlText }[];
+}

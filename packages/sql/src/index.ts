@@ -5,6 +5,8 @@ export { parseDataType, sqlTypeName } from './data-types.js';
 export * from './errors.js';
 export { type InsertSourceInput, insertSourceSql } from './insert-source.js';
 export { parseScript, parseStatement } from './parser.js';
+export { type FilterBuilder, findPushdowns } from './pushdown.js';
+export type { QueryMetrics, TableScanMetrics } from './query-metrics.js';
 export * from './result-sql.js';
 export { SqlSession, type SqlSessionOptions, type StatementResult } from './session.js';
 export { type StatementText, splitStatements } from './split-statements.js';

@@ -43,6 +43,10 @@ function storeAssignmentCast(sourceType: string, target: DataType): boolean {
   return false;
 }
 
+/** Generated and identity columns: the table computes their values when the data leaves them out. */
+const isComputed = (f: StructField): boolean =>
+  f.metadata['delta.generationExpression'] !== undefined || f.metadata['delta.identity.start'] !== undefined;
+
 /** `SELECT <table columns> FROM (<query>) AS _src(<names>)`, or a column-count / unknown-column error. */
 export function insertSourceSql(input: InsertSourceInput): string {
   if (input.byName && input.columns === undefined) return input.query;
@@ -62,7 +66,14 @@ export function insertSourceSql(input: InsertSourceInput): string {
     statics.set(field, value);
   }
   const targets: StructField[] = [];
-  for (const name of input.columns ?? fields.filter((f) => !statics.has(f)).map((f) => f.name)) {
+  let defaults = fields.filter((f) => !statics.has(f));
+  // Without a column list, a query that leaves out exactly the generated/identity columns fills
+  // the others in order (those columns are then computed by the table).
+  const computable = defaults.filter((f) => !isComputed(f));
+  if (computable.length !== defaults.length && input.queryTypes.length === computable.length) {
+    defaults = computable;
+  }
+  for (const name of input.columns ?? defaults.map((f) => f.name)) {
     const field = find(name);
     if (!field) {
       throw new SqlError(
@@ -91,8 +102,10 @@ export function insertSourceSql(input: InsertSourceInput): string {
   // Literal rows carry the user's intent, not DuckDB's inferred type (an all-NULL VALUES column is
   // INTEGER to DuckDB): cast each to its column's type, and let an impossible cast fail loudly.
   const literalRows = /^\(*\s*VALUES\b/i.test(input.query.trimStart());
-  const list = fields.map((f) => {
+  const list = fields.flatMap((f) => {
     const k = targets.indexOf(f);
+    // Left out, so the table computes it (generated expression / next identity value).
+    if (k < 0 && isComputed(f) && !statics.has(f)) return [];
     const cast = (expr: string) => `CAST(${expr} AS ${input.duckType(f.type)})`;
     const value = statics.get(f);
     if (value !== undefined) return `${cast(value)} AS ${quoteIdent(f.name)}`;

@@ -5,6 +5,7 @@ import { SqlError } from './errors.js';
 import {
   commaNames,
   isQueryStart,
+  parenthesizedText,
   parseColumnDefinition,
   parseKeyList,
   parseNameList,
@@ -128,7 +129,22 @@ export function parseAlter(c: Cursor): Statement | undefined {
   if (!atPathRef(c)) return undefined;
   const table = parsePathRef(c, false);
   let action: AlterAction;
-  if (c.acceptWords('ADD')) {
+  if (c.acceptWords('ADD', 'CONSTRAINT')) {
+    const name = c.identifier('a constraint name');
+    c.expectWords('CHECK');
+    action = { kind: 'addConstraint', name, expr: parenthesizedText(c) };
+  } else if (c.acceptWords('DROP', 'CONSTRAINT')) {
+    const ifExists = c.acceptWords('IF', 'EXISTS');
+    action = { kind: 'dropConstraint', name: c.identifier('a constraint name'), ifExists };
+  } else if (c.acceptWords('ALTER') || c.acceptWords('CHANGE')) {
+    c.acceptWords('COLUMN');
+    const column = c.qualifiedName('a column name').join('.');
+    let nullable: boolean;
+    if (c.acceptWords('SET', 'NOT', 'NULL')) nullable = false;
+    else if (c.acceptWords('DROP', 'NOT', 'NULL')) nullable = true;
+    else throw c.error('SET NOT NULL or DROP NOT NULL');
+    action = { kind: 'setColumnNullability', column, nullable };
+  } else if (c.acceptWords('ADD')) {
     if (!c.acceptWords('COLUMNS')) c.acceptWords('COLUMN');
     const columns: ColumnDefinition[] = [];
     const paren = c.acceptPunct('(');
@@ -152,7 +168,9 @@ export function parseAlter(c: Cursor): Statement | undefined {
     const ifExists = c.acceptWords('IF', 'EXISTS');
     action = { kind: 'unsetProperties', keys: parseKeyList(c), ifExists };
   } else {
-    throw c.error('ADD COLUMNS, RENAME COLUMN, DROP COLUMNS, SET TBLPROPERTIES or UNSET TBLPROPERTIES');
+    throw c.error(
+      'ADD COLUMNS, RENAME COLUMN, DROP COLUMNS, ADD CONSTRAINT, DROP CONSTRAINT, SET TBLPROPERTIES or UNSET TBLPROPERTIES',
+    );
   }
   c.expectEnd();
   return { kind: 'alterTable', table, action };

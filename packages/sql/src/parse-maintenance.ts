@@ -1,14 +1,17 @@
-// Table maintenance statements: OPTIMIZE t [WHERE <partition predicate>], VACUUM t [RETAIN n HOURS]
+// Table maintenance statements: OPTIMIZE t [WHERE <partition predicate>] [ZORDER BY (c, ...)], VACUUM t [RETAIN n HOURS]
 // [DRY RUN], and the one Delta session setting Loch keeps itself,
 // SET spark.databricks.delta.retentionDurationCheck.enabled = true|false.
 import type { Statement } from './ast.js';
 import type { Cursor } from './cursor.js';
 import { SqlError } from './errors.js';
-import { targetTable } from './parse-common.js';
+import { parseNameList, targetTable } from './parse-common.js';
 import { isPunct, isWord } from './tokenizer.js';
 
 /** Session settings the SQL layer handles itself (lower case); other SETs go to DuckDB. */
-export const SESSION_SETTINGS = ['spark.databricks.delta.retentionDurationCheck.enabled'] as const;
+export const SESSION_SETTINGS = [
+  'spark.databricks.delta.retentionDurationCheck.enabled',
+  'spark.databricks.delta.schema.autoMerge.enabled',
+] as const;
 export type SessionSetting = (typeof SESSION_SETTINGS)[number];
 
 export function parseOptimize(c: Cursor): Statement {
@@ -27,17 +30,23 @@ export function parseOptimize(c: Cursor): Statement {
     if (sql === '') throw c.error('a partition predicate after WHERE');
     where = { sql: sql.replace(/;+\s*$/u, ''), offset: c.offset + start };
   }
-  if (c.peekWords('ZORDER', 'BY')) {
-    throw new SqlError(
-      'UNSUPPORTED',
-      'OPTIMIZE ... ZORDER BY is not supported yet; run OPTIMIZE without it to bin-pack',
-      {
-        statement: 'OPTIMIZE',
-      },
-    );
+  let zOrderBy: string[] | undefined;
+  if (c.acceptWords('ZORDER', 'BY')) {
+    // Delta accepts the list with or without parentheses.
+    if (isPunct(c.peek(), '(')) zOrderBy = parseNameList(c);
+    else {
+      zOrderBy = [];
+      do zOrderBy.push(c.qualifiedName('a column name').join('.'));
+      while (c.acceptPunct(','));
+    }
   }
   c.expectEnd();
-  return where === undefined ? { kind: 'optimize', table } : { kind: 'optimize', table, where };
+  return {
+    kind: 'optimize',
+    table,
+    ...(where === undefined ? {} : { where }),
+    ...(zOrderBy === undefined ? {} : { zOrderBy }),
+  };
 }
 
 export function parseVacuum(c: Cursor): Statement {

@@ -7,6 +7,7 @@ import { targetTable } from './parse-common.js';
 import { parseAlter, parseCreate } from './parse-ddl.js';
 import { parseDelete, parseUpdate } from './parse-dml.js';
 import { parseInsert } from './parse-insert.js';
+import { parseMerge } from './parse-merge.js';
 import { parseOptimize, parseSessionSet, parseVacuum } from './parse-maintenance.js';
 import { type StatementText, splitStatements } from './split-statements.js';
 import { atPathRef, parsePathRef, type TimeTravel } from './table-refs.js';
@@ -38,12 +39,18 @@ export function parseStatement(stmt: StatementText, script: string = stmt.sql): 
   }
   if (c.peekWords('DELETE', 'FROM') && targetsPath(c, 2)) return parseDelete(c);
   if (c.peekWords('UPDATE') && targetsPath(c, 1)) return parseUpdate(c);
+  if (c.peekWords('MERGE') && mergesIntoPath(c)) return parseMerge(c);
   rejectNotYetSupported(c);
   return passthrough();
 }
 
 /** Delta statements of later issues: a clear error beats DuckDB's parse error on the rewritten text. */
 const LATER = ['MERGE', 'OPTIMIZE', 'VACUUM', 'TRUNCATE', 'CONVERT', 'CLONE', 'REORG'];
+
+/** MERGE [WITH SCHEMA EVOLUTION] INTO delta.`path`. */
+function mergesIntoPath(c: Cursor): boolean {
+  return targetsPath(c, 2) || targetsPath(c, 5);
+}
 
 /** True when a delta.`path` reference starts `at` tokens in (DML on other tables goes to DuckDB). */
 function targetsPath(c: Cursor, at: number): boolean {

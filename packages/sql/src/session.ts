@@ -1,7 +1,7 @@
 // Executes SQL scripts: Loch's own statements go to @loch/table, everything else to the engine
 // after each delta.`path` reference is replaced by a scan of the right snapshot.
 import { isAbsolute, normalize, resolve } from 'node:path';
-import { DataType, type StructType } from '@loch/delta';
+import { DataType, type Snapshot, type StructType } from '@loch/delta';
 import { type Engine, type QueryResult, toDuckType } from '@loch/engine-duckdb';
 import { missingFileError, type VersionSelector, type WriteOptions } from '@loch/table';
 import type { SqlText, Statement, StatementKind } from './ast.js';
@@ -9,7 +9,17 @@ import { runDml } from './dml-statements.js';
 import { SqlError } from './errors.js';
 import { insertSourceSql } from './insert-source.js';
 import { optimizeResultSql, vacuumResultSql } from './maintenance-result-sql.js';
+import { runMerge } from './merge-statement.js';
 import { parseStatement } from './parser.js';
+import { type FilterBuilder, findPushdowns } from './pushdown.js';
+import {
+  isExplain,
+  type QueryMetrics,
+  queryMetrics,
+  type TableScanMetrics,
+  tableScanMetrics,
+  withPruning,
+} from './query-metrics.js';
 import {
   describeTableSql,
   detailSql,
@@ -20,7 +30,13 @@ import {
 } from './result-sql.js';
 import { splitStatements } from './split-statements.js';
 import type { SqlTable, TableOpener } from './sql-table.js';
-import { alterOperation, checkPartitionColumns, tableName, withTableName } from './statement-helpers.js';
+import {
+  alterOperation,
+  checkPartitionColumns,
+  columnMetadata,
+  tableName,
+  withTableName,
+} from './statement-helpers.js';
 import { changesUnsupported, findTableChanges, outsideTableChanges } from './table-changes.js';
 import {
   findTableRefs,
@@ -55,6 +71,21 @@ export class SqlSession {
   readonly #tables = new Map<string, SqlTable>();
   /** spark.databricks.delta.retentionDurationCheck.enabled (SET in this session). */
   #retentionCheck = true;
+  /** spark.databricks.delta.schema.autoMerge.enabled (SET in this session): MERGE schema evolution. */
+  #autoMerge = false;
+  /** Table scans of the query being planned (collected by rewriteQuery while set). */
+  #scans: TableScanMetrics[] | undefined;
+  #metrics: QueryMetrics[] = [];
+
+  /** Metrics of each query statement of the last `execute` (or `run`), in order. */
+  get metrics(): readonly QueryMetrics[] {
+    return this.#metrics;
+  }
+
+  /** Metrics of the last query statement run. */
+  get lastMetrics(): QueryMetrics | undefined {
+    return this.#metrics[this.#metrics.length - 1];
+  }
 
   constructor(options: SqlSessionOptions) {
     this.#engine = options.engine;
@@ -67,6 +98,7 @@ export class SqlSession {
     // Parse everything first: a syntax error in a later statement must not leave earlier ones applied.
     const statements = splitStatements(script).map((text) => parseStatement(text, script));
     const results: StatementResult[] = [];
+    this.#metrics = [];
     for (const [index, stmt] of statements.entries()) {
       try {
         results.push({ statement: stmt.kind, ...(await this.run(stmt)) });
@@ -103,10 +135,27 @@ export class SqlSession {
     const refs = outsideTableChanges(findTableRefs(sql, tokens), changes);
     if (refs.length === 0 && changes.length === 0) return sql;
     const relations = new Map<QueryTableRef, string>();
+    // Tables without `scan` (test doubles) cannot prune: no need to ask the engine to parse.
+    const prunable = refs.some((r) => this.#table(r).scan !== undefined);
+    const pushdowns = prunable
+      ? await findPushdowns(this.#engine, sql, refs)
+      : new Map<QueryTableRef, FilterBuilder>();
     for (const ref of refs) {
       const table = this.#table(ref);
       const at = await this.#selector(ref.timeTravel);
-      relations.set(ref, await withTableName(ref, () => table.scanSql(at ? { at } : {})));
+      if (table.scan === undefined) {
+        relations.set(ref, await withTableName(ref, () => table.scanSql(at ? { at } : {})));
+        continue;
+      }
+      const build = pushdowns.get(ref);
+      const scan = await withTableName(ref, () =>
+        table.scan!({
+          ...(at ? { at } : {}),
+          ...(build ? { filter: (snapshot: Snapshot) => build(snapshot.schema) } : {}),
+        }),
+      );
+      relations.set(ref, scan.sql);
+      this.#scans?.push(tableScanMetrics(ref.location, scan.metrics));
     }
     for (const call of changes) {
       const table = await this.#existing(call);
@@ -124,12 +173,26 @@ export class SqlSession {
   async run(stmt: Statement): Promise<QueryResult> {
     switch (stmt.kind) {
       case 'query': {
-        const sql = await this.rewriteQuery(stmt.query);
+        const started = performance.now();
+        const scans: TableScanMetrics[] = [];
+        this.#scans = scans;
+        let sql: string;
         try {
-          return await this.#engine.query(sql);
+          sql = await this.rewriteQuery(stmt.query);
+        } finally {
+          this.#scans = undefined;
+        }
+        const planned = performance.now();
+        let result: QueryResult;
+        try {
+          result = await this.#engine.query(sql);
         } catch (e) {
           throw toSqlError(missingFileError(e), { keepExcerpt: sql === stmt.query.sql });
         }
+        this.#metrics.push(queryMetrics(scans, planned - started, performance.now() - planned));
+        // Callers that use run() directly (a server session) never reset the list: keep it bounded.
+        if (this.#metrics.length > 1000) this.#metrics.splice(0, this.#metrics.length - 1000);
+        return isExplain(stmt.query.sql) ? withPruning(result, scans) : result;
       }
       case 'createTable':
         return this.#create(stmt);
@@ -172,6 +235,12 @@ export class SqlSession {
           engine: this.#engine,
           rewrite: (sql) => this.rewriteQuery(sql),
         });
+      case 'merge':
+        return runMerge(stmt, await this.#existing(stmt.table), {
+          engine: this.#engine,
+          rewrite: (sql) => this.rewriteQuery(sql),
+          autoMerge: this.#autoMerge,
+        });
       case 'optimize':
       case 'vacuum':
       case 'setSession':
@@ -183,14 +252,18 @@ export class SqlSession {
     stmt: Extract<Statement, { kind: 'optimize' | 'vacuum' | 'setSession' }>,
   ): Promise<QueryResult> {
     if (stmt.kind === 'setSession') {
-      this.#retentionCheck = stmt.value === 'true';
+      if (stmt.key === 'spark.databricks.delta.schema.autoMerge.enabled') this.#autoMerge = stmt.value === 'true';
+      else this.#retentionCheck = stmt.value === 'true';
       return EMPTY;
     }
     const table = await this.#existing(stmt.table);
     if (stmt.kind === 'optimize') {
       if (table.optimize === undefined) throw maintenanceUnsupported('OPTIMIZE');
       const where = stmt.where === undefined ? undefined : await this.rewriteQuery(stmt.where);
-      const r = await table.optimize(where === undefined ? {} : { where });
+      const r = await table.optimize({
+        ...(where === undefined ? {} : { where }),
+        ...(stmt.zOrderBy === undefined ? {} : { zOrderBy: stmt.zOrderBy }),
+      });
       return this.#engine.query(optimizeResultSql(r.path, r.metrics));
     }
     if (table.vacuum === undefined) throw maintenanceUnsupported('VACUUM');
@@ -226,9 +299,7 @@ export class SqlSession {
     const properties = stmt.properties;
     if (stmt.columns) {
       const schema: StructType = DataType.struct(
-        stmt.columns.map((c) =>
-          DataType.field(c.name, c.type, c.nullable, c.comment === undefined ? {} : { comment: c.comment }),
-        ),
+        stmt.columns.map((c) => DataType.field(c.name, c.type, c.nullable, columnMetadata(c))),
       );
       checkPartitionColumns(stmt.partitionedBy, schema, name);
       await table.create({

@@ -8,9 +8,13 @@ import type {
   DeleteResult,
   DmlOptions,
   HistoryEntry,
+  MergeOptions,
+  MergeResult,
   OptimizeOptions,
   OptimizeResult,
   RestoreResult,
+  ScanFilter,
+  ScanMetrics,
   TableDetail,
   UpdateResult,
   VacuumOptions,
@@ -25,6 +29,8 @@ export interface SqlTable {
   exists(): Promise<boolean>;
   snapshot(at?: VersionSelector): Promise<Snapshot>;
   scanSql(opts?: { at?: VersionSelector; columns?: string[] }): Promise<string>;
+  /** scanSql pruned by a skipping filter, with metrics; optional so test doubles may omit it. */
+  scan?(opts?: { at?: VersionSelector; filter?: ScanFilter }): Promise<{ sql: string; metrics: ScanMetrics }>;
   create(opts: CreateTableOptions): Promise<{ version: number }>;
   write(sourceSql: string, opts: WriteOptions): Promise<WriteResult>;
   history(limit?: number): Promise<HistoryEntry[]>;
@@ -43,6 +49,20 @@ export interface SqlTable {
     predicateSql?: string,
     opts?: DmlOptions,
   ): Promise<UpdateResult>;
+  /** MERGE (a builder); optional so test doubles may omit it. */
+  merge?(source: string, condition: string, opts?: MergeOptions): SqlMergeBuilder;
+}
+
+/** The part of @loch/table's MergeBuilder the SQL layer uses (each call returns a new builder). */
+export interface SqlMergeBuilder {
+  whenMatchedUpdate(o: { condition?: string; set: Readonly<Record<string, string>> }): SqlMergeBuilder;
+  whenMatchedUpdateAll(o?: { condition?: string }): SqlMergeBuilder;
+  whenMatchedDelete(o?: { condition?: string }): SqlMergeBuilder;
+  whenNotMatchedInsert(o: { condition?: string; values: Readonly<Record<string, string>> }): SqlMergeBuilder;
+  whenNotMatchedInsertAll(o?: { condition?: string }): SqlMergeBuilder;
+  whenNotMatchedBySourceUpdate(o: { condition?: string; set: Readonly<Record<string, string>> }): SqlMergeBuilder;
+  whenNotMatchedBySourceDelete(o?: { condition?: string }): SqlMergeBuilder;
+  execute(): Promise<MergeResult>;
 }
 
 /** Opens a table by absolute path or URL; the composition root binds it to DeltaTable.forPath. */

@@ -1,7 +1,7 @@
 // Pieces of statement execution that need no session state.
 import type { StructType } from '@loch/delta';
 import type { AlterOperation } from '@loch/table';
-import type { AlterAction } from './ast.js';
+import type { AlterAction, ColumnDefinition } from './ast.js';
 import { SqlError } from './errors.js';
 import type { SqlTable } from './sql-table.js';
 import type { PathRef } from './table-refs.js';
@@ -53,6 +53,15 @@ export async function alterOperation(
 ): Promise<AlterOperation | undefined> {
   switch (action.kind) {
     case 'addColumns':
+      for (const c of action.columns) {
+        if (c.generatedAs !== undefined || c.identity !== undefined) {
+          throw new SqlError(
+            'UNSUPPORTED',
+            `Cannot add generated or identity column '${c.name}' to an existing table (Delta does not allow it): add a plain column`,
+            { columnName: c.name },
+          );
+        }
+      }
       return {
         kind: 'addColumns',
         columns: action.columns.map((c) => ({
@@ -77,5 +86,24 @@ export async function alterOperation(
       return { kind: 'setProperties', properties: action.properties };
     case 'unsetProperties':
       return { kind: 'unsetProperties', keys: action.keys, ifExists: action.ifExists };
+    case 'addConstraint':
+      return { kind: 'addConstraint', name: action.name, expr: action.expr };
+    case 'dropConstraint':
+      return { kind: 'dropConstraint', name: action.name, ifExists: action.ifExists };
+    case 'setColumnNullability':
+      return { kind: 'setColumnNullability', column: action.column, nullable: action.nullable };
   }
+}
+
+/** Field metadata of a CREATE TABLE column: comment, generation expression, identity (as Spark writes them). */
+export function columnMetadata(c: ColumnDefinition): Record<string, unknown> {
+  const metadata: Record<string, unknown> = {};
+  if (c.comment !== undefined) metadata.comment = c.comment;
+  if (c.generatedAs !== undefined) metadata['delta.generationExpression'] = c.generatedAs;
+  if (c.identity !== undefined) {
+    metadata['delta.identity.start'] = c.identity.start;
+    metadata['delta.identity.step'] = c.identity.step;
+    metadata['delta.identity.allowExplicitInsert'] = !c.identity.always;
+  }
+  return metadata;
 }

@@ -15,7 +15,12 @@ import {
 import { addColumns, type Change, dropColumns, renameColumn } from './alter-columns.js';
 import { setProperties, unsetProperties } from './alter-properties.js';
 import { commit } from './commit.js';
-import { addConstraint, dropConstraint } from './constraints.js';
+import {
+  addConstraint,
+  checkNoConstraintProperties,
+  dropConstraint,
+  setColumnNullability,
+} from './constraints.js';
 import { mergeProtocols, sameProtocol } from './protocol-upgrade.js';
 import type { TableHandle } from './table-handle.js';
 import type { AlterOperation } from './types.js';
@@ -35,9 +40,11 @@ export async function alterTable(h: TableHandle, op: AlterOperation): Promise<{ 
       change = dropColumns(s, op);
       break;
     case 'setProperties':
+      checkNoConstraintProperties(Object.keys(op.properties), 'ADD CONSTRAINT');
       change = setProperties(h, s, op);
       break;
     case 'unsetProperties':
+      checkNoConstraintProperties(op.keys, 'DROP CONSTRAINT');
       change = unsetProperties(s, op);
       break;
     case 'addConstraint':
@@ -45,6 +52,9 @@ export async function alterTable(h: TableHandle, op: AlterOperation): Promise<{ 
       break;
     case 'dropConstraint':
       change = dropConstraint(s, op);
+      break;
+    case 'setColumnNullability':
+      change = await setColumnNullability(h, s, op);
       break;
   }
   let { schema } = change;

@@ -1,10 +1,10 @@
 // CHECK constraints (table properties `delta.constraints.<name>`): enforced on every write, and
 // added/dropped by ALTER TABLE. Adding one first checks the table's existing rows, as Delta does,
 // so a table never holds data its constraints reject.
-import { DeltaError, type Snapshot } from '@loch/delta';
+import { type DataType, DeltaError, dataTypeToJson, type Snapshot, type StructType } from '@loch/delta';
 import type { Change } from './alter-columns.js';
 import { buildScanSpec } from './scan.js';
-import { quoteLiteral } from './sql-text.js';
+import { quoteIdent, quoteLiteral } from './sql-text.js';
 import type { TableHandle } from './table-handle.js';
 import type { AlterOperation } from './types.js';
 
@@ -21,21 +21,100 @@ export function violationMessageSql(name: string, expr: string, alias: string): 
 }
 
 /**
- * Wraps the data query so a row violating a CHECK constraint fails the write (a constraint holds
- * unless its expression is false; NULL passes, as in Spark). The engine error carries the
- * constraint and the row; data-files.ts turns it into CONSTRAINT_VIOLATION.
+ * Legacy column invariants (writer version 2): field metadata `delta.invariants` holding
+ * `{"expression": {"expression": "<sql>"}}`, at any nesting depth. Named by column path.
+ */
+export function columnInvariants(schema: StructType): { column: string; expr: string }[] {
+  const out: { column: string; expr: string }[] = [];
+  const visit = (type: DataType, path: string): void => {
+    if (type.kind !== 'struct') return;
+    for (const f of type.fields) {
+      const column = `${path}${f.name}`;
+      const raw = f.metadata['delta.invariants'];
+      if (typeof raw === 'string') {
+        const expr = invariantExpression(raw);
+        if (expr === undefined) {
+          throw new DeltaError(
+            'UNSUPPORTED_WRITER_FEATURE',
+            `column '${column}' has an invariant Loch cannot read (${raw}); write to this table with Spark`,
+            { column },
+          );
+        }
+        out.push({ column, expr });
+      }
+      visit(f.type, `${column}.`);
+    }
+  };
+  visit(schema, '');
+  return out;
+}
+
+function invariantExpression(raw: string): string | undefined {
+  try {
+    const parsed = JSON.parse(raw) as { expression?: { expression?: unknown } };
+    const expr = parsed.expression?.expression;
+    return typeof expr === 'string' ? expr : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Wraps the data query so a row violating a CHECK constraint (or, given the schema, a column
+ * invariant) fails the write. As in Delta, a constraint holds only when its expression is true:
+ * NULL violates it too. The engine error carries the constraint and the row; data-files.ts turns
+ * it into CONSTRAINT_VIOLATION.
  */
 export function withCheckConstraints(
   dataSql: string,
   configuration: Readonly<Record<string, string>>,
+  schema?: StructType,
 ): string {
-  const checks = Object.entries(configuration).filter(([k]) => k.startsWith(CONSTRAINT_PREFIX));
+  const checks: [string, string][] = Object.entries(configuration)
+    .filter(([k]) => k.startsWith(CONSTRAINT_PREFIX))
+    .map(([key, expr]) => [key.slice(CONSTRAINT_PREFIX.length), expr]);
+  for (const inv of schema === undefined ? [] : columnInvariants(schema)) {
+    checks.push([`invariant(${inv.column})`, inv.expr]);
+  }
   if (checks.length === 0) return dataSql;
-  const conditions = checks.map(([key, expr]) => {
-    const name = key.slice(CONSTRAINT_PREFIX.length);
-    return `CASE WHEN (${expr}) IS FALSE THEN error(${violationMessageSql(name, expr, '__checked')}) ELSE TRUE END`;
-  });
+  const conditions = checks.map(
+    ([name, expr]) =>
+      `CASE WHEN (${expr}) IS NOT TRUE THEN error(${violationMessageSql(name, expr, '__checked')}) ELSE TRUE END`,
+  );
   return `SELECT * FROM (${dataSql}) AS __checked WHERE ${conditions.join(' AND ')}`;
+}
+
+/**
+ * For rewrites that copy rows with changed values (UPDATE): refuses tables with generated or
+ * identity columns, whose values such a rewrite does not recompute or protect yet. Appends and
+ * overwrites handle them (generated-columns.ts, identity-columns.ts).
+ */
+export function checkWritableColumns(snapshot: Snapshot, operation = 'UPDATE'): void {
+  for (const f of snapshot.schema.fields) {
+    const kind =
+      f.metadata['delta.generationExpression'] !== undefined
+        ? 'a generated column'
+        : f.metadata['delta.identity.start'] !== undefined
+          ? 'an identity column'
+          : undefined;
+    if (kind === undefined) continue;
+    throw new DeltaError(
+      'UNSUPPORTED_OPERATION',
+      `column '${f.name}' is ${kind}, which Loch's ${operation} cannot maintain yet; run this ${operation} with Spark`,
+      { column: f.name },
+    );
+  }
+}
+
+/** CHECK constraints change only through ADD/DROP CONSTRAINT (which check the data), as in Delta. */
+export function checkNoConstraintProperties(keys: readonly string[], statement: string): void {
+  const key = keys.find((k) => k.toLowerCase().startsWith(CONSTRAINT_PREFIX));
+  if (key === undefined) return;
+  throw new DeltaError(
+    'INVALID_ARGUMENT',
+    `table property '${key}' is a CHECK constraint; use ALTER TABLE ... ${statement} instead of TBLPROPERTIES`,
+    { property: key },
+  );
 }
 
 // Delta keys constraints by their lower-cased name; Spark resolves them case-insensitively.
@@ -88,7 +167,7 @@ export async function addConstraint(
 async function checkExistingRows(h: TableHandle, s: Snapshot, name: string, expr: string): Promise<void> {
   const scan = await h.engine.scanSql(await buildScanSpec(h, s));
   const result = await h.engine.query(
-    `SELECT count(*) AS n, arbitrary(${rowText('__t')}) AS row FROM (${scan}) AS __t WHERE (${expr}) IS FALSE`,
+    `SELECT count(*) AS n, arbitrary(${rowText('__t')}) AS row FROM (${scan}) AS __t WHERE (${expr}) IS NOT TRUE`,
   );
   const n = Number(result.rows[0]?.[0] ?? 0);
   if (n === 0) return;
@@ -123,5 +202,56 @@ export function dropConstraint(s: Snapshot, op: Extract<AlterOperation, { kind: 
     parameters: { name: op.name, ...(expr !== undefined ? { expr } : {}) },
     schema: s.schema,
     configuration,
+  };
+}
+
+/**
+ * ALTER TABLE ALTER COLUMN c SET NOT NULL / DROP NOT NULL. Setting NOT NULL first checks that no
+ * existing row holds a null there (Delta's rule), so the table never contradicts its schema.
+ */
+export async function setColumnNullability(
+  h: TableHandle,
+  s: Snapshot,
+  op: Extract<AlterOperation, { kind: 'setColumnNullability' }>,
+): Promise<Change> {
+  const lower = op.column.toLowerCase();
+  const i = s.schema.fields.findIndex((f) => f.name.toLowerCase() === lower);
+  const field = s.schema.fields[i];
+  if (field === undefined) {
+    throw new DeltaError(
+      'SCHEMA_MISMATCH',
+      `column '${op.column}' does not exist; columns are ${s.schema.fields.map((f) => f.name).join(', ')}`,
+      { column: op.column },
+    );
+  }
+  if (!op.nullable && field.nullable) {
+    const scan = await h.engine.scanSql(await buildScanSpec(h, s, { columns: [field.name] }));
+    const result = await h.engine.query(
+      `SELECT count(*) AS n FROM (${scan}) AS __t WHERE ${quoteIdent(field.name)} IS NULL`,
+    );
+    const n = Number(result.rows[0]?.[0] ?? 0);
+    if (n > 0) {
+      throw new DeltaError(
+        'CONSTRAINT_VIOLATION',
+        `cannot set column '${field.name}' NOT NULL: ${n} existing row(s) hold NULL in it; update or delete them first`,
+        { column: field.name, violations: n },
+      );
+    }
+  }
+  const changed = { ...field, nullable: op.nullable };
+  const fields = [...s.schema.fields];
+  fields[i] = changed;
+  return {
+    operation: 'CHANGE COLUMN',
+    parameters: {
+      column: JSON.stringify({
+        name: changed.name,
+        type: dataTypeToJson(changed.type),
+        nullable: changed.nullable,
+        metadata: changed.metadata,
+      }),
+    },
+    schema: { kind: 'struct', fields },
+    configuration: { ...s.metadata.configuration },
   };
 }

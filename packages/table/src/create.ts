@@ -16,8 +16,11 @@ import {
   type StructType,
   serializeSchema,
 } from '@loch/delta';
+import { toDuckType } from '@loch/engine-duckdb';
 import { commit } from './commit.js';
 import { removeFor } from './file-actions.js';
+import { checkGenerationExpressions } from './generated-columns.js';
+import { checkIdentityColumns } from './identity-columns.js';
 import { mergeProtocols } from './protocol-upgrade.js';
 import type { TableHandle } from './table-handle.js';
 import type { CreateTableOptions } from './types.js';
@@ -93,6 +96,7 @@ export function newTableActions(
   existing?: Snapshot,
 ): { metadata: Metadata; protocol: Protocol } {
   checkNames(spec.schema);
+  checkIdentityColumns(spec.schema);
   const partitionColumns = resolvePartitionColumns(spec.schema, spec.partitionColumns);
   const configuration: Record<string, string> = { ...spec.properties };
   let schema = spec.schema;
@@ -145,6 +149,7 @@ export async function createTable(h: TableHandle, options: CreateTableOptions): 
     },
     existing,
   );
+  await checkGenerationExpressions(h.engine, options.schema, toDuckType);
   const now = h.now();
   const actions: Action[] = [protocol, metadata];
   if (existing !== undefined) for (const f of existing.files) actions.push(removeFor(f, now));

@@ -9,11 +9,13 @@ import { changeFeedSql } from './change-feed.js';
 import { writeCheckpoint } from './checkpoint.js';
 import { createTable } from './create.js';
 import { deleteRows } from './delete.js';
+import { MergeBuilder } from './merge-builder.js';
+import type { MergeOptions } from './merge-types.js';
 import { tableDetail, tableHistory } from './history.js';
 import { missingFileError } from './missing-file.js';
 import { optimizeTable } from './optimize.js';
 import { restoreTable } from './restore.js';
-import { buildScanSpec } from './scan.js';
+import { buildScanSpec, planScan, type ScanFilter, type ScanMetrics } from './scan.js';
 import { quoteIdent } from './sql-text.js';
 import { TableHandle } from './table-handle.js';
 import { vacuumTable } from './vacuum.js';
@@ -44,6 +46,23 @@ import { writeTable } from './write.js';
 export interface ScanSqlOptions {
   readonly at?: VersionSelector;
   readonly columns?: readonly string[];
+}
+
+export interface ScanPlanOptions extends ScanSqlOptions {
+  /** Skip files that certainly hold no row matching this predicate (data skipping). */
+  readonly filter?: ScanFilter;
+}
+
+function checkColumns(snapshot: Snapshot, columns: readonly string[] | undefined): void {
+  for (const c of columns ?? []) {
+    if (!snapshot.schema.fields.some((f) => f.name === c)) {
+      throw new DeltaError(
+        'SCHEMA_MISMATCH',
+        `column '${c}' does not exist; columns are ${snapshot.schema.fields.map((f) => f.name).join(', ')}`,
+        { column: c },
+      );
+    }
+  }
 }
 
 const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//u;
@@ -95,23 +114,32 @@ export class DeltaTable implements SnapshotSource {
   async scanSql(opts: ScanSqlOptions = {}): Promise<string> {
     const h = await this.handle();
     const snapshot = await h.at(opts.at);
-    if (opts.columns !== undefined) {
-      for (const c of opts.columns) {
-        if (!snapshot.schema.fields.some((f) => f.name === c)) {
-          throw new DeltaError(
-            'SCHEMA_MISMATCH',
-            `column '${c}' does not exist; columns are ${snapshot.schema.fields.map((f) => f.name).join(', ')}`,
-            { column: c },
-          );
-        }
-      }
-    }
+    checkColumns(snapshot, opts.columns);
     const spec = await buildScanSpec(
       h,
       snapshot,
       opts.columns !== undefined ? { columns: opts.columns } : {},
     );
     return h.engine.scanSql(spec);
+  }
+
+  /** Like scanSql, pruned by `filter`, with the pruning counts and planning time. */
+  async scan(opts: ScanPlanOptions = {}): Promise<{ sql: string; metrics: ScanMetrics }> {
+    const started = performance.now();
+    const h = await this.handle();
+    const snapshot = await h.at(opts.at);
+    checkColumns(snapshot, opts.columns);
+    const { spec, metrics } = await planScan(
+      h,
+      snapshot,
+      {
+        ...(opts.columns !== undefined ? { columns: opts.columns } : {}),
+        ...(opts.filter !== undefined ? { filter: opts.filter } : {}),
+      },
+      started,
+    );
+    const sql = await h.engine.scanSql(spec);
+    return { sql, metrics: { ...metrics, planningMs: performance.now() - started } };
   }
 
   /** Rows as objects keyed by column name (DuckDB JS values); for tests and small results. */
@@ -178,6 +206,29 @@ export class DeltaTable implements SnapshotSource {
     opts?: UpdateOptions,
   ): Promise<UpdateResult> {
     return updateRows(await this.handle(), assignments, predicateSql, opts);
+  }
+
+  /**
+   * MERGE INTO this table USING `source` (DuckDB SQL, or another table) ON `condition`: returns a
+   * builder; add WHEN clauses, then execute(). Aliases default to 'target' and 'source'.
+   */
+  merge(
+    source: string | { scanSql(): Promise<string> },
+    condition: string,
+    opts: MergeOptions = {},
+  ): MergeBuilder {
+    return new MergeBuilder(
+      () => this.handle(),
+      {
+        sourceSql: typeof source === 'string' ? source : '',
+        condition,
+        matched: [],
+        notMatched: [],
+        notMatchedBySource: [],
+        options: opts,
+        ...(typeof source === 'string' ? {} : { resolveSource: () => source.scanSql() }),
+      },
+    );
   }
 
   async history(limit?: number): Promise<HistoryEntry[]> {

@@ -22,10 +22,20 @@ export {
   writeCheckpoint,
 } from './checkpoint.js';
 export { type CommitOutcome, type CommitPlan, commit } from './commit.js';
-export { DeltaTable, type ScanSqlOptions, tableUrl } from './delta-table.js';
+export { DeltaTable, type ScanPlanOptions, type ScanSqlOptions, tableUrl } from './delta-table.js';
+export {
+  type GeneratedColumn,
+  generatedColumns,
+  withGeneratedColumns,
+  withRecomputedGeneratedColumns,
+} from './generated-columns.js';
 export { tableFeatureNames } from './history.js';
+export { type IdentityColumn, identityColumns } from './identity-columns.js';
 export { missingFileError } from './missing-file.js';
-export { buildScanSpec, type ScanOptions } from './scan.js';
+export { type ConditionOption, MergeBuilder } from './merge-builder.js';
+export { MULTIPLE_MATCHES } from './merge.js';
+export type * from './merge-types.js';
+export { buildScanSpec, type ScanFilter, type ScanMetrics, type ScanOptions } from './scan.js';
 export { DEFAULT_ENGINE_INFO, parseTimestamp, TableHandle } from './table-handle.js';
 export type * from './types.js';
 export { canUpcast, planWriteSchema, sameType, type WriteSchemaPlan } from './write-schema.js';

@@ -7,13 +7,17 @@ import {
   type AddFile,
   type Bin,
   checkWriteSupport,
+  clusteringColumnNames,
   DeltaError,
+  isClustered,
+  LIQUID_CLUSTERING_PROVIDER,
   fileActionKey,
   fileSizeStats,
   planBinPacking,
   type Snapshot,
   sizePercentile,
   targetFileSizeOf,
+  type ZOrderStats,
 } from '@loch/delta';
 import { toDuckType } from '@loch/engine-duckdb';
 import { type CommitOutcome, type CommitPlan, commit, deleteFiles } from './commit.js';
@@ -24,6 +28,7 @@ import { buildScanSpec } from './scan.js';
 import { quoteIdent } from './sql-text.js';
 import type { TableHandle } from './table-handle.js';
 import type { OptimizeMetrics, OptimizeOptions, OptimizeResult } from './types.js';
+import { resolveZOrderColumns, writeZOrdered, zOrderGroups } from './zorder.js';
 
 /** Fails naming the first column of `predicate` that is not a partition column. */
 async function checkPartitionPredicate(h: TableHandle, snapshot: Snapshot, predicate: string): Promise<void> {
@@ -110,7 +115,32 @@ export async function optimizeTable(h: TableHandle, opts: OptimizeOptions = {}):
   checkWriteSupport(snapshot.protocol);
   const target = opts.targetFileSize ?? targetFileSizeOf(snapshot.metadata.configuration);
   const files = await selectFiles(h, snapshot, opts.where);
-  const plan = planBinPacking(files, target);
+  const clusterBy = clusteringColumnNames(snapshot);
+  if (clusterBy.length > 0 && opts.zOrderBy !== undefined && opts.zOrderBy.length > 0) {
+    throw new DeltaError(
+      'INVALID_ARGUMENT',
+      `OPTIMIZE ... ZORDER BY cannot be used on a clustered table (clustered by ${clusterBy.join(', ')}); run OPTIMIZE without ZORDER BY to cluster`,
+      { clusteringColumns: clusterBy },
+    );
+  }
+  // Z-order (explicit, or liquid clustering's) rewrites whole partitions; clustering only the
+  // files not clustered yet, so repeated OPTIMIZEs are incremental.
+  const zOrderBy =
+    clusterBy.length > 0
+      ? clusterBy
+      : opts.zOrderBy !== undefined && opts.zOrderBy.length > 0
+        ? resolveZOrderColumns(snapshot, opts.zOrderBy)
+        : undefined;
+  const zFiles = clusterBy.length > 0 ? files.filter((f) => !isClustered(f)) : files;
+  const plan =
+    zOrderBy === undefined
+      ? planBinPacking(files, target)
+      : {
+          bins: zOrderGroups(zFiles),
+          consideredFiles: files.length,
+          skippedFiles: files.length - zFiles.length,
+          partitionsOptimized: zOrderGroups(zFiles).length,
+        };
   const removed = plan.bins.flatMap((b) => b.files);
   const dataTarget = {
     schema: snapshot.schema,
@@ -124,7 +154,18 @@ export async function optimizeTable(h: TableHandle, opts: OptimizeOptions = {}):
     // One write per bin (Delta runs one task per bin), so a bin becomes one file. Only a large
     // file rewritten for its deletion vector exceeds the target: the engine rolls that over, where
     // it can (DuckDB cannot combine a file size limit with partitioned output).
-    for (const bin of plan.bins) {
+    for (const bin of zOrderBy === undefined ? [] : plan.bins) {
+      const z = await writeZOrdered(h, await binSql(h, snapshot, bin), zOrderBy!, dataTarget, bin.size, target);
+      written.push(...z.paths);
+      for (const add of z.adds) {
+        adds.push(
+          clusterBy.length > 0
+            ? { ...add, dataChange: false, clusteringProvider: LIQUID_CLUSTERING_PROVIDER }
+            : { ...add, dataChange: false },
+        );
+      }
+    }
+    for (const bin of zOrderBy === undefined ? plan.bins : []) {
       const rollOver = bin.size > target && snapshot.partitionColumns.length === 0;
       const data = await writeDataFiles(
         h,
@@ -146,7 +187,8 @@ export async function optimizeTable(h: TableHandle, opts: OptimizeOptions = {}):
         operation: 'OPTIMIZE',
         operationParameters: {
           predicate: JSON.stringify(opts.where === undefined ? [] : [opts.where]),
-          zOrderBy: '[]',
+          zOrderBy: JSON.stringify(clusterBy.length > 0 ? [] : (zOrderBy ?? [])),
+          ...(clusterBy.length > 0 ? { clusterBy: JSON.stringify(clusterBy) } : {}),
           auto: 'false',
         },
         // The names Delta records in commitInfo for OPTIMIZE (DESCRIBE HISTORY shows them).
@@ -174,7 +216,17 @@ export async function optimizeTable(h: TableHandle, opts: OptimizeOptions = {}):
       filesAdded: fileSizeStats(addedSizes),
       filesRemoved: fileSizeStats(removedSizes),
       partitionsOptimized: plan.partitionsOptimized,
-      zOrderStats: null,
+      zOrderStats:
+        zOrderBy === undefined
+          ? null
+          : ({
+              strategyName: clusterBy.length > 0 ? 'liquid' : 'all',
+              inputCubeFiles: { num: 0, size: 0 },
+              inputOtherFiles: { num: removed.length, size: totalSize(removed) },
+              inputNumCubes: 0,
+              mergedFiles: { num: removed.length, size: totalSize(removed) },
+              numOutputCubes: plan.bins.length,
+            } satisfies ZOrderStats),
       numBatches: plan.bins.length > 0 ? 1 : 0,
       totalConsideredFiles: plan.consideredFiles,
       totalFilesSkipped: plan.skippedFiles,

@@ -129,7 +129,9 @@ export async function planScan(
   const spec = await buildScanSpec(
     h,
     snapshot,
-    filter === undefined || pruned.filesScanned === pruned.filesTotal ? rest : { ...rest, files: pruned.files },
+    filter === undefined || pruned.filesScanned === pruned.filesTotal
+      ? rest
+      : { ...rest, files: pruned.files },
   );
   const metrics: ScanMetrics = {
     version: snapshot.version,

@@ -1,5 +1,5 @@
 // The public contract of @loch/table, written first so the SQL layer and CLI can be built against it.
-import type { DataType, ObjectStore, Snapshot, StructType } from '@loch/delta';
+import type { DataType, ObjectStore, Snapshot, StructType, ZOrderStats } from '@loch/delta';
 import type { Engine } from '@loch/engine-duckdb';
 
 /** Opens object stores by URL (file://, memory://). Composition roots supply it (e.g. `openStore`). */
@@ -141,7 +141,9 @@ export type AlterOperation =
   | { readonly kind: 'unsetProperties'; readonly keys: readonly string[]; readonly ifExists?: boolean }
   /** CHECK constraint stored as table property `delta.constraints.<name>` (lower-cased). */
   | { readonly kind: 'addConstraint'; readonly name: string; readonly expr: string }
-  | { readonly kind: 'dropConstraint'; readonly name: string; readonly ifExists?: boolean };
+  | { readonly kind: 'dropConstraint'; readonly name: string; readonly ifExists?: boolean }
+  /** ALTER COLUMN c SET NOT NULL (checked against existing rows) / DROP NOT NULL; top-level columns. */
+  | { readonly kind: 'setColumnNullability'; readonly column: string; readonly nullable: boolean };
 
 /**
  * A Delta table at a location. Stateless apart from a cached latest snapshot; every operation
@@ -152,6 +154,7 @@ export type AlterOperation =
  *   table.exists(): Promise<boolean>
  *   table.snapshot(at?: VersionSelector): Promise<Snapshot>
  *   table.scanSql(opts?: { at?: VersionSelector; columns?: string[] }): Promise<string>
+ *   table.scan(opts?: { at?; columns?; filter?: Expr | (snapshot) => Expr }): Promise<{ sql; metrics: ScanMetrics }>
  *   table.toArray(opts?)  // convenience: query the scan and return row objects
  *   table.create(opts: CreateTableOptions): Promise<{ version: number }>
  *   table.write(sourceSql: string, opts: WriteOptions): Promise<WriteResult>   // sourceSql is a DuckDB query
@@ -171,6 +174,8 @@ export interface OptimizeOptions {
   readonly where?: string;
   /** Bin size in bytes; default the table's `delta.targetFileSize`, else 128 MB. */
   readonly targetFileSize?: number;
+  /** OPTIMIZE ... ZORDER BY (c1, ...): rewrite every selected file, ordered by a Z-order key over these columns. */
+  readonly zOrderBy?: readonly string[];
 }
 
 export interface FileSizeSummary {
@@ -188,7 +193,7 @@ export interface OptimizeMetrics {
   readonly filesAdded: FileSizeSummary;
   readonly filesRemoved: FileSizeSummary;
   readonly partitionsOptimized: number;
-  readonly zOrderStats: null;
+  readonly zOrderStats: ZOrderStats | null;
   readonly numBatches: number;
   readonly totalConsideredFiles: number;
   readonly totalFilesSkipped: number;

@@ -6,10 +6,12 @@ import { type Action, checkWriteSupport, DeltaError, type StructType } from '@lo
 import { schemaFromDuckColumns, toDuckType } from '@loch/engine-duckdb';
 import { recordsChanges, tagChanges, writeChangeDataFiles } from './change-data-files.js';
 import { commit, deleteFiles } from './commit.js';
-import { checkWritableColumns, withCheckConstraints } from './constraints.js';
+import { withCheckConstraints } from './constraints.js';
 import { tableExistsError } from './create.js';
 import { writeDataFiles } from './data-files.js';
 import { removeFor, totalSize } from './file-actions.js';
+import { withGeneratedColumns } from './generated-columns.js';
+import { type IdentityAssignment, withHighWaterMarks, withIdentityColumns } from './identity-columns.js';
 import { checkReplaceWhereData, planReplaceWhere } from './replace-where.js';
 import { asSubquery, quoteIdent } from './sql-text.js';
 import type { TableHandle } from './table-handle.js';
@@ -67,7 +69,6 @@ export async function writeTable(
   const snapshot = await h.latest();
   if (snapshot !== undefined) {
     checkWriteSupport(snapshot.protocol);
-    checkWritableColumns(snapshot);
     if (opts.txn !== undefined) {
       const done = snapshot.txns.get(opts.txn.appId);
       if (done !== undefined && done.version >= opts.txn.version) return skipped(snapshot.version);
@@ -85,16 +86,30 @@ export async function writeTable(
       );
     }
   }
-  const source = asSubquery(sourceSql);
-  const sourceSchema = schemaFromDuckColumns(await h.engine.describe(source));
+  let source = asSubquery(sourceSql);
+  let sourceSchema = schemaFromDuckColumns(await h.engine.describe(source));
   const replaceSchema =
     snapshot === undefined || (opts.mode === 'overwrite' && opts.overwriteSchema === true);
+  let identities: IdentityAssignment[] = [];
+  if (!replaceSchema) {
+    // Generated and identity values are computed on the source rows, before schema enforcement
+    // (so NOT NULL and CHECK constraints see them).
+    const generated = withGeneratedColumns(source, sourceSchema, snapshot!.schema, toDuckType);
+    const identity = withIdentityColumns(generated ?? source, sourceSchema, snapshot!.schema, toDuckType);
+    if (identity !== undefined) identities = identity.assigned;
+    const wrapped = identity?.sql ?? generated;
+    if (wrapped !== undefined && wrapped !== source) {
+      source = wrapped;
+      sourceSchema = schemaFromDuckColumns(await h.engine.describe(source));
+    }
+  }
   const plan = replaceSchema
     ? planForNewSchema(h, opts, sourceSchema, snapshot)
     : planForExisting(opts, sourceSchema, snapshot!);
   const dataSql = withCheckConstraints(
     `SELECT ${plan.selectList} FROM (${source}) AS src`,
     plan.target.configuration,
+    plan.target.schema,
   );
 
   const now = h.now();
@@ -140,7 +155,11 @@ export async function writeTable(
     }
     const actions: Action[] = [];
     if (plan.protocol !== undefined) actions.push(plan.protocol);
-    if (plan.metadata !== undefined) actions.push(plan.metadata);
+    const metadata =
+      identities.length > 0 && data.numOutputRows > 0
+        ? withHighWaterMarks(plan.metadata ?? snapshot!.metadata, identities, data.numOutputRows)
+        : plan.metadata;
+    if (metadata !== undefined) actions.push(metadata);
     if (opts.txn !== undefined) {
       actions.push({ kind: 'txn', appId: opts.txn.appId, version: opts.txn.version, lastUpdated: now });
     }

@@ -1,0 +1,69 @@
+// Plain queries of the simple protocol stream: rows go out chunk by chunk as DuckDB produces them,
+// so a large result never sits in memory whole and the client starts reading early. A
+// CancelRequest stops the stream at the next chunk.
+import type { ResultChunk, ResultColumn } from '@loch/engine-duckdb';
+import { type ColumnEncoding, commandTag } from '@loch/pgwire';
+import { parseStatement, type SqlSession, splitStatements, type Token, toSqlError } from '@loch/sql';
+import { commandInfo } from './command-info.js';
+import { answersEmpty, rewriteCatalogQuery } from './pg-catalog-compat.js';
+import { type PgColumn, pgColumns, pgRow } from './pg-values.js';
+import { type ResultSink, writeRowDescription } from './result-writer.js';
+
+/** DuckEngine.stream's shape. */
+export type StreamFn = (
+  sql: string,
+  onChunk: (chunk: ResultChunk) => void | Promise<void>,
+) => Promise<{ columns: ResultColumn[]; rowCount: number }>;
+
+export interface StreamHost extends ResultSink {
+  readonly session: SqlSession;
+  checkCancelled(): void;
+}
+
+/** Whether `sql` is a plain row-returning query the engine can stream (not one of Loch's statements). */
+export const isStreamable = (sql: string, tokens: readonly Token[]): boolean => {
+  if (!commandInfo(sql, tokens).returnsRows || answersEmpty(sql)) return false;
+  // Without FROM the result is a row or two (`SELECT 1` health checks): the materialized path has
+  // one engine round trip fewer.
+  if (!tokens.some((t) => t.kind === 'word' && t.text.toUpperCase() === 'FROM')) return false;
+  try {
+    const [text] = splitStatements(sql);
+    return text !== undefined && parseStatement(text, sql).kind === 'query';
+  } catch {
+    // Let the regular path report the syntax error.
+    return false;
+  }
+};
+
+/** Runs the query and writes RowDescription, DataRows and CommandComplete. */
+export const streamQuery = async (host: StreamHost, sql: string, stream: StreamFn): Promise<void> => {
+  const rewritten = await host.session.rewriteQuery(rewriteCatalogQuery(sql));
+  let columns: PgColumn[] | undefined;
+  let encodings: ColumnEncoding[] = [];
+  const textOptions = { extraFloatDigits: host.settings.extraFloatDigits };
+  const start = (cols: readonly ResultColumn[]) => {
+    columns = pgColumns(cols);
+    writeRowDescription(
+      host.out,
+      columns,
+      columns.map(() => 0),
+    );
+    encodings = columns.map((c) => ({ typeOid: c.typeOid, format: 0 }));
+  };
+  let result: { columns: ResultColumn[]; rowCount: number };
+  try {
+    result = await stream(rewritten, async (chunk) => {
+      host.checkCancelled();
+      if (columns === undefined) start(chunk.columns);
+      for (const row of chunk.rows) host.out.typedDataRow(pgRow(row, columns!), encodings, textOptions);
+      await host.flushIfLarge();
+    });
+  } catch (e) {
+    throw e instanceof Error && e.name === 'WireError'
+      ? e
+      : toSqlError(e, { keepExcerpt: rewritten === sql });
+  }
+  host.checkCancelled();
+  if (columns === undefined) start(result.columns);
+  host.out.commandComplete(commandTag('SELECT', result.rowCount));
+};

@@ -1,0 +1,137 @@
+// Generated columns (field metadata `delta.generationExpression`): a write that leaves the column
+// out gets it computed from the row's other columns; a write that supplies it must supply exactly
+// the expression's value. Delta enforces the latter as a CHECK constraint named "Generated
+// Column", and so do we (same message shape, same CONSTRAINT_VIOLATION).
+import { type DataType, DeltaError, type StructField, type StructType } from '@loch/delta';
+import type { Engine } from '@loch/engine-duckdb';
+import { CHECK_MARKER } from './constraints.js';
+import { sparkToDuckExpression } from './spark-expression.js';
+import { quoteIdent, quoteLiteral } from './sql-text.js';
+
+export const GENERATION_EXPRESSION_KEY = 'delta.generationExpression';
+
+export interface GeneratedColumn {
+  readonly name: string;
+  readonly type: DataType;
+  /** The SQL expression as Spark stored it (kept for messages and metadata). */
+  readonly expression: string;
+  /** The same expression in DuckDB's dialect. */
+  readonly duckExpression: string;
+}
+
+/** The table's top-level generated columns (Delta allows no nested ones). */
+export function generatedColumns(schema: StructType): GeneratedColumn[] {
+  const out: GeneratedColumn[] = [];
+  for (const f of schema.fields) {
+    const expression = f.metadata[GENERATION_EXPRESSION_KEY];
+    if (typeof expression === 'string') {
+      out.push({ name: f.name, type: f.type, expression, duckExpression: sparkToDuckExpression(expression) });
+    }
+  }
+  return out;
+}
+
+export const findSourceField = (source: StructType, name: string): StructField | undefined =>
+  source.fields.find((f) => f.name === name) ??
+  source.fields.find((f) => f.name.toLowerCase() === name.toLowerCase());
+
+/**
+ * Wraps the source query (`alias` rows) so every generated column is present: computed when the
+ * source lacks it, checked (failing the write, naming the column and the values) when it has it.
+ * Returns undefined when the table has no generated columns.
+ */
+export function withGeneratedColumns(
+  sourceSql: string,
+  source: StructType,
+  table: StructType,
+  sqlType: (type: DataType) => string,
+): string | undefined {
+  const columns = generatedColumns(table);
+  if (columns.length === 0) return undefined;
+  const alias = '__gen';
+  const added: string[] = [];
+  const checks: string[] = [];
+  for (const g of columns) {
+    const computed = `CAST((${g.duckExpression}) AS ${sqlType(g.type)})`;
+    const given = findSourceField(source, g.name);
+    if (given === undefined) {
+      added.push(`${computed} AS ${quoteIdent(g.name)}`);
+      continue;
+    }
+    const ref = `CAST(${alias}.${quoteIdent(given.name)} AS ${sqlType(g.type)})`;
+    const label = `${CHECK_MARKER} Generated Column (${g.name} <=> (${g.expression})) violated by row with values: `;
+    const message =
+      `${quoteLiteral(label)} || CAST(${alias} AS VARCHAR) || ` +
+      `${quoteLiteral(`; the expression gives `)} || coalesce(CAST(${computed} AS VARCHAR), 'NULL') || ` +
+      `${quoteLiteral(` for column ${g.name}: leave the column out of the data to have it computed.`)}`;
+    checks.push(`CASE WHEN ${ref} IS NOT DISTINCT FROM ${computed} THEN TRUE ELSE error(${message}) END`);
+  }
+  const select = added.length === 0 ? '*' : `*, ${added.join(', ')}`;
+  const where = checks.length === 0 ? '' : ` WHERE ${checks.join(' AND ')}`;
+  return `SELECT ${select} FROM (${sourceSql}) AS ${alias}${where}`;
+}
+
+// Spark refuses generation expressions whose value could differ between evaluations.
+const NONDETERMINISTIC =
+  /\b(rand|random|randn|uuid|gen_random_uuid|now|current_timestamp|current_date|localtimestamp)\b/iu;
+
+/**
+ * Checks a new table's generation expressions the way CREATE TABLE does in Spark: each must be
+ * deterministic and evaluate over the table's non-generated columns (so a typo or a reference to
+ * another generated column fails now, not at the first write).
+ */
+export async function checkGenerationExpressions(
+  engine: Engine,
+  schema: StructType,
+  sqlType: (type: DataType) => string,
+): Promise<void> {
+  const columns = generatedColumns(schema);
+  if (columns.length === 0) return;
+  const generated = new Set(columns.map((g) => g.name.toLowerCase()));
+  const base = schema.fields
+    .filter((f) => !generated.has(f.name.toLowerCase()))
+    .map((f) => `CAST(NULL AS ${sqlType(f.type)}) AS ${quoteIdent(f.name)}`);
+  const row = base.length === 0 ? 'SELECT 1 AS __none' : `SELECT ${base.join(', ')}`;
+  for (const g of columns) {
+    const bad = NONDETERMINISTIC.exec(g.expression);
+    if (bad !== null) {
+      throw new DeltaError(
+        'INVALID_SCHEMA',
+        `generation expression of column '${g.name}' (${g.expression}) uses ${bad[1]}, which is not deterministic; ` +
+          'a generated column must be computable from the row alone',
+        { column: g.name },
+      );
+    }
+    try {
+      await engine.query(
+        `SELECT CAST((${g.duckExpression}) AS ${sqlType(g.type)}) FROM (${row}) AS __v LIMIT 0`,
+      );
+    } catch (e) {
+      const reason = (e instanceof Error ? e.message : String(e)).split('\n')[0];
+      throw new DeltaError(
+        'INVALID_SCHEMA',
+        `generation expression of column '${g.name}' (${g.expression}) cannot be evaluated: ${reason}; ` +
+          "it may use only the table's non-generated columns",
+        { column: g.name },
+      );
+    }
+  }
+}
+
+/**
+ * For rewrites of existing rows (UPDATE, MERGE ... UPDATE): recomputes every generated column of
+ * `rowsSql` (rows in table shape) from the row's new values, as Delta does. Undefined when the table
+ * has no generated columns.
+ */
+export function withRecomputedGeneratedColumns(
+  rowsSql: string,
+  table: StructType,
+  sqlType: (type: DataType) => string,
+): string | undefined {
+  const columns = generatedColumns(table);
+  if (columns.length === 0) return undefined;
+  const replaced = columns.map(
+    (g) => `CAST((${g.duckExpression}) AS ${sqlType(g.type)}) AS ${quoteIdent(g.name)}`,
+  );
+  return `SELECT * REPLACE (${replaced.join(', ')}) FROM (${rowsSql}) AS __regen`;
+}

@@ -1,0 +1,158 @@
+// Which target files a MERGE must read: only files that can hold a row matching the ON condition.
+// Two sources of knowledge: conjuncts of ON that reference only the target (`t.date > '2024-01-01'`),
+// and equality keys (`t.id = s.id`), whose source-side range DuckDB computes (min/max, or the
+// distinct values when there are few) and turns into `t.id BETWEEN min AND max` / `t.id IN (...)`.
+// The resulting predicate goes through the same stats/partition pruning as DELETE and UPDATE.
+// Not used with WHEN NOT MATCHED BY SOURCE clauses: those apply to every target row.
+import type { AddFile, Expr, Snapshot, StructField } from '@loch/delta';
+import { toDuckType } from '@loch/engine-duckdb';
+import { candidateFiles, predicateExpr } from './dml-common.js';
+import { quoteIdent, quoteLiteral } from './sql-text.js';
+import type { TableHandle } from './table-handle.js';
+
+/** At most this many distinct source keys become an IN list (more: a BETWEEN range). */
+const IN_LIST_LIMIT = 64;
+const KEY_TYPES = new Set(['byte', 'short', 'integer', 'long', 'string', 'date', 'timestamp', 'timestamp_ntz', 'float', 'double']);
+
+/** Top-level AND conjuncts of a SQL condition (quotes, parentheses and BETWEEN ... AND respected). */
+export function splitConjuncts(sql: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  let between = 0;
+  let i = 0;
+  while (i < sql.length) {
+    const ch = sql[i]!;
+    if (ch === "'" || ch === '"') {
+      const close = sql.indexOf(ch, i + 1);
+      i = close < 0 ? sql.length : close + 1;
+      // A doubled quote continues the literal.
+      while (i < sql.length && sql[i] === ch) {
+        const next = sql.indexOf(ch, i + 1);
+        i = next < 0 ? sql.length : next + 1;
+      }
+      continue;
+    }
+    if (ch === '(') depth++;
+    else if (ch === ')') depth--;
+    else if (depth === 0 && /[A-Za-z_]/u.test(ch) && (i === 0 || !/[A-Za-z0-9_$]/u.test(sql[i - 1]!))) {
+      const word = /^[A-Za-z_][A-Za-z0-9_$]*/u.exec(sql.slice(i))![0];
+      const upper = word.toUpperCase();
+      if (upper === 'BETWEEN') between++;
+      else if (upper === 'AND') {
+        if (between > 0) between--;
+        else {
+          parts.push(sql.slice(start, i).trim());
+          start = i + word.length;
+        }
+      }
+      i += word.length;
+      continue;
+    }
+    i++;
+  }
+  parts.push(sql.slice(start).trim());
+  return parts.filter((p) => p !== '');
+}
+
+const IDENT = String.raw`("(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_]*)`;
+const EQUALITY = new RegExp(String.raw`^\(*\s*${IDENT}\s*\.\s*${IDENT}\s*=\s*${IDENT}\s*\.\s*${IDENT}\s*\)*$`, 'u');
+const unquote = (s: string): string => (s.startsWith('"') ? s.slice(1, -1).replaceAll('""', '"') : s);
+
+export interface EqualityKey {
+  readonly target: StructField;
+  /** The source side as SQL over the source alias. */
+  readonly sourceSql: string;
+}
+
+/** `t.a = s.b` / `s.b = t.a` conjuncts on top-level target columns of a prunable type. */
+export function equalityKeys(
+  conjuncts: readonly string[],
+  fields: readonly StructField[],
+  aliases: { readonly target: string; readonly source: string },
+): EqualityKey[] {
+  const keys: EqualityKey[] = [];
+  for (const c of conjuncts) {
+    const m = EQUALITY.exec(c);
+    if (m === null) continue;
+    const [a, b, x, y] = [m[1]!, m[2]!, m[3]!, m[4]!].map(unquote) as [string, string, string, string];
+    const isT = (q: string): boolean => q.toLowerCase() === aliases.target.toLowerCase();
+    const isS = (q: string): boolean => q.toLowerCase() === aliases.source.toLowerCase();
+    const pair = isT(a) && isS(x) ? [b, y] : isS(a) && isT(x) ? [y, b] : undefined;
+    if (pair === undefined) continue;
+    const field = fields.find((f) => f.name.toLowerCase() === pair[0]!.toLowerCase());
+    if (field === undefined || field.type.kind !== 'primitive' || !KEY_TYPES.has(field.type.name)) continue;
+    keys.push({ target: field, sourceSql: `${quoteIdent(aliases.source)}.${quoteIdent(pair[1]!)}` });
+  }
+  return keys;
+}
+
+/** True when the conjunct binds against the target's columns alone. */
+async function targetOnly(h: TableHandle, snapshot: Snapshot, conjunct: string, alias: string): Promise<boolean> {
+  const cols = snapshot.schema.fields
+    .map((f) => `CAST(NULL AS ${toDuckType(f.type)}) AS ${quoteIdent(f.name)}`)
+    .join(', ');
+  try {
+    await h.engine.describe(`SELECT 1 FROM (SELECT ${cols}) AS ${quoteIdent(alias)} WHERE (${conjunct})`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface MergeScope {
+  readonly files: readonly AddFile[];
+  /** The pruning predicate as an expression (for the conflict read set). */
+  readonly expr: Expr | undefined;
+  readonly numSourceRows: number;
+}
+
+export async function mergeScope(
+  h: TableHandle,
+  snapshot: Snapshot,
+  input: {
+    readonly condition: string;
+    readonly sourceSql: string;
+    readonly aliases: { readonly target: string; readonly source: string };
+    readonly prune: boolean;
+  },
+): Promise<MergeScope> {
+  const { aliases } = input;
+  const S = quoteIdent(aliases.source);
+  const conjuncts = splitConjuncts(input.condition);
+  const keys = input.prune ? equalityKeys(conjuncts, snapshot.schema.fields, aliases) : [];
+  const stats = keys.flatMap((k) => [
+    `CAST(min(${k.sourceSql}) AS VARCHAR)`,
+    `CAST(max(${k.sourceSql}) AS VARCHAR)`,
+    `count(DISTINCT ${k.sourceSql})`,
+  ]);
+  const row = (
+    await h.engine.query(`SELECT count(*)${stats.map((s) => `, ${s}`).join('')} FROM (${input.sourceSql}) AS ${S}`)
+  ).rows[0]!;
+  const numSourceRows = Number(row[0]);
+  if (!input.prune) return { files: snapshot.files, expr: undefined, numSourceRows };
+
+  const predicates: string[] = [];
+  for (const c of conjuncts) {
+    if (await targetOnly(h, snapshot, c, aliases.target)) predicates.push(`(${c})`);
+  }
+  for (const [i, k] of keys.entries()) {
+    const [min, max, distinct] = [row[1 + i * 3], row[2 + i * 3], Number(row[3 + i * 3])];
+    // No non-null key: no target row can match.
+    if (min == null || max == null) return { files: [], expr: undefined, numSourceRows };
+    const col = `${quoteIdent(aliases.target)}.${quoteIdent(k.target.name)}`;
+    const type = toDuckType(k.target.type);
+    const lit = (v: unknown): string => `CAST(${quoteLiteral(String(v))} AS ${type})`;
+    if (distinct <= IN_LIST_LIMIT) {
+      const values = await h.engine.query(
+        `SELECT DISTINCT CAST(${k.sourceSql} AS VARCHAR) FROM (${input.sourceSql}) AS ${S} WHERE ${k.sourceSql} IS NOT NULL`,
+      );
+      predicates.push(`${col} IN (${values.rows.map((r) => lit(r[0])).join(', ')})`);
+    } else {
+      predicates.push(`${col} BETWEEN ${lit(min)} AND ${lit(max)}`);
+    }
+  }
+  if (predicates.length === 0) return { files: snapshot.files, expr: undefined, numSourceRows };
+  const expr = await predicateExpr(h, snapshot, predicates.join(' AND '), aliases.target);
+  return { files: candidateFiles(snapshot, expr), expr, numSourceRows };
+}

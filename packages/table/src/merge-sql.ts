@@ -1,0 +1,241 @@
+// The SQL of a MERGE, built as text (pure): which clause applies to each joined row (an action
+// code), and the columns of the rows it writes. Everything runs inside DuckDB joins; no row ever
+// reaches JavaScript. Codes: matched clause i -> i, not matched by source i -> 100 + i, not matched
+// (insert) i -> 200 + i; NULL means "no clause applies" (the target row is copied unchanged).
+import { DeltaError, type StructField, type StructType } from '@loch/delta';
+import { toDuckType } from '@loch/engine-duckdb';
+import type { MatchedClause, MergeSpec, NotMatchedBySourceClause, NotMatchedClause } from './merge-types.js';
+import { quoteIdent, quoteLiteral } from './sql-text.js';
+import { NOT_NULL_MARKER } from './write-schema.js';
+
+export const BY_SOURCE_BASE = 100;
+export const INSERT_BASE = 200;
+export const SOURCE_MARKER = '__loch_src';
+export const ACTION = '__loch_action';
+const HAS_MATCH = '__loch_has_match';
+
+export interface MergeSql {
+  readonly target: string;
+  readonly source: string;
+  /** Final table schema (the evolved one with schema evolution). */
+  readonly schema: StructType;
+  /** Codes of clauses that update / delete target rows. */
+  readonly updateCodes: readonly number[];
+  readonly deleteCodes: readonly number[];
+  /** True when a target row may match several source rows (only an unconditional DELETE). */
+  readonly allowMultipleMatches: boolean;
+  /** Target rows of `scan` joined with their source match, filtered by `where` over `$A` (the action). */
+  targetRows(scan: string, columns: 'old' | 'new', where: string): string;
+  /** (file, row, action) of every target row of `scan` a clause applies to (one row per match). */
+  targetActions(scan: string, fileColumn: string, rowColumn: string): string;
+  /** Source rows that match no row of `candidatesScan` (undefined: no candidate files). */
+  insertRows(candidatesScan: string | undefined, where: string): string;
+  /** (action, count) of the source rows each insert clause applies to. */
+  insertCounts(candidatesScan: string | undefined): string;
+}
+
+const findField = (fields: readonly StructField[], name: string): StructField | undefined => {
+  const lower = name.toLowerCase();
+  return fields.find((f) => f.name === name) ?? fields.find((f) => f.name.toLowerCase() === lower);
+};
+
+/** `t.col` / `col` / `"col"` as written in a SET / VALUES key -> the column name. */
+function targetColumnName(key: string, targetAlias: string): string {
+  const unquote = (s: string): string => (s.startsWith('"') && s.endsWith('"') ? s.slice(1, -1).replaceAll('""', '"') : s);
+  const dot = key.match(/^("(?:[^"]|"")+"|[^."]+)\.("(?:[^"]|"")+"|[^."]+)$/u);
+  if (dot !== null && unquote(dot[1]!).toLowerCase() === targetAlias.toLowerCase()) return unquote(dot[2]!);
+  return unquote(key.trim());
+}
+
+function castValue(field: StructField, expr: string): string {
+  const value = `CAST((${expr}) AS ${toDuckType(field.type)})`;
+  if (field.nullable) return value;
+  const message = quoteLiteral(`${NOT_NULL_MARKER}: ${field.name}.`);
+  return `CASE WHEN ${value} IS NULL THEN error(${message}) ELSE ${value} END`;
+}
+
+/** The assignments of a clause, keyed by final column name. */
+function assignments(
+  clause: { readonly set?: Readonly<Record<string, string>>; readonly values?: Readonly<Record<string, string>> },
+  all: boolean,
+  schema: StructType,
+  source: StructType,
+  aliases: { readonly target: string; readonly source: string },
+  what: string,
+): Map<string, string> {
+  const out = new Map<string, string>();
+  if (all) {
+    for (const f of schema.fields) {
+      const s = findField(source.fields, f.name);
+      if (s !== undefined) out.set(f.name, `${quoteIdent(aliases.source)}.${quoteIdent(s.name)}`);
+    }
+    return out;
+  }
+  for (const [key, expr] of Object.entries(clause.set ?? clause.values ?? {})) {
+    const name = targetColumnName(key, aliases.target);
+    const field = findField(schema.fields, name);
+    if (field === undefined) {
+      throw new DeltaError(
+        'SCHEMA_MISMATCH',
+        `MERGE ${what} sets column '${name}', which does not exist in the target; columns are ${schema.fields.map((f) => f.name).join(', ')}`,
+        { column: name },
+      );
+    }
+    if (out.has(field.name)) {
+      throw new DeltaError('INVALID_ARGUMENT', `MERGE ${what} sets column '${field.name}' more than once`, {
+        column: field.name,
+      });
+    }
+    if (expr.trim() === '') {
+      throw new DeltaError('INVALID_ARGUMENT', `MERGE ${what} gives column '${field.name}' an empty expression`, {
+        column: field.name,
+      });
+    }
+    out.set(field.name, expr);
+  }
+  return out;
+}
+
+/** Only the last clause of each group may omit its condition (later ones could never apply). */
+function checkClauseOrder(clauses: readonly { readonly condition?: string }[], group: string): void {
+  clauses.forEach((c, i) => {
+    if (c.condition === undefined && i < clauses.length - 1) {
+      throw new DeltaError(
+        'INVALID_ARGUMENT',
+        `only the last ${group} clause of a MERGE may omit its condition; clause ${i + 1} of ${clauses.length} has none, so the clauses after it could never apply`,
+        { clause: group },
+      );
+    }
+  });
+}
+
+const cond = (c: { readonly condition?: string }): string =>
+  c.condition === undefined || c.condition.trim() === '' ? 'TRUE' : `(${c.condition}) IS TRUE`;
+
+function chooser(clauses: readonly { readonly condition?: string }[], base: number): string {
+  if (clauses.length === 0) return 'NULL';
+  return `CASE ${clauses.map((c, i) => `WHEN ${cond(c)} THEN ${base + i}`).join(' ')} END`;
+}
+
+export function buildMergeSql(
+  spec: MergeSpec,
+  tableSchema: StructType,
+  finalSchema: StructType,
+  sourceSchema: StructType,
+  aliases: { readonly target: string; readonly source: string },
+): MergeSql {
+  checkClauseOrder(spec.matched, 'WHEN MATCHED');
+  checkClauseOrder(spec.notMatched, 'WHEN NOT MATCHED');
+  checkClauseOrder(spec.notMatchedBySource, 'WHEN NOT MATCHED BY SOURCE');
+  const T = quoteIdent(aliases.target);
+  const S = quoteIdent(aliases.source);
+  const on = `(${spec.condition})`;
+  const source = `(SELECT *, TRUE AS ${SOURCE_MARKER} FROM (${spec.sourceSql}) AS __loch_source) AS ${S}`;
+  const rawSource = `(${spec.sourceSql}) AS ${S}`;
+
+  const sets = new Map<number, Map<string, string>>();
+  const updateCodes: number[] = [];
+  const deleteCodes: number[] = [];
+  spec.matched.forEach((c: MatchedClause, i) => {
+    if (c.kind === 'delete') deleteCodes.push(i);
+    else {
+      updateCodes.push(i);
+      const set = assignments(c.kind === 'update' ? c : {}, c.kind === 'updateAll', finalSchema, sourceSchema, aliases, 'UPDATE');
+      sets.set(i, set);
+    }
+  });
+  spec.notMatchedBySource.forEach((c: NotMatchedBySourceClause, i) => {
+    const code = BY_SOURCE_BASE + i;
+    if (c.kind === 'delete') deleteCodes.push(code);
+    else {
+      updateCodes.push(code);
+      sets.set(code, assignments(c, false, finalSchema, sourceSchema, aliases, 'UPDATE'));
+    }
+  });
+  const inserts = spec.notMatched.map((c: NotMatchedClause) =>
+    assignments(c.kind === 'insert' ? c : {}, c.kind === 'insertAll', finalSchema, sourceSchema, aliases, 'INSERT'),
+  );
+
+  const matchedAny =
+    spec.matched.length === 0
+      ? 'FALSE'
+      : spec.matched.some((c) => c.condition === undefined)
+        ? 'TRUE'
+        : spec.matched.map(cond).join(' OR ');
+  const bySource = spec.notMatchedBySource.length > 0;
+  const targetAction = [
+    `CASE WHEN ${S}.${SOURCE_MARKER} IS NOT NULL THEN ${chooser(spec.matched, 0)}`,
+    bySource
+      ? ` WHEN NOT ${T}.${HAS_MATCH} THEN ${chooser(spec.notMatchedBySource, BY_SOURCE_BASE)}`
+      : '',
+    ' END',
+  ].join('');
+  const old = (f: StructField): string =>
+    findField(tableSchema.fields, f.name) === undefined
+      ? `CAST(NULL AS ${toDuckType(f.type)})`
+      : `${T}.${quoteIdent(findField(tableSchema.fields, f.name)!.name)}`;
+  const newColumn = (f: StructField): string => {
+    const whens = [...sets.entries()]
+      .filter(([, set]) => set.has(f.name))
+      .map(([code, set]) => `WHEN ${code} THEN ${castValue(f, set.get(f.name)!)}`);
+    return whens.length === 0 ? old(f) : `CASE ${ACTION} ${whens.join(' ')} ELSE ${old(f)} END`;
+  };
+  const columnList = (mode: 'old' | 'new'): string =>
+    `, ${finalSchema.fields.map((f) => `${mode === 'old' ? old(f) : newColumn(f)} AS ${quoteIdent(f.name)}`).join(', ')}`;
+  // Whether a target row matches any source row, computed beside the target's columns: DuckDB
+  // cannot reuse a select alias whose expression holds a subquery.
+  const targetFrom = (scan: string): string =>
+    bySource
+      ? `(SELECT *, EXISTS (SELECT 1 FROM ${rawSource} WHERE ${on}) AS ${HAS_MATCH} FROM (${scan}) AS ${T}) AS ${T}`
+      : `(${scan}) AS ${T}`;
+  const join = (inner: boolean): string =>
+    `${inner && !bySource ? 'INNER' : 'LEFT'} JOIN ${source} ON ${on} AND (${matchedAny})`;
+
+  const insertColumns = finalSchema.fields
+    .map((f) => {
+      const whens = inserts
+        .map((set, j) => (set.has(f.name) ? `WHEN ${INSERT_BASE + j} THEN ${castValue(f, set.get(f.name)!)}` : ''))
+        .filter((w) => w !== '');
+      const missing = f.nullable ? `CAST(NULL AS ${toDuckType(f.type)})` : castValue(f, 'NULL');
+      return `${whens.length === 0 ? missing : `CASE ${ACTION} ${whens.join(' ')} ELSE ${missing} END`} AS ${quoteIdent(f.name)}`;
+    })
+    .join(', ');
+
+  const unmatched = (candidatesScan: string | undefined): string =>
+    candidatesScan === undefined ? '' : ` WHERE NOT EXISTS (SELECT 1 FROM (${candidatesScan}) AS ${T} WHERE ${on})`;
+  return {
+    target: aliases.target,
+    source: aliases.source,
+    schema: finalSchema,
+    updateCodes,
+    deleteCodes,
+    allowMultipleMatches:
+      spec.matched.length === 1 && spec.matched[0]!.kind === 'delete' && spec.matched[0]!.condition === undefined,
+    targetRows: (scan, columns, where) =>
+      `SELECT * EXCLUDE (${ACTION}) FROM (SELECT ${targetAction} AS ${ACTION}${columnList(columns)} ` +
+      `FROM ${targetFrom(scan)} ${join(false)}) AS __loch_rows WHERE ${where.replaceAll('$A', ACTION)}`,
+    targetActions: (scan, fileColumn, rowColumn) =>
+      `SELECT * FROM (SELECT ${T}.${quoteIdent(fileColumn)} AS __f, ${T}.${quoteIdent(rowColumn)} AS __r, ` +
+      `${targetAction} AS __a FROM ${targetFrom(scan)} ${join(true)}) AS __loch_rows WHERE __a IS NOT NULL`,
+    insertCounts: (candidatesScan) =>
+      `SELECT __a, count(*) FROM (SELECT ${chooser(spec.notMatched, INSERT_BASE)} AS __a FROM ${rawSource}` +
+      `${unmatched(candidatesScan)}) AS __loch_rows WHERE __a IS NOT NULL GROUP BY __a`,
+    insertRows: (candidatesScan, where) => {
+      return (
+        `SELECT * EXCLUDE (${ACTION}) FROM (SELECT ${chooser(spec.notMatched, INSERT_BASE)} AS ${ACTION}, ${insertColumns} ` +
+        `FROM ${rawSource}${unmatched(candidatesScan)}) AS __loch_rows WHERE ${where.replaceAll('$A', ACTION)}`
+      );
+    },
+  };
+}
+
+/** The new columns schema evolution adds: source columns of `*` clauses missing from the table. */
+export function evolvedSchema(spec: MergeSpec, table: StructType, source: StructType): StructType {
+  const star =
+    spec.matched.some((c) => c.kind === 'updateAll') || spec.notMatched.some((c) => c.kind === 'insertAll');
+  if (spec.options.mergeSchema !== true || !star) return table;
+  const added = source.fields
+    .filter((s) => s.name !== SOURCE_MARKER && findField(table.fields, s.name) === undefined)
+    .map((s) => ({ name: s.name, type: s.type, nullable: true, metadata: {} }));
+  return added.length === 0 ? table : { kind: 'struct', fields: [...table.fields, ...added] };
+}

@@ -1,0 +1,285 @@
+// MERGE through the TypeScript builder: each clause kind, clause order, the multiple-match error,
+// schema evolution, pruning, both strategies, the change feed and the blueprint's CDC pattern.
+import type { DuckEngine } from '@loch/engine-duckdb';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { DeltaTable } from './delta-table.js';
+import { MULTIPLE_MATCHES } from './merge.js';
+import {
+  commitActions,
+  contextFor,
+  expectDeltaError,
+  openEngine,
+  plain,
+  removeDir,
+  tableAt,
+  tempDir,
+} from './test-helpers.test-util.js';
+import type { TableContext } from './types.js';
+
+let engine: DuckEngine;
+let ctx: TableContext;
+let dir: string;
+let t: DeltaTable;
+
+beforeAll(async () => {
+  engine = await openEngine();
+  ctx = contextFor(engine);
+});
+afterAll(async () => {
+  await engine.close();
+});
+beforeEach(async () => {
+  dir = await tempDir();
+  t = tableAt(ctx, dir);
+});
+afterEach(async () => {
+  await removeDir(dir);
+});
+
+const rows = async (table: DeltaTable = t): Promise<Record<string, unknown>[]> =>
+  plain(await table.toArray({ orderBy: ['id'] }));
+
+async function seed(properties: Record<string, string> = {}): Promise<void> {
+  // ids 0..5, v = id * 10; two files.
+  await t.write('SELECT range AS id, range * 10 AS v FROM range(3)', { mode: 'errorIfExists', properties });
+  await t.write('SELECT range AS id, range * 10 AS v FROM range(3, 6)', { mode: 'append' });
+}
+
+const SOURCE = "SELECT * FROM (VALUES (1, 111, 'u'), (2, 0, 'd'), (9, 999, 'i')) AS x(id, v, op)";
+
+const commitInfo = async (version: number): Promise<Record<string, unknown>> => {
+  const info = (await commitActions(dir, version))[0];
+  return info?.kind === 'commitInfo' ? (info.value as Record<string, unknown>) : {};
+};
+
+describe.each([
+  ['copy-on-write', {}],
+  ['deletion vectors', { 'delta.enableDeletionVectors': 'true' }],
+])('MERGE with %s', (mode, properties) => {
+  const dv = mode === 'deletion vectors';
+
+  it('applies matched update/delete and not-matched insert clauses in order', async () => {
+    await seed(properties);
+    const r = await t
+      .merge(SOURCE, 't.id = s.id', { targetAlias: 't', sourceAlias: 's' })
+      .whenMatchedDelete({ condition: "s.op = 'd'" })
+      .whenMatchedUpdate({ set: { v: 's.v' } })
+      .whenNotMatchedInsert({ values: { id: 's.id', v: 's.v' } })
+      .execute();
+    expect(r).toMatchObject({
+      committed: true,
+      version: 2,
+      numSourceRows: 3,
+      numTargetRowsInserted: 1,
+      numTargetRowsUpdated: 1,
+      numTargetRowsDeleted: 1,
+      numAffectedRows: 3,
+      numTargetDeletionVectorsAdded: dv ? 1 : 0,
+    });
+    expect(await rows()).toEqual([
+      { id: 0, v: 0 },
+      { id: 1, v: 111 },
+      { id: 3, v: 30 },
+      { id: 4, v: 40 },
+      { id: 5, v: 50 },
+      { id: 9, v: 999 },
+    ]);
+    const info = await commitInfo(2);
+    expect(info.operation).toBe('MERGE');
+    const params = info.operationParameters as Record<string, string>;
+    expect(JSON.parse(params.predicate!)).toEqual(['t.id = s.id']);
+    expect(JSON.parse(params.matchedPredicates!)).toEqual([
+      { predicate: "s.op = 'd'", actionType: 'delete' },
+      { actionType: 'update' },
+    ]);
+    expect(JSON.parse(params.notMatchedPredicates!)).toEqual([{ actionType: 'insert' }]);
+    expect(JSON.parse(params.notMatchedBySourcePredicates!)).toEqual([]);
+    const metrics = info.operationMetrics as Record<string, string>;
+    expect(metrics).toMatchObject({
+      numSourceRows: '3',
+      numTargetRowsInserted: '1',
+      numTargetRowsUpdated: '1',
+      numTargetRowsDeleted: '1',
+      numTargetRowsMatchedUpdated: '1',
+      numTargetRowsMatchedDeleted: '1',
+      numTargetRowsNotMatchedBySourceUpdated: '0',
+      numTargetRowsNotMatchedBySourceDeleted: '0',
+      // Only the first file (ids 0..2) is touched; with copy-on-write its row 0 is copied.
+      numTargetRowsCopied: dv ? '0' : '1',
+      numTargetFilesRemoved: dv ? '0' : '1',
+    });
+    for (const k of ['executionTimeMs', 'scanTimeMs', 'rewriteTimeMs', 'numOutputRows', 'numTargetFilesAdded']) {
+      expect(metrics[k]).toBeDefined();
+    }
+    // Time travel to before the merge.
+    expect(plain(await t.toArray({ at: { version: 1 }, orderBy: ['id'] }))).toHaveLength(6);
+  });
+
+  it('applies NOT MATCHED BY SOURCE update and delete', async () => {
+    await seed(properties);
+    const r = await t
+      .merge('SELECT 1 AS id, 7 AS v', 'target.id = source.id')
+      .whenMatchedUpdateAll()
+      .whenNotMatchedBySourceDelete({ condition: 'target.id >= 4' })
+      .whenNotMatchedBySourceUpdate({ set: { v: 'target.v + 1' } })
+      .execute();
+    expect(r).toMatchObject({ numTargetRowsUpdated: 4, numTargetRowsDeleted: 2, numTargetRowsInserted: 0 });
+    expect(await rows()).toEqual([
+      { id: 0, v: 1 },
+      { id: 1, v: 7 },
+      { id: 2, v: 21 },
+      { id: 3, v: 31 },
+    ]);
+    const metrics = (await commitInfo(2)).operationMetrics as Record<string, string>;
+    expect(metrics).toMatchObject({
+      numTargetRowsMatchedUpdated: '1',
+      numTargetRowsNotMatchedBySourceUpdated: '3',
+      numTargetRowsNotMatchedBySourceDeleted: '2',
+    });
+  });
+
+  it('fails when several source rows match one target row, writing nothing', async () => {
+    await seed(properties);
+    const err = await expectDeltaError(
+      t
+        .merge('SELECT 1 AS id, 5 AS v UNION ALL SELECT 1, 6', 'target.id = source.id')
+        .whenMatchedUpdate({ set: { v: 'source.v' } })
+        .execute(),
+      'INVALID_ARGUMENT',
+    );
+    expect(err.message).toContain(MULTIPLE_MATCHES);
+    expect((await t.snapshot()).version).toBe(1);
+    // A lone unconditional DELETE may match several source rows (Databricks allows it).
+    const r = await t
+      .merge('SELECT 1 AS id UNION ALL SELECT 1', 'target.id = source.id')
+      .whenMatchedDelete()
+      .execute();
+    expect(r.numTargetRowsDeleted).toBe(1);
+  });
+
+  it('evolves the schema with UPDATE SET * / INSERT * when asked', async () => {
+    await seed(properties);
+    const src = "SELECT 1 AS id, 5 AS v, 'a' AS extra UNION ALL SELECT 10, 100, 'b'";
+    const b = t.merge(src, 'target.id = source.id').whenMatchedUpdateAll().whenNotMatchedInsertAll();
+    // Without evolution the extra column is ignored.
+    await t.merge(src, 'target.id = source.id').whenMatchedUpdateAll().execute();
+    expect(Object.keys((await rows())[0]!)).toEqual(['id', 'v']);
+    await b.withSchemaEvolution().execute();
+    const after = await rows();
+    expect(after.find((r) => r.id === 1)).toEqual({ id: 1, v: 5, extra: 'a' });
+    expect(after.find((r) => r.id === 10)).toEqual({ id: 10, v: 100, extra: 'b' });
+    expect(after.find((r) => r.id === 0)).toEqual({ id: 0, v: 0, extra: null });
+  });
+
+  it('keeps NOT NULL and CHECK constraints for merged rows', async () => {
+    await seed({ ...properties, 'delta.constraints.positive': 'v >= 0' });
+    await expectDeltaError(
+      t.merge('SELECT 1 AS id, -5 AS v', 'target.id = source.id').whenMatchedUpdateAll().execute(),
+      'CONSTRAINT_VIOLATION',
+    );
+    await expectDeltaError(
+      t.merge('SELECT 100 AS id, -5 AS v', 'target.id = source.id').whenNotMatchedInsertAll().execute(),
+      'CONSTRAINT_VIOLATION',
+    );
+    expect((await t.snapshot()).version).toBe(1);
+  });
+
+  it('records update, delete and insert changes in the change feed', async () => {
+    await seed({ ...properties, 'delta.enableChangeDataFeed': 'true' });
+    await t
+      .merge(SOURCE, 't.id = s.id', { targetAlias: 't', sourceAlias: 's' })
+      .whenMatchedDelete({ condition: "s.op = 'd'" })
+      .whenMatchedUpdate({ set: { v: 's.v' } })
+      .whenNotMatchedInsertAll()
+      .execute();
+    const changes = plain(await t.changes({ startVersion: 2 }))
+      .map((c) => `${c._change_type}:${c.id}:${c.v}`)
+      .sort();
+    expect(changes).toEqual(['delete:2:20', 'insert:9:999', 'update_postimage:1:111', 'update_preimage:1:10']);
+  });
+});
+
+describe('MERGE scope', () => {
+  it('reads only the files that can match a 1-row upsert', async () => {
+    await t.write('SELECT range AS id, range AS v FROM range(0, 10)', { mode: 'errorIfExists' });
+    for (let i = 1; i < 8; i++) {
+      await t.write(`SELECT range AS id, range AS v FROM range(${i * 10}, ${i * 10 + 10})`, { mode: 'append' });
+    }
+    const r = await t
+      .merge('SELECT 42 AS id, -1 AS v', 'target.id = source.id')
+      .whenMatchedUpdateAll()
+      .whenNotMatchedInsertAll()
+      .execute();
+    expect(r).toMatchObject({ numTargetFilesBeforeSkipping: 8, numTargetFilesAfterSkipping: 1, numTargetRowsUpdated: 1 });
+    const range = await t
+      .merge('SELECT 35 AS id, 1 AS v UNION ALL SELECT 44, 1', 'target.id = source.id AND target.v > 40')
+      .whenMatchedDelete()
+      .execute();
+    // The target-only conjunct excludes the file of ids 30..39.
+    expect(range).toMatchObject({ numTargetFilesAfterSkipping: 1, numTargetRowsDeleted: 1 });
+    // An insert-only merge appends: no file is removed.
+    const ins = await t
+      .merge('SELECT 42 AS id, 0 AS v UNION ALL SELECT 1000, 0', 'target.id = source.id')
+      .whenNotMatchedInsertAll()
+      .execute();
+    expect(ins).toMatchObject({ numTargetRowsInserted: 1, numTargetFilesRemoved: 0, numTargetFilesAfterSkipping: 1 });
+    const noMatch = await t
+      .merge('SELECT 5000 AS id, 0 AS v', 'target.id = source.id')
+      .whenMatchedDelete()
+      .execute();
+    expect(noMatch).toMatchObject({ committed: false, numTargetFilesAfterSkipping: 0 });
+  });
+
+  it('rejects a condition-less clause before another of its group', async () => {
+    await seed();
+    await expectDeltaError(
+      t
+        .merge(SOURCE, 'target.id = source.id')
+        .whenMatchedDelete()
+        .whenMatchedUpdateAll()
+        .execute(),
+      'INVALID_ARGUMENT',
+    );
+  });
+
+  it('builders are immutable', async () => {
+    await seed();
+    const base = t.merge(SOURCE, 'target.id = source.id');
+    const withDelete = base.whenMatchedDelete();
+    expect(base.spec.matched).toHaveLength(0);
+    expect(withDelete.spec.matched).toHaveLength(1);
+  });
+
+  it('applies the blueprint CDC pattern (delete / update / insert by operation)', async () => {
+    await t.write(
+      "SELECT range AS customer_id, 'n' || range AS name, 'e' || range AS email, TIMESTAMP '2024-01-01' AS created_at, TIMESTAMP '2024-01-01' AS updated_at FROM range(1, 4)",
+      { mode: 'errorIfExists' },
+    );
+    const cdc = `SELECT * FROM (VALUES
+      (1, 'x', 'x@', TIMESTAMP '2024-02-01', 'DELETE'),
+      (2, 'Bob', 'bob@', TIMESTAMP '2024-02-02', 'UPDATE'),
+      (7, 'Eve', 'eve@', TIMESTAMP '2024-02-03', 'INSERT'),
+      (8, 'Zed', 'zed@', TIMESTAMP '2024-02-04', 'UPDATE')
+    ) AS c(customer_id, name, email, timestamp, operation)`;
+    await t
+      .merge(cdc, 'target.customer_id = source.customer_id', { targetAlias: 'target', sourceAlias: 'source' })
+      .whenMatchedDelete({ condition: "source.operation = 'DELETE'" })
+      .whenMatchedUpdate({
+        condition: "source.operation = 'UPDATE'",
+        set: { name: 'source.name', email: 'source.email', updated_at: 'source.timestamp' },
+      })
+      .whenNotMatchedInsert({
+        condition: "source.operation = 'INSERT'",
+        values: {
+          customer_id: 'source.customer_id',
+          name: 'source.name',
+          email: 'source.email',
+          created_at: 'source.timestamp',
+          updated_at: 'source.timestamp',
+        },
+      })
+      .execute();
+    const out = plain(await t.toArray({ orderBy: ['customer_id'] })).map((r) => `${r.customer_id}:${r.name}:${r.email}`);
+    expect(out).toEqual(['2:Bob:bob@', '3:n3:e3', '7:Eve:eve@']);
+  });
+});

@@ -1,0 +1,287 @@
+// MERGE INTO target USING source ON cond WHEN ... (Databricks semantics). Steps, all joins inside
+// DuckDB: (1) prune the target files by the ON condition and the source keys (merge-pruning.ts);
+// (2) one join finds, per touched target row, the clause that applies (failing when a target row
+// is matched by several source rows) and counts the rows each clause inserts; (3) the new rows are
+// written: copy-on-write rewrites touched files whole, deletion vectors mark touched rows deleted
+// and write only updated rows; inserts are appended; (4) one 'MERGE' commit through the conflict
+// checker with the files read. Nothing touched and nothing inserted: no commit.
+import { type Action, type AddFile, checkWriteSupport, DeltaError, type Metadata, type Protocol } from '@loch/delta';
+import { schemaFromDuckColumns } from '@loch/engine-duckdb';
+import { recordsChanges, tagChanges, writeChangeDataFiles } from './change-data-files.js';
+import { commit, deleteFiles } from './commit.js';
+import { checkWritableColumns, withCheckConstraints } from './constraints.js';
+import { type DataFileTarget, writeDataFiles } from './data-files.js';
+import { writeDeletionVectors } from './deletion-vectors.js';
+import {
+  checkNotAppendOnly,
+  dmlReadSet,
+  filesScanSql,
+  liveRowsFromStats,
+  since,
+  usesDeletionVectors,
+  withConflictRetries,
+} from './dml-common.js';
+import { removeFor, totalSize } from './file-actions.js';
+import { mergeScope } from './merge-pruning.js';
+import { buildMergeSql, evolvedSchema, INSERT_BASE } from './merge-sql.js';
+import type { MergeResult, MergeSpec } from './merge-types.js';
+import { buildScanSpec, fileLocation } from './scan.js';
+import { asSubquery } from './sql-text.js';
+import type { TableHandle } from './table-handle.js';
+import { planForExisting } from './write-plan.js';
+
+const FILE_COLUMN = '__loch_file';
+const ROW_COLUMN = '__loch_row';
+export const DEFAULT_TARGET_ALIAS = 'target';
+export const DEFAULT_SOURCE_ALIAS = 'source';
+
+export const MULTIPLE_MATCHES = 'DELTA_MULTIPLE_SOURCE_ROW_MATCHING_TARGET_ROW_IN_MERGE';
+
+interface Touched {
+  readonly file: AddFile;
+  readonly rows: number[];
+  readonly count: number;
+}
+
+export async function mergeInto(h: TableHandle, spec: MergeSpec): Promise<MergeResult> {
+  return withConflictRetries(spec.options.maxConflictRetries, () => mergeOnce(h, spec));
+}
+
+async function mergeOnce(h: TableHandle, input: MergeSpec): Promise<MergeResult> {
+  const started = performance.now();
+  const rawSource = input.resolveSource === undefined ? input.sourceSql : await input.resolveSource();
+  const spec: MergeSpec = { ...input, sourceSql: asSubquery(rawSource) };
+  if (spec.matched.length + spec.notMatched.length + spec.notMatchedBySource.length === 0) {
+    throw new DeltaError('INVALID_ARGUMENT', 'MERGE needs at least one WHEN clause', {});
+  }
+  const aliases = {
+    target: spec.options.targetAlias ?? DEFAULT_TARGET_ALIAS,
+    source: spec.options.sourceAlias ?? DEFAULT_SOURCE_ALIAS,
+  };
+  if (aliases.target.toLowerCase() === aliases.source.toLowerCase()) {
+    throw new DeltaError('INVALID_ARGUMENT', `MERGE target and source both use the alias '${aliases.target}'; give them different aliases`, {
+      alias: aliases.target,
+    });
+  }
+  const snapshot = await h.require();
+  checkWriteSupport(snapshot.protocol);
+  checkWritableColumns(snapshot, 'MERGE');
+  const insertOnly = spec.matched.length === 0 && spec.notMatchedBySource.length === 0;
+  if (!insertOnly) checkNotAppendOnly(h, snapshot, 'MERGE');
+
+  const sourceSchema = schemaFromDuckColumns(await h.engine.describe(`SELECT * FROM (${spec.sourceSql}) AS __s`));
+  const finalSchema = evolvedSchema(spec, snapshot.schema, sourceSchema);
+  const plan =
+    finalSchema === snapshot.schema
+      ? undefined
+      : planForExisting({ mode: 'append', mergeSchema: true }, finalSchema, snapshot);
+  const target: DataFileTarget = plan?.target ?? {
+    schema: snapshot.schema,
+    partitionColumns: snapshot.partitionColumns,
+    columnMappingMode: snapshot.columnMappingMode,
+    configuration: snapshot.metadata.configuration,
+  };
+  const sql = buildMergeSql(spec, snapshot.schema, target.schema, sourceSchema, aliases);
+  const dv = usesDeletionVectors(snapshot);
+
+  // 1. Scope and matches.
+  const scope = await mergeScope(h, snapshot, {
+    condition: spec.condition,
+    sourceSql: spec.sourceSql,
+    aliases,
+    prune: spec.notMatchedBySource.length === 0,
+  });
+  const candidates = scope.files;
+  const candidatesScan = candidates.length === 0 ? undefined : await filesScanSql(h, snapshot, candidates);
+  const counts = new Map<number, number>();
+  const touched: Touched[] = [];
+  if (candidates.length > 0 && !insertOnly) {
+    const spec2 = await buildScanSpec(h, snapshot, { files: candidates, fileColumn: FILE_COLUMN, rowIndexColumn: ROW_COLUMN });
+    const scan = await h.engine.scanSql(spec2);
+    const rowsAgg = dv ? `, string_agg(CAST(__r AS VARCHAR), ',')` : '';
+    const perRow = `SELECT __f, __r, min(__a) AS __a, count(*) AS __c FROM (${sql.targetActions(scan, FILE_COLUMN, ROW_COLUMN)}) GROUP BY __f, __r`;
+    const result = await h.engine.query(
+      `SELECT __f, __a, count(*), max(__c)${rowsAgg} FROM (${perRow}) GROUP BY __f, __a`,
+    );
+    const byLocation = new Map(candidates.map((f) => [fileLocation(h, f), f]));
+    const perFile = new Map<string, Touched>();
+    for (const r of result.rows) {
+      const code = Number(r[1]);
+      const n = Number(r[2]);
+      if (Number(r[3]) > 1 && code < 100 && !sql.allowMultipleMatches) {
+        throw new DeltaError(
+          'INVALID_ARGUMENT',
+          `${MULTIPLE_MATCHES}: the MERGE cannot be performed because multiple source rows matched and attempted to modify the same target row (in ${String(r[0])}); ` +
+            'make the ON condition match at most one source row per target row, e.g. deduplicate the source (ROW_NUMBER() ... = 1) first',
+          { errorClass: MULTIPLE_MATCHES },
+        );
+      }
+      counts.set(code, (counts.get(code) ?? 0) + n);
+      const file = byLocation.get(String(r[0]));
+      if (file === undefined) throw new DeltaError('INVALID_ARGUMENT', `the scan returned a file that was not asked for: ${String(r[0])}`);
+      const entry = perFile.get(String(r[0])) ?? { file, rows: [], count: 0 };
+      const rows = dv && r[4] != null ? String(r[4]).split(',').map(Number) : [];
+      perFile.set(String(r[0]), { file, rows: entry.rows.concat(rows), count: entry.count + n });
+    }
+    touched.push(...perFile.values());
+  }
+  if (spec.notMatched.length > 0) {
+    const result = await h.engine.query(sql.insertCounts(candidatesScan));
+    for (const r of result.rows) counts.set(Number(r[0]), Number(r[1]));
+  }
+  const scanTimeMs = since(started);
+  const sum = (codes: readonly number[]): number => codes.reduce((n, c) => n + (counts.get(c) ?? 0), 0);
+  const matchedUpdated = sum(sql.updateCodes.filter((c) => c < 100));
+  const bySourceUpdated = sum(sql.updateCodes.filter((c) => c >= 100));
+  const matchedDeleted = sum(sql.deleteCodes.filter((c) => c < 100));
+  const bySourceDeleted = sum(sql.deleteCodes.filter((c) => c >= 100));
+  const inserted = sum(spec.notMatched.map((_, i) => INSERT_BASE + i));
+  const updated = matchedUpdated + bySourceUpdated;
+  const deleted = matchedDeleted + bySourceDeleted;
+  const base = {
+    numSourceRows: scope.numSourceRows,
+    numTargetFilesBeforeSkipping: snapshot.files.length,
+    numTargetFilesAfterSkipping: candidates.length,
+  };
+  if (touched.length === 0 && inserted === 0) {
+    return {
+      version: snapshot.version,
+      committed: false,
+      numAffectedRows: 0,
+      numTargetRowsInserted: 0,
+      numTargetRowsUpdated: 0,
+      numTargetRowsDeleted: 0,
+      numTargetRowsCopied: 0,
+      numTargetFilesAdded: 0,
+      numTargetFilesRemoved: 0,
+      numTargetDeletionVectorsAdded: 0,
+      metrics: {},
+      ...base,
+    };
+  }
+
+  // 2. Write.
+  const rewriteStarted = performance.now();
+  const now = h.now();
+  const written: string[] = [];
+  try {
+    const touchedScan = touched.length === 0 ? undefined : await filesScanSql(h, snapshot, touched.map((t) => t.file));
+    const updates = sql.updateCodes.length === 0 ? 'FALSE' : `$A IN (${sql.updateCodes.join(', ')})`;
+    const deletes = sql.deleteCodes.length === 0 ? 'FALSE' : `$A IN (${sql.deleteCodes.join(', ')})`;
+    const parts: string[] = [];
+    if (touchedScan !== undefined) {
+      parts.push(sql.targetRows(touchedScan, 'new', dv ? updates : `$A IS NULL OR NOT (${deletes})`));
+    }
+    if (inserted > 0) parts.push(sql.insertRows(candidatesScan, '$A IS NOT NULL'));
+    const data = await writeDataFiles(h, withCheckConstraints(parts.join(' UNION ALL '), target.configuration), target);
+    written.push(...data.paths);
+
+    const actions: Action[] = [];
+    if (plan?.protocol !== undefined) actions.push(plan.protocol as Protocol);
+    if (plan?.metadata !== undefined) actions.push(plan.metadata as Metadata);
+    let removed: AddFile[] = [];
+    let dvs = { added: 0, removed: 0, updated: 0 };
+    if (dv) {
+      const whole = touched.filter((t) => t.count === liveRowsFromStats(t.file));
+      const partial = touched.filter((t) => t.count !== liveRowsFromStats(t.file));
+      removed = whole.map((t) => t.file);
+      actions.push(...removed.map((f) => removeFor(f, now)));
+      const vectors = await writeDeletionVectors(h, partial.map((t) => ({ file: t.file, rows: t.rows })), now);
+      if (vectors.path !== undefined) written.push(vectors.path);
+      actions.push(...vectors.actions);
+      dvs = {
+        added: vectors.numDeletionVectorsAdded,
+        removed: vectors.numDeletionVectorsRemoved + removed.filter((f) => f.deletionVector != null).length,
+        updated: vectors.numDeletionVectorsUpdated,
+      };
+    } else {
+      removed = touched.map((t) => t.file);
+      actions.push(...removed.map((f) => removeFor(f, now)));
+      dvs.removed = removed.filter((f) => f.deletionVector != null).length;
+    }
+    actions.push(...data.adds);
+
+    let changeFiles = 0;
+    if (recordsChanges(target.configuration)) {
+      const changes: string[] = [];
+      if (touchedScan !== undefined) {
+        changes.push(tagChanges(sql.targetRows(touchedScan, 'old', updates), target.schema, 'update_preimage'));
+        changes.push(tagChanges(sql.targetRows(touchedScan, 'new', updates), target.schema, 'update_postimage'));
+        changes.push(tagChanges(sql.targetRows(touchedScan, 'old', deletes), target.schema, 'delete'));
+      }
+      if (inserted > 0) changes.push(tagChanges(sql.insertRows(candidatesScan, '$A IS NOT NULL'), target.schema, 'insert'));
+      const cdc = await writeChangeDataFiles(h, changes.join(' UNION ALL '), target);
+      written.push(...cdc.paths);
+      actions.push(...cdc.cdcs);
+      changeFiles = cdc.cdcs.length;
+    }
+
+    const copied = dv ? 0 : Math.max(0, data.numOutputRows - updated - inserted);
+    const metrics: Record<string, number> = {
+      numSourceRows: scope.numSourceRows,
+      numTargetRowsInserted: inserted,
+      numTargetRowsUpdated: updated,
+      numTargetRowsDeleted: deleted,
+      numTargetRowsMatchedUpdated: matchedUpdated,
+      numTargetRowsMatchedDeleted: matchedDeleted,
+      numTargetRowsNotMatchedBySourceUpdated: bySourceUpdated,
+      numTargetRowsNotMatchedBySourceDeleted: bySourceDeleted,
+      numTargetRowsCopied: copied,
+      numOutputRows: data.numOutputRows,
+      numTargetFilesBeforeSkipping: snapshot.files.length,
+      numTargetFilesAfterSkipping: candidates.length,
+      numTargetFilesAdded: data.adds.length,
+      numTargetFilesRemoved: removed.length,
+      numTargetChangeFilesAdded: changeFiles,
+      numTargetBytesAdded: data.numOutputBytes,
+      numTargetBytesRemoved: totalSize(removed),
+      numTargetDeletionVectorsAdded: dvs.added,
+      numTargetDeletionVectorsRemoved: dvs.removed,
+      numTargetDeletionVectorsUpdated: dvs.updated,
+      executionTimeMs: since(started),
+      scanTimeMs,
+      rewriteTimeMs: since(rewriteStarted),
+    };
+    const result = await commit(h, {
+      operation: 'MERGE',
+      operationParameters: operationParameters(spec),
+      operationMetrics: metrics,
+      actions,
+      readSnapshot: snapshot,
+      isBlindAppend: false,
+      readSet: dmlReadSet(snapshot, candidates, scope.expr),
+      ...(spec.options.userMetadata !== undefined ? { userMetadata: spec.options.userMetadata } : {}),
+    });
+    return {
+      version: result.version,
+      committed: true,
+      numAffectedRows: inserted + updated + deleted,
+      numTargetRowsInserted: inserted,
+      numTargetRowsUpdated: updated,
+      numTargetRowsDeleted: deleted,
+      numTargetRowsCopied: copied,
+      numTargetFilesAdded: data.adds.length,
+      numTargetFilesRemoved: removed.length,
+      numTargetDeletionVectorsAdded: dvs.added,
+      metrics,
+      ...base,
+    };
+  } catch (e) {
+    await deleteFiles(h, written);
+    throw e;
+  }
+}
+
+/** Spark's MERGE operationParameters: JSON strings of the predicate and each clause. */
+function operationParameters(spec: MergeSpec): Record<string, string> {
+  const clause = (c: { readonly kind: string; readonly condition?: string }): Record<string, string> => {
+    const actionType = c.kind === 'updateAll' || c.kind === 'update' ? 'update' : c.kind === 'delete' ? 'delete' : 'insert';
+    return { ...(c.condition !== undefined ? { predicate: c.condition } : {}), actionType };
+  };
+  return {
+    predicate: JSON.stringify([spec.condition]),
+    matchedPredicates: JSON.stringify(spec.matched.map(clause)),
+    notMatchedPredicates: JSON.stringify(spec.notMatched.map(clause)),
+    notMatchedBySourcePredicates: JSON.stringify(spec.notMatchedBySource.map(clause)),
+  };
+}
