@@ -12,6 +12,7 @@ const allowed: Record<string, string[]> = {
   '@loch/table': ['@loch/delta', '@loch/storage', '@loch/engine-duckdb'],
   '@loch/sql': ['@loch/delta', '@loch/storage', '@loch/engine-duckdb', '@loch/table'],
   '@loch/catalog': ['better-sqlite3', 'pg'],
+  '@loch/server': ['@loch/pgwire', '@loch/sql', '@loch/catalog', '@loch/engine-duckdb'],
 };
 
 function sources(dir: string): string[] {
@@ -44,7 +45,7 @@ describe('package layering', () => {
   }
   it('only @loch/engine-duckdb imports DuckDB', () => {
     const offenders: string[] = [];
-    for (const pkg of ['delta', 'storage', 'table', 'sql', 'catalog', 'pgwire']) {
+    for (const pkg of ['delta', 'storage', 'table', 'sql', 'catalog', 'pgwire', 'server']) {
       for (const file of sources(join(root, 'packages', pkg, 'src'))) {
         if (readFileSync(file, 'utf8').includes('@duckdb/')) offenders.push(file);
       }

@@ -28,7 +28,8 @@ beforeAll(async () => {
     child.stdout?.on('data', (d: Buffer) => {
       output += d.toString();
       const m = /listening on 127\.0\.0\.1:(\d+)/.exec(output);
-      if (m !== null) {
+      // The connect hint is the last line of the banner: wait for all of it.
+      if (m !== null && /Connect with: psql.*\n/.test(output)) {
         port = Number(m[1]);
         resolve();
       }

@@ -17,8 +17,15 @@ describe('parsing', () => {
     expect(s).toMatchObject({ kind: 'optimize', where: { sql: "p = 'a' AND (q > 1)" } });
   });
 
-  it('rejects ZORDER BY for now, clearly', () => {
-    expect(() => parseScript('OPTIMIZE delta.`/t` ZORDER BY (a)')).toThrow(/ZORDER BY is not supported yet/);
+  it('parses ZORDER BY with and without parentheses, after WHERE', () => {
+    expect(parseScript('OPTIMIZE delta.`/t` ZORDER BY (a, b.c)')).toEqual([
+      { kind: 'optimize', table: { location: '/t' }, zOrderBy: ['a', 'b.c'] },
+    ]);
+    expect(parseScript("OPTIMIZE delta.`/t` WHERE p = 'x' ZORDER BY a, b")[0]).toMatchObject({
+      where: { sql: "p = 'x'" },
+      zOrderBy: ['a', 'b'],
+    });
+    expect(() => parseScript('OPTIMIZE delta.`/t` ZORDER BY ()')).toThrow();
   });
 
   it('parses VACUUM options', () => {

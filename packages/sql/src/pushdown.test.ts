@@ -45,13 +45,21 @@ describe('findPushdowns', () => {
   });
 
   it('keeps outer-join NULL-filling sides, positional and ASOF right sides unfiltered', async () => {
-    const q = (join: string) =>
-      filters(`SELECT * FROM delta.\`/x/a\` ${join} delta.\`/x/b\` ON a.id = b.id WHERE a.id = 1`);
-    expect(await q('LEFT JOIN')).toEqual(['id = 1', '-']);
-    expect(await q('RIGHT JOIN')).toEqual(['-', expect.stringMatching(/unknown/i)]);
+    const q = async (join: string) =>
+      (
+        await filters(
+          `SELECT * FROM delta.\`/x/a\` ${join} delta.\`/x/b\` ON a.id = b.id AND b.id > 7 WHERE a.id = 1`,
+        )
+      ).map((f) => f.replace(/<unknown[^>]*>/g, '?'));
+    expect(await q('JOIN')).toEqual([
+      '(id = 1) AND ((id = ?) AND (? > 7))',
+      '(? = 1) AND ((? = id) AND (id > 7))',
+    ]);
+    expect(await q('LEFT JOIN')).toEqual(['id = 1', '(? = id) AND (id > 7)']);
+    expect(await q('RIGHT JOIN')).toEqual(['(id = ?) AND (? > 7)', '? = 1']);
     expect(await q('FULL JOIN')).toEqual(['-', '-']);
-    expect(await q('SEMI JOIN')).toEqual(['id = 1', '-']);
-    expect(await q('ANTI JOIN')).toEqual(['id = 1', '-']);
+    expect(await q('SEMI JOIN')).toEqual(['id = 1', '(? = id) AND (id > 7)']);
+    expect(await q('ANTI JOIN')).toEqual(['id = 1', '(? = id) AND (id > 7)']);
     expect(await filters('SELECT * FROM delta.`/x/a` POSITIONAL JOIN delta.`/x/b` WHERE a.id = 1')).toEqual([
       '-',
       '-',
@@ -62,6 +70,12 @@ describe('findPushdowns', () => {
     expect(
       await filters('SELECT * FROM delta.`/x/a` LEFT JOIN delta.`/x/b` USING (id) WHERE id = 1'),
     ).toEqual(['-', '-']);
+    // The ON of an inner join inside the NULL-filled side of an outer join filters before the NULLs.
+    expect(
+      await filters(
+        'SELECT * FROM delta.`/x/a` LEFT JOIN (delta.`/x/b` JOIN delta.`/x/c` ON b.id = 3 AND c.id = 4) ON true',
+      ),
+    ).toEqual(['-', expect.stringMatching(/^\(id = 3\) AND/), expect.stringMatching(/AND \(id = 4\)$/)]);
   });
 
   it('does not filter samples, unparseable statements or other statements', async () => {

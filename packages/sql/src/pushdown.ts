@@ -3,7 +3,7 @@
 // placeholder table name; a reference gets the WHERE of the SELECT whose FROM holds it, unless a
 // join can NULL-fill it or pair its rows by position. Any doubt means no filter: pruning may only
 // make a query faster, never change its result.
-import { type Expr, findField, fromDuckDbExpression, type StructType } from '@loch/delta';
+import { Expr, findField, fromDuckDbExpression, type StructType } from '@loch/delta';
 import type { Engine } from '@loch/engine-duckdb';
 import type { QueryTableRef } from './table-refs.js';
 import { quoteIdent, quoteString } from './tokenizer.js';
@@ -51,27 +51,42 @@ export async function findPushdowns(
   } catch {
     return found;
   }
-  for (const [k, where] of pushdownWheres(parsed)) {
-    const ref = refs[k.index];
-    if (ref !== undefined) found.set(ref, (schema) => whereToFilter(where, k.qualifier, k.names, schema));
+  for (const t of pushdownTargets(parsed)) {
+    const ref = refs[t.index];
+    if (ref !== undefined)
+      found.set(ref, (schema) => whereToFilter(t.conditions, t.qualifier, t.names, schema));
   }
   return found;
 }
 
-interface Target {
+export interface PushdownTarget {
+  /** The reference's position in the query (placeholder number). */
   readonly index: number;
+  /** Conditions (DuckDB JSON expressions) every row read from it must meet: WHEREs and ON clauses. */
+  readonly conditions: readonly unknown[];
   /** The name the query qualifies the reference's columns with (alias or placeholder name). */
   readonly qualifier: string;
   /** Every relation name or alias in the query, lowercased: a `x.y` with such an `x` is no struct access. */
   readonly names: ReadonlySet<string>;
 }
 
-/** Placeholder references and the WHERE expression (DuckDB JSON) that restricts each. */
-export function pushdownWheres(serialized: unknown): Map<Target, unknown> {
-  const out = new Map<Target, unknown>();
-  if (!isNode(serialized) || serialized.error !== false) return out;
+/**
+ * Each placeholder reference with the conditions that restrict it: the WHERE of the SELECT whose
+ * FROM holds it, and the ON condition of joins that drop its rows when the condition fails (both
+ * sides of an inner join, the NULL-filled side of an outer join, the right side of SEMI/ANTI).
+ */
+export function pushdownTargets(serialized: unknown): PushdownTarget[] {
+  const out = new Map<number, { qualifier: string; conditions: unknown[] }>();
+  if (!isNode(serialized) || serialized.error !== false) return [];
   const names = new Set<string>();
   collectNames(serialized, names);
+  const add = (tables: readonly { index: number; qualifier: string }[], condition: unknown): void => {
+    for (const t of tables) {
+      const entry = out.get(t.index);
+      if (entry === undefined) out.set(t.index, { qualifier: t.qualifier, conditions: [condition] });
+      else entry.conditions.push(condition);
+    }
+  };
   const visit = (v: unknown): void => {
     if (Array.isArray(v)) {
       for (const x of v) visit(x);
@@ -79,14 +94,33 @@ export function pushdownWheres(serialized: unknown): Map<Target, unknown> {
     }
     if (!isNode(v)) return;
     if (v.type === 'SELECT_NODE' && isNode(v.where_clause) && v.sample == null) {
-      for (const t of preservedTables(v.from_table)) {
-        out.set({ ...t, names }, v.where_clause);
-      }
+      add(preservedTables(v.from_table), v.where_clause);
+    }
+    if (v.type === 'JOIN' && !('class' in v) && isNode(v.condition)) {
+      add(joinConditionTables(v), v.condition);
     }
     for (const x of Object.values(v)) visit(x);
   };
   visit(serialized);
-  return out;
+  return [...out].map(([index, e]) => ({ index, ...e, names }));
+}
+
+/** Tables a join's ON condition filters: a row of theirs failing it never reaches the output. */
+function joinConditionTables(join: Node): { index: number; qualifier: string }[] {
+  const refType = String(join.ref_type);
+  if (refType !== 'REGULAR' && refType !== 'NATURAL') return [];
+  switch (String(join.join_type)) {
+    case 'INNER':
+      return [...preservedTables(join.left), ...preservedTables(join.right)];
+    case 'LEFT':
+    case 'SEMI':
+    case 'ANTI':
+      return preservedTables(join.right);
+    case 'RIGHT':
+      return preservedTables(join.left);
+    default:
+      return [];
+  }
 }
 
 /** Placeholder tables of a FROM clause whose rows a WHERE on them may filter before the join. */
@@ -152,13 +186,14 @@ function collectNames(v: unknown, names: Set<string>): void {
 
 /** Converts a WHERE for one table; columns that may belong to another relation become unknown. */
 export function whereToFilter(
-  where: unknown,
+  conditions: readonly unknown[],
   qualifier: string,
   names: ReadonlySet<string>,
   schema: StructType,
 ): Expr | undefined {
   try {
-    return fromDuckDbExpression(ownColumns(where, qualifier.toLowerCase(), names, schema));
+    const q = qualifier.toLowerCase();
+    return Expr.and(...conditions.map((c) => fromDuckDbExpression(ownColumns(c, q, names, schema))));
   } catch {
     return undefined;
   }

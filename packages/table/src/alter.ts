@@ -17,6 +17,7 @@ import { setProperties, unsetProperties } from './alter-properties.js';
 import { commit } from './commit.js';
 import {
   addConstraint,
+  checkDependentColumns,
   checkNoConstraintProperties,
   dropConstraint,
   setColumnNullability,
@@ -34,9 +35,11 @@ export async function alterTable(h: TableHandle, op: AlterOperation): Promise<{ 
       change = addColumns(s, op);
       break;
     case 'renameColumn':
+      checkDependentColumns(s, [op.from], 'rename');
       change = renameColumn(s, op);
       break;
     case 'dropColumns':
+      checkDependentColumns(s, op.columns, 'drop');
       change = dropColumns(s, op);
       break;
     case 'setProperties':

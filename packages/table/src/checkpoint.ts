@@ -17,6 +17,8 @@ import {
   lastCheckpointJson,
   type Snapshot,
 } from '@loch/delta';
+import { cleanupExpiredLogs } from './log-cleanup.js';
+import { maybeCompactLog } from './log-compaction.js';
 import { quoteLiteral } from './sql-text.js';
 import type { TableHandle } from './table-handle.js';
 
@@ -62,7 +64,7 @@ export const checkpointDue = (snapshot: Snapshot, version: number): boolean =>
  * triggered it.
  */
 export async function maybeCheckpoint(h: TableHandle, snapshot: Snapshot, version: number): Promise<unknown> {
-  if (!checkpointDue(snapshot, version)) return undefined;
+  if (!checkpointDue(snapshot, version)) return maybeCompactLog(h, snapshot, version);
   if (h.ctx.checkpointMode === 'background') {
     h.enqueueCheckpoint(snapshot, (s) => checkpointQuietly(h, s));
     return undefined;
@@ -151,6 +153,8 @@ export async function writeCheckpoint(h: TableHandle, snapshot: Snapshot): Promi
       numOfAddFiles,
     };
     await h.store.put(LAST_CHECKPOINT_PATH, new TextEncoder().encode(lastCheckpointJson(result)));
+    // Cleanup is best effort: the checkpoint stands, and the next one retries what is left.
+    await cleanupExpiredLogs(h, snapshot).catch(() => undefined);
     return result;
   } finally {
     await fs.rm(dir, { recursive: true, force: true });

@@ -117,6 +117,39 @@ export function checkNoConstraintProperties(keys: readonly string[], statement: 
   );
 }
 
+const mentions = (expr: string, column: string): boolean => {
+  const escaped = column.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
+  return new RegExp(`(^|[^A-Za-z0-9_])\`?${escaped}\`?($|[^A-Za-z0-9_])`, 'iu').test(expr);
+};
+
+/**
+ * Renaming or dropping a column a CHECK constraint or a generation expression refers to would
+ * leave that expression dangling; Delta refuses, and so do we (naming what depends on it).
+ */
+export function checkDependentColumns(s: Snapshot, columns: readonly string[], action: string): void {
+  for (const column of columns) {
+    const top = column.split('.')[0]!.trim();
+    const dependents: string[] = [];
+    for (const [key, expr] of Object.entries(s.metadata.configuration)) {
+      if (key.startsWith(CONSTRAINT_PREFIX) && mentions(expr, top)) {
+        dependents.push(`CHECK constraint ${key.slice(CONSTRAINT_PREFIX.length)} (${expr})`);
+      }
+    }
+    for (const f of s.schema.fields) {
+      const expr = f.metadata['delta.generationExpression'];
+      if (typeof expr === 'string' && f.name.toLowerCase() !== top.toLowerCase() && mentions(expr, top)) {
+        dependents.push(`generated column ${f.name} (${expr})`);
+      }
+    }
+    if (dependents.length === 0) continue;
+    throw new DeltaError(
+      'UNSUPPORTED_OPERATION',
+      `cannot ${action} column '${column}': ${dependents.join(', ')} refer(s) to it; drop or change those first`,
+      { column },
+    );
+  }
+}
+
 // Delta keys constraints by their lower-cased name; Spark resolves them case-insensitively.
 const constraintKey = (name: string): string => `${CONSTRAINT_PREFIX}${name.toLowerCase()}`;
 

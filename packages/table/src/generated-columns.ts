@@ -66,9 +66,23 @@ export function withGeneratedColumns(
       `${quoteLiteral(` for column ${g.name}: leave the column out of the data to have it computed.`)}`;
     checks.push(`CASE WHEN ${ref} IS NOT DISTINCT FROM ${computed} THEN TRUE ELSE error(${message}) END`);
   }
+  // Columns the data leaves out are NULL in the table; the expressions must see them so too
+  // (NOT NULL ones are left to schema enforcement, identity ones to identity-columns.ts).
+  const generatedNames = new Set(columns.map((g) => g.name.toLowerCase()));
+  const filler = table.fields
+    .filter(
+      (f) =>
+        f.nullable &&
+        !generatedNames.has(f.name.toLowerCase()) &&
+        f.metadata['delta.identity.start'] === undefined &&
+        findSourceField(source, f.name) === undefined,
+    )
+    .map((f) => `CAST(NULL AS ${sqlType(f.type)}) AS ${quoteIdent(f.name)}`);
+  const from =
+    filler.length === 0 ? sourceSql : `SELECT *, ${filler.join(', ')} FROM (${sourceSql}) AS __fill`;
   const select = added.length === 0 ? '*' : `*, ${added.join(', ')}`;
   const where = checks.length === 0 ? '' : ` WHERE ${checks.join(' AND ')}`;
-  return `SELECT ${select} FROM (${sourceSql}) AS ${alias}${where}`;
+  return `SELECT ${select} FROM (${from}) AS ${alias}${where}`;
 }
 
 // Spark refuses generation expressions whose value could differ between evaluations.

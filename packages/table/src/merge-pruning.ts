@@ -4,7 +4,7 @@
 // distinct values when there are few) and turns into `t.id BETWEEN min AND max` / `t.id IN (...)`.
 // The resulting predicate goes through the same stats/partition pruning as DELETE and UPDATE.
 // Not used with WHEN NOT MATCHED BY SOURCE clauses: those apply to every target row.
-import type { AddFile, Expr, Snapshot, StructField } from '@loch/delta';
+import { type AddFile, type Expr, physicalName, type Snapshot, type StructField } from '@loch/delta';
 import { toDuckType } from '@loch/engine-duckdb';
 import { candidateFiles, predicateExpr } from './dml-common.js';
 import { quoteIdent, quoteLiteral } from './sql-text.js';
@@ -154,5 +154,56 @@ export async function mergeScope(
   }
   if (predicates.length === 0) return { files: snapshot.files, expr: undefined, numSourceRows };
   const expr = await predicateExpr(h, snapshot, predicates.join(' AND '), aliases.target);
-  return { files: candidateFiles(snapshot, expr), expr, numSourceRows };
+  let files = candidateFiles(snapshot, expr);
+  for (const k of keys) files = await filesHoldingKeys(h, snapshot, files, k, input.sourceSql, S);
+  return { files, expr, numSourceRows };
+}
+
+/** A stats bound usable as a literal: finite numbers exact in a double, untruncated strings. */
+function usableBound(v: unknown): v is number | string {
+  if (typeof v === 'number') return Number.isFinite(v) && Math.abs(v) <= Number.MAX_SAFE_INTEGER;
+  // Writers truncate long string stats (Spark at 32 characters); keep those files.
+  return typeof v === 'string' && v.length < 32;
+}
+
+/**
+ * The files whose [min, max] of the key column holds at least one source key (a range join in
+ * DuckDB): a 1-row upsert whose key range is wide (new ids far from the matching ones) still
+ * reads only the files that can match. Files without usable stats are kept.
+ */
+async function filesHoldingKeys(
+  h: TableHandle,
+  snapshot: Snapshot,
+  files: readonly AddFile[],
+  key: EqualityKey,
+  sourceSql: string,
+  sourceAlias: string,
+): Promise<readonly AddFile[]> {
+  if (files.length <= 1 || snapshot.partitionColumns.includes(key.target.name)) return files;
+  const stat = physicalName(key.target, snapshot.columnMappingMode);
+  const type = toDuckType(key.target.type);
+  const kept: AddFile[] = [];
+  const ranged: string[] = [];
+  files.forEach((f, i) => {
+    let min: unknown;
+    let max: unknown;
+    try {
+      const parsed = JSON.parse(f.stats ?? '{}') as { minValues?: Record<string, unknown>; maxValues?: Record<string, unknown> };
+      min = parsed.minValues?.[stat];
+      max = parsed.maxValues?.[stat];
+    } catch {
+      // Unreadable stats: the file may match.
+    }
+    if (usableBound(min) && usableBound(max)) {
+      ranged.push(`(${i}, CAST(${quoteLiteral(String(min))} AS ${type}), CAST(${quoteLiteral(String(max))} AS ${type}))`);
+    } else kept.push(f);
+  });
+  if (ranged.length === 0) return files;
+  const result = await h.engine.query(
+    `SELECT DISTINCT __f.i FROM (VALUES ${ranged.join(', ')}) AS __f(i, lo, hi) ` +
+      `JOIN (SELECT DISTINCT CAST(${key.sourceSql} AS ${type}) AS k FROM (${sourceSql}) AS ${sourceAlias}) AS __k ` +
+      'ON __k.k >= __f.lo AND __k.k <= __f.hi',
+  );
+  const hit = new Set(result.rows.map((r) => Number(r[0])));
+  return files.filter((f, i) => hit.has(i) || kept.includes(f));
 }

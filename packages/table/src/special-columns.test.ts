@@ -113,6 +113,53 @@ describe('CHECK constraints', () => {
     }
   });
 
+  it('adds the checkConstraints feature on a table-features protocol', async () => {
+    const dir2 = await tempDir();
+    try {
+      const t2 = tableAt(ctx, dir2);
+      await t2.create({
+        schema: T.struct([T.field('x', int)]),
+        properties: { 'delta.enableDeletionVectors': 'true' },
+      });
+      await t2.alter({ kind: 'addConstraint', name: 'c', expr: 'x > 0' });
+      const p = (await t2.snapshot()).protocol;
+      expect(p.minWriterVersion).toBe(7);
+      expect(p.writerFeatures).toContain('checkConstraints');
+    } finally {
+      await removeDir(dir2);
+    }
+  });
+
+  it('refuses renaming or dropping a column a constraint or generated column uses', async () => {
+    const dir2 = await tempDir();
+    try {
+      const t2 = tableAt(ctx, dir2);
+      await t2.create({
+        schema: T.struct([
+          T.field('a', int),
+          T.field('ab', int),
+          T.field('g', long, true, { 'delta.generationExpression': 'ab + 1' }),
+        ]),
+        properties: { 'delta.columnMapping.mode': 'name', 'delta.constraints.pos': '`a` > 0' },
+      });
+      const e = await expectDeltaError(
+        t2.alter({ kind: 'renameColumn', from: 'a', to: 'z' }),
+        'UNSUPPORTED_OPERATION',
+      );
+      expect(e.message).toContain('pos');
+      const e2 = await expectDeltaError(
+        t2.alter({ kind: 'dropColumns', columns: ['AB'] }),
+        'UNSUPPORTED_OPERATION',
+      );
+      expect(e2.message).toContain('generated column g');
+      await t2.alter({ kind: 'dropColumns', columns: ['g'] });
+      await t2.alter({ kind: 'renameColumn', from: 'ab', to: 'b' });
+      expect((await t2.snapshot()).schema.fields.map((f) => f.name)).toEqual(['a', 'b']);
+    } finally {
+      await removeDir(dir2);
+    }
+  });
+
   it('refuses constraints through SET/UNSET TBLPROPERTIES', async () => {
     for (const op of [
       { kind: 'setProperties', properties: { 'delta.constraints.c': 'amount > 100' } },
@@ -163,6 +210,24 @@ describe('generated columns', () => {
       { a: 5, b: 11 },
       { a: null, b: null },
     ]);
+  });
+
+  it('sees columns the data leaves out as NULL', async () => {
+    const dir2 = await tempDir();
+    try {
+      const t2 = tableAt(ctx, dir2);
+      await t2.create({
+        schema: T.struct([
+          T.field('a', int),
+          T.field('c', int),
+          T.field('s', long, true, { 'delta.generationExpression': 'coalesce(a, 0) + coalesce(c, 100)' }),
+        ]),
+      });
+      await t2.write('SELECT 1 AS a', { mode: 'append' });
+      expect(plain(await t2.toArray())).toEqual([{ a: 1, c: null, s: 101 }]);
+    } finally {
+      await removeDir(dir2);
+    }
   });
 
   it('accepts supplied values equal to the expression and rejects others, naming column and value', async () => {
@@ -268,7 +333,7 @@ describe('identity columns', () => {
     expect((await t.snapshot()).protocol.minWriterVersion).toBeGreaterThanOrEqual(6);
     const r = await t.write(`SELECT * FROM (VALUES ('a'), ('b'), ('c')) AS v(name)`, { mode: 'append' });
     const meta = (await commitActions(dir, r.version)).find((a) => a.kind === 'metaData');
-    expect(meta).toBeDefined();
+    expect(meta?.kind === 'metaData' && meta.schemaString).toContain('"delta.identity.highWaterMark":20');
     let field = (await t.snapshot()).schema.fields[0]!;
     expect(field.metadata['delta.identity.highWaterMark']).toBe(20);
     await t.write(`SELECT 'd' AS name`, { mode: 'append' });

@@ -35,7 +35,7 @@ export interface LogCleanupPlan {
  */
 export function planLogCleanup(listing: readonly ObjectMeta[], cutoffMs: number): LogCleanupPlan {
   const commitTime = new Map<number, number>();
-  const parts = new Map<number, { kind: string; parts: number; seen: number }[]>();
+  const parts = new Map<number, { parts: number; seen: number }[]>();
   for (const meta of listing) {
     const f = parseLogPath(meta.path);
     if (f === undefined) continue;
@@ -57,7 +57,7 @@ export function planLogCleanup(listing: readonly ObjectMeta[], cutoffMs: number)
       const groups = parts.get(f.version) ?? [];
       let g = groups.find((x) => x.parts === f.parts);
       if (g === undefined) {
-        g = { kind: 'multipart', parts: f.parts, seen: 0 };
+        g = { parts: f.parts, seen: 0 };
         groups.push(g);
       }
       g.seen++;
@@ -81,5 +81,6 @@ export function planLogCleanup(listing: readonly ObjectMeta[], cutoffMs: number)
     const below = f.kind === 'compaction' ? f.end < keepFrom : f.version < keepFrom;
     if (below) out.push(meta.path);
   }
-  return { keepFrom, delete: out };
+  // Zero-padded names sort by version: deleting in path order goes oldest first.
+  return { keepFrom, delete: out.sort() };
 }

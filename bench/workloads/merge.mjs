@@ -1,0 +1,140 @@
+// merge: upsert 1M source rows (half matching existing ids, half new) into a 10M-row Delta table
+// (10 appends of 1M ids each, so every file holds one id range) with
+//   MERGE ... ON t.id = s.id WHEN MATCHED THEN UPDATE SET * WHEN NOT MATCHED THEN INSERT *
+// Two shapes: `spread` (matches spread over every file) and `localized` (all matches inside one
+// file), each with copy-on-write and with deletion vectors. Baseline: DuckDB COPY rewriting the
+// whole table (read_parquet of its files) to one parquet file (zstd, as Loch writes).
+// Targets: spread <= 1.0, localized <= 0.1 (merge time / COPY time); peak RSS <= 2 GB.
+import { cpSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { factSql } from '../lib/data.mjs';
+import { openDuck, readSettings } from '../lib/duck.mjs';
+import { emit, log, round, sized, stats, timed, workDir } from '../lib/harness.mjs';
+import { openLoch } from '../lib/loch.mjs';
+
+const TARGET = { spread: 1.0, localized: 0.1, peakRssMB: 2048 };
+const APPENDS = 10;
+
+const objects = async (engine, sql) => {
+  const r = await engine.query(sql);
+  return r.rows.map((row) => Object.fromEntries(r.columns.map((c, i) => [c.name, row[i]])));
+};
+
+export async function run(opts) {
+  const rows = sized(opts, 'rows', 10_000_000);
+  const sourceRows = Math.round(rows / 10);
+  const reps = typeof opts.reps === 'number' ? opts.reps : opts.quick ? 1 : 2;
+  const wd = workDir('merge', opts);
+  const loch = await openLoch();
+  if (loch.unavailable) throw new Error(`Loch unavailable: ${loch.unavailable}`);
+  const duck = await openDuck(await readSettings((sql) => objects(loch.engine, sql)));
+  try {
+    log(`[merge] target rows=${rows} source rows=${sourceRows} reps=${reps}`);
+    // 1. Two target tables (copy-on-write and deletion vectors) with the same rows.
+    const per = Math.ceil(rows / APPENDS);
+    const bases = {};
+    for (const [mode, props] of [
+      ['cow', {}],
+      ['dv', { 'delta.enableDeletionVectors': 'true' }],
+    ]) {
+      const dir = join(wd.dir, `base-${mode}`);
+      const table = loch.DeltaTable.forPath(loch.ctx, dir);
+      const t = await timed(async () => {
+        for (let i = 0; i < APPENDS; i++) {
+          const n = Math.min(per, rows - i * per);
+          await table.write(factSql(n, i * per), i === 0 ? { mode: 'errorIfExists', properties: props } : { mode: 'append' });
+        }
+      });
+      bases[mode] = dir;
+      log(`[merge] ${mode} target written in ${round(t.ms, 0)} ms (${(await table.snapshot()).files.length} files)`);
+    }
+    // 2. Sources (in Loch's engine): half updates of existing ids, half new ids.
+    const half = Math.floor(sourceRows / 2);
+    const stride = Math.max(1, Math.floor(rows / half));
+    const update = (where) =>
+      `SELECT * REPLACE (qty + 1 AS qty, 'merged' AS note) FROM (${factSql(rows)}) WHERE ${where}`;
+    await loch.engine.run(
+      `CREATE OR REPLACE TABLE src_spread AS ${update(`id % ${stride} = 0 AND id < ${stride * half}`)} UNION ALL ${factSql(sourceRows - half, rows)}`,
+    );
+    await loch.engine.run(
+      `CREATE OR REPLACE TABLE src_local AS ${update(`id < ${Math.min(half, per)}`)} UNION ALL ${factSql(sourceRows - Math.min(half, per), rows)}`,
+    );
+
+    // 3. Baseline: DuckDB rewrites the whole table.
+    const copyMs = [];
+    for (let r = 0; r < reps; r++) {
+      const out = join(wd.dir, `copy-${r}.parquet`);
+      const t = await timed(() =>
+        duck.run(
+          `COPY (SELECT * FROM read_parquet('${bases.cow}/*.parquet')) TO '${out}' (FORMAT parquet, COMPRESSION zstd)`,
+        ),
+      );
+      rmSync(out, { force: true });
+      copyMs.push(t.ms);
+      log(`[merge] rep ${r + 1}/${reps} duckdb COPY: ${round(t.ms, 0)} ms`);
+    }
+
+    // 4. Merges, each on a fresh copy of its base table.
+    const samples = {};
+    const details = {};
+    for (let r = 0; r < reps; r++) {
+      for (const shape of ['spread', 'localized']) {
+        for (const mode of ['cow', 'dv']) {
+          const key = `${shape}-${mode}`;
+          const dir = join(wd.dir, `run-${key}-${r}`);
+          cpSync(bases[mode], dir, { recursive: true });
+          const table = loch.DeltaTable.forPath(loch.ctx, dir);
+          const src = shape === 'spread' ? 'src_spread' : 'src_local';
+          const t = await timed(() =>
+            table
+              .merge(`SELECT * FROM ${src}`, 't.id = s.id', { targetAlias: 't', sourceAlias: 's' })
+              .whenMatchedUpdateAll()
+              .whenNotMatchedInsertAll()
+              .execute(),
+          );
+          (samples[key] ??= []).push(t.ms);
+          const m = t.value;
+          details[key] = {
+            updated: m.numTargetRowsUpdated,
+            inserted: m.numTargetRowsInserted,
+            copied: m.numTargetRowsCopied,
+            filesScanned: m.numTargetFilesAfterSkipping,
+            filesRemoved: m.numTargetFilesRemoved,
+            filesAdded: m.numTargetFilesAdded,
+            deletionVectorsAdded: m.numTargetDeletionVectorsAdded,
+            scanTimeMs: m.metrics.scanTimeMs,
+            rewriteTimeMs: m.metrics.rewriteTimeMs,
+          };
+          log(`[merge] rep ${r + 1}/${reps} ${key}: ${round(t.ms, 0)} ms ${JSON.stringify(details[key])}`);
+          await table.flush();
+          rmSync(dir, { recursive: true, force: true });
+        }
+      }
+    }
+    const c = stats(copyMs);
+    const ratios = {};
+    for (const [key, s] of Object.entries(samples)) ratios[key] = round(stats(s).min / c.min);
+    const best = (shape) => Math.min(ratios[`${shape}-cow`], ratios[`${shape}-dv`]);
+    const result = {
+      workload: 'merge',
+      ratioOf:
+        'worst of (best-strategy merge time / DuckDB COPY full rewrite) / target, over spread (target 1.0) and localized (target 0.1)',
+      ratio: round(Math.max(best('spread') / TARGET.spread, best('localized') / TARGET.localized)),
+      target: TARGET,
+      rows,
+      sourceRows,
+      reps,
+      ratios,
+      duckdbCopyMs: c,
+      mergeMs: Object.fromEntries(Object.entries(samples).map(([k, s]) => [k, stats(s)])),
+      details,
+      files: readdirSync(bases.cow).filter((f) => f.endsWith('.parquet')).length,
+    };
+    log(`[merge] ratios ${JSON.stringify(ratios)} (COPY ${round(c.min, 0)} ms)`);
+    emit(result);
+  } finally {
+    duck.close();
+    await loch.close();
+    wd.cleanup();
+  }
+}

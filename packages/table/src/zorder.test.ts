@@ -1,0 +1,141 @@
+// OPTIMIZE ZORDER BY: the interleaving key, the rewrite (same rows, dataChange=false, the commit
+// Delta records), and the point it all has: fewer files scanned for a point filter on each column.
+import { type CommitInfo, Expr, interleaveBits, interleaveSql, pruneFiles, type Snapshot, zOrderBits } from '@loch/delta';
+import type { DuckEngine } from '@loch/engine-duckdb';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { DeltaTable } from './delta-table.js';
+import {
+  commitActions,
+  contextFor,
+  expectDeltaError,
+  openEngine,
+  plain,
+  removeDir,
+  tableAt,
+  tempDir,
+} from './test-helpers.test-util.js';
+import type { TableContext } from './types.js';
+
+
+let engine: DuckEngine;
+let ctx: TableContext;
+let dir: string;
+let t: DeltaTable;
+
+beforeAll(async () => {
+  engine = await openEngine();
+  ctx = contextFor(engine);
+});
+afterAll(async () => {
+  await engine.close();
+});
+beforeEach(async () => {
+  dir = await tempDir();
+  t = tableAt(ctx, dir);
+});
+afterEach(async () => {
+  await removeDir(dir);
+});
+
+const FILES = 16;
+const ROWS = 400;
+
+/** FILES appends of ROWS rows with x and y spread pseudo-randomly (deterministically) over 0..9999. */
+async function randomTable(partitioned = false): Promise<void> {
+  for (let i = 0; i < FILES; i++) {
+    const sql =
+      `SELECT range AS id, (hash(range * 7919) % 10000)::BIGINT AS x, (hash(range * 104729 + 1) % 10000)::BIGINT AS y, ` +
+      `(range % 2)::INT AS p FROM range(${i * ROWS}, ${(i + 1) * ROWS})`;
+    await t.write(sql, { mode: 'append', ...(partitioned ? { partitionBy: ['p'] } : {}) });
+  }
+}
+
+/** Average files scanned by `col = v` over probe values spread across the domain. */
+function avgScanned(s: Snapshot, col: string): number {
+  let total = 0;
+  const probes = [137, 1234, 2500, 3777, 5001, 6420, 7999, 9876];
+  for (const v of probes) {
+    total += pruneFiles(s, Expr.eq(Expr.col(col), Expr.lit(v))).filesScanned;
+  }
+  return total / probes.length;
+}
+
+describe('Z-order key', () => {
+  it('interleaves bits most significant first, column 0 leading', () => {
+    expect(interleaveBits([0b11, 0b00], 2)).toBe(0b1010n);
+    expect(interleaveBits([0b00, 0b11], 2)).toBe(0b0101n);
+    expect(interleaveBits([0b10, 0b01], 2)).toBe(0b1001n);
+    expect(zOrderBits(1)).toBe(16);
+    expect(zOrderBits(5)).toBe(12);
+  });
+
+  it('computes in DuckDB exactly what interleaveBits computes', async () => {
+    const bits = zOrderBits(3);
+    const values = [
+      [0, 0, 0],
+      [65535, 0, 1],
+      [12345, 54321, 777],
+      [4095, 4095, 4095],
+    ];
+    for (const v of values) {
+      const sql = interleaveSql(
+        v.map((n) => `${n}::UBIGINT`),
+        bits,
+      );
+      const r = await engine.query(`SELECT (${sql})::VARCHAR AS k`);
+      expect(BigInt(String(r.rows[0]![0]))).toBe(interleaveBits(v, bits));
+    }
+  });
+});
+
+describe('OPTIMIZE ZORDER BY', () => {
+  it('rewrites all files in key order, keeps the rows, and scans fewer files per point filter', async () => {
+    await randomTable();
+    const before = await t.snapshot();
+    const rowsBefore = plain(await t.toArray({ orderBy: ['id'] }));
+    const total = before.files.reduce((n, f) => n + f.size, 0);
+    const xBefore = avgScanned(before, 'x');
+    const yBefore = avgScanned(before, 'y');
+    const r = await t.optimize({ zOrderBy: ['X', 'y'], targetFileSize: Math.ceil(total / FILES) });
+    const after = await t.snapshot();
+    const xAfter = avgScanned(after, 'x');
+    const yAfter = avgScanned(after, 'y');
+    console.log(
+      `zorder ${FILES} files x ${ROWS} rows -> ${after.files.length} files; avg files scanned x: ${xBefore} -> ${xAfter}, y: ${yBefore} -> ${yAfter}`,
+    );
+    expect(xBefore).toBe(FILES);
+    expect(xAfter).toBeLessThan(xBefore / 2);
+    expect(yAfter).toBeLessThan(yBefore / 2);
+    expect(r.metrics.numFilesRemoved).toBe(FILES);
+    expect(r.metrics.zOrderStats).toMatchObject({ strategyName: 'all', mergedFiles: { num: FILES } });
+    expect(plain(await t.toArray({ orderBy: ['id'] }))).toEqual(rowsBefore);
+    const actions = await commitActions(dir, r.version!);
+    const info = actions.find((a): a is CommitInfo => a.kind === 'commitInfo')!;
+    expect(info.value.operationParameters).toMatchObject({ zOrderBy: '["x","y"]' });
+    expect(actions.filter((a) => a.kind === 'add' || a.kind === 'remove').every((a) => !('dataChange' in a) || a.dataChange === false)).toBe(true);
+  });
+
+  it('z-orders each selected partition on its own and leaves the others', async () => {
+    await randomTable(true);
+    const before = await t.snapshot();
+    const r = await t.optimize({ where: 'p = 1', zOrderBy: ['x'], targetFileSize: 4096 });
+    const after = await t.snapshot();
+    expect(r.metrics.numFilesRemoved).toBe(FILES);
+    expect(after.files.filter((f) => f.partitionValues.p === '0').map((f) => f.path).sort()).toEqual(
+      before.files.filter((f) => f.partitionValues.p === '0').map((f) => f.path).sort(),
+    );
+    // Sorted by x within the partition: the files' x ranges do not overlap.
+    const ranges = after.files
+      .filter((f) => f.partitionValues.p === '1')
+      .map((f) => JSON.parse(f.stats!) as { minValues: { x: number }; maxValues: { x: number } })
+      .sort((a, b) => a.minValues.x - b.minValues.x);
+    expect(ranges.length).toBeGreaterThan(1);
+    for (let i = 1; i < ranges.length; i++) expect(ranges[i]!.minValues.x).toBeGreaterThanOrEqual(ranges[i - 1]!.maxValues.x);
+  });
+
+  it('refuses partition columns and unknown columns, naming them', async () => {
+    await randomTable(true);
+    await expectDeltaError(t.optimize({ zOrderBy: ['p'] }), 'INVALID_ARGUMENT');
+    await expectDeltaError(t.optimize({ zOrderBy: ['nope'] }), 'INVALID_ARGUMENT');
+  });
+});
