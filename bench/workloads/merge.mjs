@@ -42,11 +42,16 @@ export async function run(opts) {
       const t = await timed(async () => {
         for (let i = 0; i < APPENDS; i++) {
           const n = Math.min(per, rows - i * per);
-          await table.write(factSql(n, i * per), i === 0 ? { mode: 'errorIfExists', properties: props } : { mode: 'append' });
+          await table.write(
+            factSql(n, i * per),
+            i === 0 ? { mode: 'errorIfExists', properties: props } : { mode: 'append' },
+          );
         }
       });
       bases[mode] = dir;
-      log(`[merge] ${mode} target written in ${round(t.ms, 0)} ms (${(await table.snapshot()).files.length} files)`);
+      log(
+        `[merge] ${mode} target written in ${round(t.ms, 0)} ms (${(await table.snapshot()).files.length} files)`,
+      );
     }
     // 2. Sources (in Loch's engine): half updates of existing ids, half new ids.
     const half = Math.floor(sourceRows / 2);
@@ -92,7 +97,8 @@ export async function run(opts) {
               .whenNotMatchedInsertAll()
               .execute(),
           );
-          (samples[key] ??= []).push(t.ms);
+          if (samples[key] === undefined) samples[key] = [];
+          samples[key].push(t.ms);
           const m = t.value;
           details[key] = {
             updated: m.numTargetRowsUpdated,

@@ -49,9 +49,15 @@ async function pairs(
   return out;
 }
 
-export async function runMerge(stmt: MergeStatement, table: SqlTable, ctx: MergeContext): Promise<QueryResult> {
+export async function runMerge(
+  stmt: MergeStatement,
+  table: SqlTable,
+  ctx: MergeContext,
+): Promise<QueryResult> {
   if (table.merge === undefined) {
-    throw new SqlError('UNSUPPORTED', 'MERGE is not supported by this table implementation', { statement: 'MERGE' });
+    throw new SqlError('UNSUPPORTED', 'MERGE is not supported by this table implementation', {
+      statement: 'MERGE',
+    });
   }
   const source = await ctx.rewrite(stmt.source.sql);
   const condition = await ctx.rewrite(stmt.condition.sql);

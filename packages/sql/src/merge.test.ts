@@ -65,11 +65,13 @@ describe('parsing MERGE', () => {
       sourceAlias: 'src',
     });
     expect(() => parseScript('MERGE INTO delta.`/t` USING s ON t.id = s.id')).toThrow(/WHEN/);
-    expect(() => parseScript('MERGE INTO delta.`/t` USING s ON t.id = s.id WHEN NOT MATCHED THEN DELETE')).toThrow(
-      /INSERT/,
-    );
     expect(() =>
-      parseScript('MERGE INTO delta.`/t` USING s ON t.id = s.id WHEN NOT MATCHED THEN INSERT (a, b) VALUES (1)'),
+      parseScript('MERGE INTO delta.`/t` USING s ON t.id = s.id WHEN NOT MATCHED THEN DELETE'),
+    ).toThrow(/INSERT/);
+    expect(() =>
+      parseScript(
+        'MERGE INTO delta.`/t` USING s ON t.id = s.id WHEN NOT MATCHED THEN INSERT (a, b) VALUES (1)',
+      ),
     ).toThrow(/2 column/);
   });
 });
@@ -120,7 +122,12 @@ describe('MERGE through SqlSession', () => {
       WHEN NOT MATCHED AND source.operation = 'INSERT' THEN
         INSERT (customer_id, name, email, created_at, updated_at)
         VALUES (source.customer_id, source.name, source.email, source.timestamp, source.timestamp)`);
-    expect(r).toEqual({ num_affected_rows: 3, num_updated_rows: 1, num_deleted_rows: 1, num_inserted_rows: 1 });
+    expect(r).toEqual({
+      num_affected_rows: 3,
+      num_updated_rows: 1,
+      num_deleted_rows: 1,
+      num_inserted_rows: 1,
+    });
     expect(await all('SELECT customer_id, name FROM delta.`customers` ORDER BY 1')).toEqual([
       [2, 'Bob'],
       [3, 'n3'],

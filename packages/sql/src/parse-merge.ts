@@ -45,7 +45,10 @@ function assignments(c: Cursor, targetAlias: string | undefined): { column: stri
   const out: { column: string; value: SqlText }[] = [];
   do {
     const name = c.qualifiedName('a column name');
-    if (name.length > 2 || (name.length === 2 && targetAlias !== undefined && name[0]!.toLowerCase() !== targetAlias.toLowerCase())) {
+    if (
+      name.length > 2 ||
+      (name.length === 2 && targetAlias !== undefined && name[0]!.toLowerCase() !== targetAlias.toLowerCase())
+    ) {
       throw c.fail(`cannot assign to '${name.join('.')}': only top-level target columns can be set`);
     }
     c.expectPunct('=');
@@ -79,7 +82,9 @@ function clause(c: Cursor, targetAlias: string | undefined): MergeClauseAst {
       else c.expectWords('TARGET');
     }
   } else c.expectWords('MATCHED');
-  const condition = c.acceptWords('AND') ? textUntil(c, 'a clause condition', (t) => isWord(t, 'THEN')) : undefined;
+  const condition = c.acceptWords('AND')
+    ? textUntil(c, 'a clause condition', (t) => isWord(t, 'THEN'))
+    : undefined;
   c.expectWords('THEN');
   const withCondition = condition === undefined ? {} : { condition };
   if (group !== 'notMatched' && c.acceptWords('DELETE')) return { group, action: 'delete', ...withCondition };
@@ -87,7 +92,8 @@ function clause(c: Cursor, targetAlias: string | undefined): MergeClauseAst {
     c.expectWords('SET');
     const set = assignments(c, targetAlias);
     if (set === '*') {
-      if (group === 'notMatchedBySource') throw c.fail('UPDATE SET * is not allowed in WHEN NOT MATCHED BY SOURCE (there is no source row)');
+      if (group === 'notMatchedBySource')
+        throw c.fail('UPDATE SET * is not allowed in WHEN NOT MATCHED BY SOURCE (there is no source row)');
       return { group, action: 'updateAll', ...withCondition };
     }
     return { group, action: 'update', assignments: set, ...withCondition };
@@ -96,7 +102,12 @@ function clause(c: Cursor, targetAlias: string | undefined): MergeClauseAst {
     if (c.acceptPunct('*')) return { group, action: 'insertAll', ...withCondition };
     const columns = parenthesizedText(c)
       .split(',')
-      .map((s) => s.trim().replace(/^"(.*)"$/u, '$1').replace(/^`(.*)`$/u, '$1'));
+      .map((s) =>
+        s
+          .trim()
+          .replace(/^"(.*)"$/u, '$1')
+          .replace(/^`(.*)`$/u, '$1'),
+      );
     c.expectWords('VALUES');
     const values = valueList(c);
     if (values.length !== columns.length) {

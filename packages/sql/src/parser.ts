@@ -7,8 +7,8 @@ import { targetTable } from './parse-common.js';
 import { parseAlter, parseCreate } from './parse-ddl.js';
 import { parseDelete, parseUpdate } from './parse-dml.js';
 import { parseInsert } from './parse-insert.js';
-import { parseMerge } from './parse-merge.js';
 import { parseOptimize, parseSessionSet, parseVacuum } from './parse-maintenance.js';
+import { parseMerge } from './parse-merge.js';
 import { type StatementText, splitStatements } from './split-statements.js';
 import { atPathRef, parsePathRef, type TimeTravel } from './table-refs.js';
 

@@ -75,7 +75,7 @@ describe('findPushdowns', () => {
       await filters(
         'SELECT * FROM delta.`/x/a` LEFT JOIN (delta.`/x/b` JOIN delta.`/x/c` ON b.id = 3 AND c.id = 4) ON true',
       ),
-    ).toEqual(['-', expect.stringMatching(/^\(id = 3\) AND/), expect.stringMatching(/AND \(id = 4\)$/)]);
+    ).toEqual(['-', expect.stringContaining('(id = 3)'), expect.stringContaining('(id = 4)')]);
   });
 
   it('does not filter samples, unparseable statements or other statements', async () => {

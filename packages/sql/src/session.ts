@@ -252,7 +252,8 @@ export class SqlSession {
     stmt: Extract<Statement, { kind: 'optimize' | 'vacuum' | 'setSession' }>,
   ): Promise<QueryResult> {
     if (stmt.kind === 'setSession') {
-      if (stmt.key === 'spark.databricks.delta.schema.autoMerge.enabled') this.#autoMerge = stmt.value === 'true';
+      if (stmt.key === 'spark.databricks.delta.schema.autoMerge.enabled')
+        this.#autoMerge = stmt.value === 'true';
       else this.#retentionCheck = stmt.value === 'true';
       return EMPTY;
     }

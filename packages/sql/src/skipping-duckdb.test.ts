@@ -153,6 +153,32 @@ describe('data skipping in queries', () => {
     expect(full.metrics.tables.map((t) => t.filesScanned)).toEqual([10, 10]);
   });
 
+  it('prunes by join conditions only where a failing row can never reach the output', async () => {
+    const left = await both(
+      'SELECT a.id, b.id FROM delta.`t` a LEFT JOIN delta.`t` b ON a.id = b.id AND b.id < 100 WHERE a.id IN (5, 505)',
+    );
+    expect(left.rows).toEqual([
+      [5n, 5n],
+      [505n, null],
+    ]);
+    expect(left.metrics.tables.map((t) => t.filesScanned)).toEqual([2, 1]);
+    const full = await both(
+      'SELECT a.id, b.id FROM delta.`t` a FULL JOIN delta.`t` b ON a.id = b.id AND b.id < 100 AND a.id < 100',
+    );
+    expect(full.rows).toHaveLength(1900);
+    expect(full.metrics.tables.map((t) => t.filesScanned)).toEqual([10, 10]);
+    const inner = await both(
+      'SELECT count(*) FROM delta.`t` a JOIN delta.`t` b ON a.id = b.id AND b.id >= 950',
+    );
+    expect(inner.rows).toEqual([[50n]]);
+    expect(inner.metrics.tables.map((t) => t.filesScanned)).toEqual([10, 1]);
+  });
+
+  it('treats constant conditions as unknown, never as pruning everything', async () => {
+    expect((await both('SELECT id FROM delta.`t` WHERE true AND id = 5')).metrics.filesScanned).toBe(1);
+    expect((await both('SELECT id FROM delta.`t` WHERE false OR id = 5')).rows).toEqual([[5n]]);
+  });
+
   it('prunes each side of an inner join by its own columns only', async () => {
     const { rows, metrics } = await both(
       'SELECT a.id, b.id FROM delta.`t` a JOIN delta.`t` b ON a.id + 100 = b.id WHERE a.id = 5',

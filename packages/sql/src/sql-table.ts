@@ -60,7 +60,10 @@ export interface SqlMergeBuilder {
   whenMatchedDelete(o?: { condition?: string }): SqlMergeBuilder;
   whenNotMatchedInsert(o: { condition?: string; values: Readonly<Record<string, string>> }): SqlMergeBuilder;
   whenNotMatchedInsertAll(o?: { condition?: string }): SqlMergeBuilder;
-  whenNotMatchedBySourceUpdate(o: { condition?: string; set: Readonly<Record<string, string>> }): SqlMergeBuilder;
+  whenNotMatchedBySourceUpdate(o: {
+    condition?: string;
+    set: Readonly<Record<string, string>>;
+  }): SqlMergeBuilder;
   whenNotMatchedBySourceDelete(o?: { condition?: string }): SqlMergeBuilder;
   execute(): Promise<MergeResult>;
 }

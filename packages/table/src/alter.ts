@@ -14,6 +14,7 @@ import {
 } from '@loch/delta';
 import { addColumns, type Change, dropColumns, renameColumn } from './alter-columns.js';
 import { setProperties, unsetProperties } from './alter-properties.js';
+import { alterClustering, checkClusteringColumnChange } from './clustering.js';
 import { commit } from './commit.js';
 import {
   addConstraint,
@@ -27,6 +28,7 @@ import type { TableHandle } from './table-handle.js';
 import type { AlterOperation } from './types.js';
 
 export async function alterTable(h: TableHandle, op: AlterOperation): Promise<{ version: number }> {
+  if (op.kind === 'clusterBy') return alterClustering(h, op.columns);
   const s = await h.require();
   checkWriteSupport(s.protocol);
   let change: Change;
@@ -36,10 +38,12 @@ export async function alterTable(h: TableHandle, op: AlterOperation): Promise<{ 
       break;
     case 'renameColumn':
       checkDependentColumns(s, [op.from], 'rename');
+      checkClusteringColumnChange(s, [op.from], 'rename');
       change = renameColumn(s, op);
       break;
     case 'dropColumns':
       checkDependentColumns(s, op.columns, 'drop');
+      checkClusteringColumnChange(s, op.columns, 'drop');
       change = dropColumns(s, op);
       break;
     case 'setProperties':

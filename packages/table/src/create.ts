@@ -19,6 +19,7 @@ import {
 import { toDuckType } from '@loch/engine-duckdb';
 import { commit } from './commit.js';
 import { removeFor } from './file-actions.js';
+import { clusteringForNewTable } from './clustering.js';
 import { checkGenerationExpressions } from './generated-columns.js';
 import { checkIdentityColumns } from './identity-columns.js';
 import { mergeProtocols } from './protocol-upgrade.js';
@@ -138,7 +139,7 @@ export async function createTable(h: TableHandle, options: CreateTableOptions): 
     if (options.ifNotExists && !options.orReplace) return { version: existing.version };
     if (!options.orReplace) throw tableExistsError(h, existing.version);
   }
-  const { metadata, protocol } = newTableActions(
+  const { metadata, protocol: unclustered } = newTableActions(
     h,
     {
       schema: options.schema,
@@ -150,8 +151,10 @@ export async function createTable(h: TableHandle, options: CreateTableOptions): 
     existing,
   );
   await checkGenerationExpressions(h.engine, options.schema, toDuckType);
+  const { protocol, domain } = clusteringForNewTable(metadata, unclustered, options.clusterBy, existing);
   const now = h.now();
   const actions: Action[] = [protocol, metadata];
+  if (domain !== undefined) actions.push(domain);
   if (existing !== undefined) for (const f of existing.files) actions.push(removeFor(f, now));
   const result = await commit(h, {
     operation: options.orReplace ? 'CREATE OR REPLACE TABLE' : 'CREATE TABLE',
@@ -159,6 +162,9 @@ export async function createTable(h: TableHandle, options: CreateTableOptions): 
       isManaged: 'false',
       description: options.description ?? null,
       partitionBy: JSON.stringify(metadata.partitionColumns),
+      ...(options.clusterBy !== undefined && options.clusterBy.length > 0
+        ? { clusterBy: JSON.stringify(options.clusterBy) }
+        : {}),
       properties: JSON.stringify(options.properties ?? {}),
     },
     operationMetrics: {},

@@ -68,7 +68,9 @@ export class MergeBuilder {
   }
 
   /** WHEN NOT MATCHED [AND condition] THEN INSERT (columns) VALUES (exprs) */
-  whenNotMatchedInsert(o: ConditionOption & { readonly values: Readonly<Record<string, string>> }): MergeBuilder {
+  whenNotMatchedInsert(
+    o: ConditionOption & { readonly values: Readonly<Record<string, string>> },
+  ): MergeBuilder {
     return this.#notMatched({ kind: 'insert', values: { ...o.values }, ...cond(o) });
   }
 

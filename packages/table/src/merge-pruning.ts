@@ -12,7 +12,18 @@ import type { TableHandle } from './table-handle.js';
 
 /** At most this many distinct source keys become an IN list (more: a BETWEEN range). */
 const IN_LIST_LIMIT = 64;
-const KEY_TYPES = new Set(['byte', 'short', 'integer', 'long', 'string', 'date', 'timestamp', 'timestamp_ntz', 'float', 'double']);
+const KEY_TYPES = new Set([
+  'byte',
+  'short',
+  'integer',
+  'long',
+  'string',
+  'date',
+  'timestamp',
+  'timestamp_ntz',
+  'float',
+  'double',
+]);
 
 /** Top-level AND conjuncts of a SQL condition (quotes, parentheses and BETWEEN ... AND respected). */
 export function splitConjuncts(sql: string): string[] {
@@ -55,8 +66,11 @@ export function splitConjuncts(sql: string): string[] {
   return parts.filter((p) => p !== '');
 }
 
-const IDENT = String.raw`("(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_]*)`;
-const EQUALITY = new RegExp(String.raw`^\(*\s*${IDENT}\s*\.\s*${IDENT}\s*=\s*${IDENT}\s*\.\s*${IDENT}\s*\)*$`, 'u');
+const IDENT = '("(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_]*)';
+const EQUALITY = new RegExp(
+  String.raw`^\(*\s*${IDENT}\s*\.\s*${IDENT}\s*=\s*${IDENT}\s*\.\s*${IDENT}\s*\)*$`,
+  'u',
+);
 const unquote = (s: string): string => (s.startsWith('"') ? s.slice(1, -1).replaceAll('""', '"') : s);
 
 export interface EqualityKey {
@@ -88,7 +102,12 @@ export function equalityKeys(
 }
 
 /** True when the conjunct binds against the target's columns alone. */
-async function targetOnly(h: TableHandle, snapshot: Snapshot, conjunct: string, alias: string): Promise<boolean> {
+async function targetOnly(
+  h: TableHandle,
+  snapshot: Snapshot,
+  conjunct: string,
+  alias: string,
+): Promise<boolean> {
   const cols = snapshot.schema.fields
     .map((f) => `CAST(NULL AS ${toDuckType(f.type)}) AS ${quoteIdent(f.name)}`)
     .join(', ');
@@ -127,7 +146,9 @@ export async function mergeScope(
     `count(DISTINCT ${k.sourceSql})`,
   ]);
   const row = (
-    await h.engine.query(`SELECT count(*)${stats.map((s) => `, ${s}`).join('')} FROM (${input.sourceSql}) AS ${S}`)
+    await h.engine.query(
+      `SELECT count(*)${stats.map((s) => `, ${s}`).join('')} FROM (${input.sourceSql}) AS ${S}`,
+    )
   ).rows[0]!;
   const numSourceRows = Number(row[0]);
   if (!input.prune) return { files: snapshot.files, expr: undefined, numSourceRows };
@@ -188,20 +209,25 @@ async function filesHoldingKeys(
     let min: unknown;
     let max: unknown;
     try {
-      const parsed = JSON.parse(f.stats ?? '{}') as { minValues?: Record<string, unknown>; maxValues?: Record<string, unknown> };
+      const parsed = JSON.parse(f.stats ?? '{}') as {
+        minValues?: Record<string, unknown>;
+        maxValues?: Record<string, unknown>;
+      };
       min = parsed.minValues?.[stat];
       max = parsed.maxValues?.[stat];
     } catch {
       // Unreadable stats: the file may match.
     }
     if (usableBound(min) && usableBound(max)) {
-      ranged.push(`(${i}, CAST(${quoteLiteral(String(min))} AS ${type}), CAST(${quoteLiteral(String(max))} AS ${type}))`);
+      ranged.push(
+        `(${i}, CAST(${quoteLiteral(String(min))} AS ${type}), CAST(${quoteLiteral(String(max))} AS ${type}))`,
+      );
     } else kept.push(f);
   });
   if (ranged.length === 0) return files;
   const result = await h.engine.query(
     `SELECT DISTINCT __f.i FROM (VALUES ${ranged.join(', ')}) AS __f(i, lo, hi) ` +
-      `JOIN (SELECT DISTINCT CAST(${key.sourceSql} AS ${type}) AS k FROM (${sourceSql}) AS ${sourceAlias}) AS __k ` +
+      `JOIN (SELECT DISTINCT TRY_CAST(${key.sourceSql} AS ${type}) AS k FROM (${sourceSql}) AS ${sourceAlias}) AS __k ` +
       'ON __k.k >= __f.lo AND __k.k <= __f.hi',
   );
   const hit = new Set(result.rows.map((r) => Number(r[0])));

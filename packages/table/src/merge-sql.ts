@@ -41,7 +41,8 @@ const findField = (fields: readonly StructField[], name: string): StructField | 
 
 /** `t.col` / `col` / `"col"` as written in a SET / VALUES key -> the column name. */
 function targetColumnName(key: string, targetAlias: string): string {
-  const unquote = (s: string): string => (s.startsWith('"') && s.endsWith('"') ? s.slice(1, -1).replaceAll('""', '"') : s);
+  const unquote = (s: string): string =>
+    s.startsWith('"') && s.endsWith('"') ? s.slice(1, -1).replaceAll('""', '"') : s;
   const dot = key.match(/^("(?:[^"]|"")+"|[^."]+)\.("(?:[^"]|"")+"|[^."]+)$/u);
   if (dot !== null && unquote(dot[1]!).toLowerCase() === targetAlias.toLowerCase()) return unquote(dot[2]!);
   return unquote(key.trim());
@@ -56,7 +57,10 @@ function castValue(field: StructField, expr: string): string {
 
 /** The assignments of a clause, keyed by final column name. */
 function assignments(
-  clause: { readonly set?: Readonly<Record<string, string>>; readonly values?: Readonly<Record<string, string>> },
+  clause: {
+    readonly set?: Readonly<Record<string, string>>;
+    readonly values?: Readonly<Record<string, string>>;
+  },
   all: boolean,
   schema: StructType,
   source: StructType,
@@ -87,9 +91,13 @@ function assignments(
       });
     }
     if (expr.trim() === '') {
-      throw new DeltaError('INVALID_ARGUMENT', `MERGE ${what} gives column '${field.name}' an empty expression`, {
-        column: field.name,
-      });
+      throw new DeltaError(
+        'INVALID_ARGUMENT',
+        `MERGE ${what} gives column '${field.name}' an empty expression`,
+        {
+          column: field.name,
+        },
+      );
     }
     out.set(field.name, expr);
   }
@@ -140,7 +148,14 @@ export function buildMergeSql(
     if (c.kind === 'delete') deleteCodes.push(i);
     else {
       updateCodes.push(i);
-      const set = assignments(c.kind === 'update' ? c : {}, c.kind === 'updateAll', finalSchema, sourceSchema, aliases, 'UPDATE');
+      const set = assignments(
+        c.kind === 'update' ? c : {},
+        c.kind === 'updateAll',
+        finalSchema,
+        sourceSchema,
+        aliases,
+        'UPDATE',
+      );
       sets.set(i, set);
     }
   });
@@ -153,7 +168,14 @@ export function buildMergeSql(
     }
   });
   const inserts = spec.notMatched.map((c: NotMatchedClause) =>
-    assignments(c.kind === 'insert' ? c : {}, c.kind === 'insertAll', finalSchema, sourceSchema, aliases, 'INSERT'),
+    assignments(
+      c.kind === 'insert' ? c : {},
+      c.kind === 'insertAll',
+      finalSchema,
+      sourceSchema,
+      aliases,
+      'INSERT',
+    ),
   );
 
   const matchedAny =
@@ -165,9 +187,7 @@ export function buildMergeSql(
   const bySource = spec.notMatchedBySource.length > 0;
   const targetAction = [
     `CASE WHEN ${S}.${SOURCE_MARKER} IS NOT NULL THEN ${chooser(spec.matched, 0)}`,
-    bySource
-      ? ` WHEN NOT ${T}.${HAS_MATCH} THEN ${chooser(spec.notMatchedBySource, BY_SOURCE_BASE)}`
-      : '',
+    bySource ? ` WHEN NOT ${T}.${HAS_MATCH} THEN ${chooser(spec.notMatchedBySource, BY_SOURCE_BASE)}` : '',
     ' END',
   ].join('');
   const old = (f: StructField): string =>
@@ -194,7 +214,9 @@ export function buildMergeSql(
   const insertColumns = finalSchema.fields
     .map((f) => {
       const whens = inserts
-        .map((set, j) => (set.has(f.name) ? `WHEN ${INSERT_BASE + j} THEN ${castValue(f, set.get(f.name)!)}` : ''))
+        .map((set, j) =>
+          set.has(f.name) ? `WHEN ${INSERT_BASE + j} THEN ${castValue(f, set.get(f.name)!)}` : '',
+        )
         .filter((w) => w !== '');
       const missing = f.nullable ? `CAST(NULL AS ${toDuckType(f.type)})` : castValue(f, 'NULL');
       return `${whens.length === 0 ? missing : `CASE ${ACTION} ${whens.join(' ')} ELSE ${missing} END`} AS ${quoteIdent(f.name)}`;
@@ -202,7 +224,9 @@ export function buildMergeSql(
     .join(', ');
 
   const unmatched = (candidatesScan: string | undefined): string =>
-    candidatesScan === undefined ? '' : ` WHERE NOT EXISTS (SELECT 1 FROM (${candidatesScan}) AS ${T} WHERE ${on})`;
+    candidatesScan === undefined
+      ? ''
+      : ` WHERE NOT EXISTS (SELECT 1 FROM (${candidatesScan}) AS ${T} WHERE ${on})`;
   return {
     target: aliases.target,
     source: aliases.source,
@@ -210,7 +234,9 @@ export function buildMergeSql(
     updateCodes,
     deleteCodes,
     allowMultipleMatches:
-      spec.matched.length === 1 && spec.matched[0]!.kind === 'delete' && spec.matched[0]!.condition === undefined,
+      spec.matched.length === 1 &&
+      spec.matched[0]!.kind === 'delete' &&
+      spec.matched[0]!.condition === undefined,
     targetRows: (scan, columns, where) =>
       `SELECT * EXCLUDE (${ACTION}) FROM (SELECT ${targetAction} AS ${ACTION}${columnList(columns)} ` +
       `FROM ${targetFrom(scan)} ${join(false)}) AS __loch_rows WHERE ${where.replaceAll('$A', ACTION)}`,

@@ -9,7 +9,11 @@ export type MatchedClause =
 
 /** `WHEN NOT MATCHED [BY TARGET] [AND c] THEN INSERT (cols) VALUES (...) | INSERT *`. */
 export type NotMatchedClause =
-  | { readonly kind: 'insert'; readonly condition?: string; readonly values: Readonly<Record<string, string>> }
+  | {
+      readonly kind: 'insert';
+      readonly condition?: string;
+      readonly values: Readonly<Record<string, string>>;
+    }
   | { readonly kind: 'insertAll'; readonly condition?: string };
 
 /** `WHEN NOT MATCHED BY SOURCE [AND c] THEN UPDATE SET ... | DELETE`. */

@@ -108,7 +108,13 @@ describe.each([
       numTargetRowsCopied: dv ? '0' : '1',
       numTargetFilesRemoved: dv ? '0' : '1',
     });
-    for (const k of ['executionTimeMs', 'scanTimeMs', 'rewriteTimeMs', 'numOutputRows', 'numTargetFilesAdded']) {
+    for (const k of [
+      'executionTimeMs',
+      'scanTimeMs',
+      'rewriteTimeMs',
+      'numOutputRows',
+      'numTargetFilesAdded',
+    ]) {
       expect(metrics[k]).toBeDefined();
     }
     // Time travel to before the merge.
@@ -195,7 +201,12 @@ describe.each([
     const changes = plain(await t.changes({ startVersion: 2 }))
       .map((c) => `${c._change_type}:${c.id}:${c.v}`)
       .sort();
-    expect(changes).toEqual(['delete:2:20', 'insert:9:999', 'update_postimage:1:111', 'update_preimage:1:10']);
+    expect(changes).toEqual([
+      'delete:2:20',
+      'insert:9:999',
+      'update_postimage:1:111',
+      'update_preimage:1:10',
+    ]);
   });
 });
 
@@ -203,14 +214,35 @@ describe('MERGE scope', () => {
   it('reads only the files that can match a 1-row upsert', async () => {
     await t.write('SELECT range AS id, range AS v FROM range(0, 10)', { mode: 'errorIfExists' });
     for (let i = 1; i < 8; i++) {
-      await t.write(`SELECT range AS id, range AS v FROM range(${i * 10}, ${i * 10 + 10})`, { mode: 'append' });
+      await t.write(`SELECT range AS id, range AS v FROM range(${i * 10}, ${i * 10 + 10})`, {
+        mode: 'append',
+      });
     }
     const r = await t
       .merge('SELECT 42 AS id, -1 AS v', 'target.id = source.id')
       .whenMatchedUpdateAll()
       .whenNotMatchedInsertAll()
       .execute();
-    expect(r).toMatchObject({ numTargetFilesBeforeSkipping: 8, numTargetFilesAfterSkipping: 1, numTargetRowsUpdated: 1 });
+    expect(r).toMatchObject({
+      numTargetFilesBeforeSkipping: 8,
+      numTargetFilesAfterSkipping: 1,
+      numTargetRowsUpdated: 1,
+    });
+    // More keys than an IN list holds, spanning files 4..7: the per-file range join keeps one.
+    const wide = await t
+      .merge(
+        'SELECT 42 AS id, -2 AS v UNION ALL SELECT range AS id, 0 AS v FROM range(1000, 1100)',
+        'target.id = source.id',
+      )
+      .whenMatchedUpdateAll()
+      .whenNotMatchedInsertAll()
+      .execute();
+    expect(wide).toMatchObject({
+      numTargetFilesAfterSkipping: 1,
+      numTargetRowsUpdated: 1,
+      numTargetRowsInserted: 100,
+    });
+    await t.delete('id >= 1000');
     const range = await t
       .merge('SELECT 35 AS id, 1 AS v UNION ALL SELECT 44, 1', 'target.id = source.id AND target.v > 40')
       .whenMatchedDelete()
@@ -222,7 +254,11 @@ describe('MERGE scope', () => {
       .merge('SELECT 42 AS id, 0 AS v UNION ALL SELECT 1000, 0', 'target.id = source.id')
       .whenNotMatchedInsertAll()
       .execute();
-    expect(ins).toMatchObject({ numTargetRowsInserted: 1, numTargetFilesRemoved: 0, numTargetFilesAfterSkipping: 1 });
+    expect(ins).toMatchObject({
+      numTargetRowsInserted: 1,
+      numTargetFilesRemoved: 0,
+      numTargetFilesAfterSkipping: 1,
+    });
     const noMatch = await t
       .merge('SELECT 5000 AS id, 0 AS v', 'target.id = source.id')
       .whenMatchedDelete()
@@ -233,11 +269,7 @@ describe('MERGE scope', () => {
   it('rejects a condition-less clause before another of its group', async () => {
     await seed();
     await expectDeltaError(
-      t
-        .merge(SOURCE, 'target.id = source.id')
-        .whenMatchedDelete()
-        .whenMatchedUpdateAll()
-        .execute(),
+      t.merge(SOURCE, 'target.id = source.id').whenMatchedDelete().whenMatchedUpdateAll().execute(),
       'INVALID_ARGUMENT',
     );
   });
@@ -279,7 +311,9 @@ describe('MERGE scope', () => {
         },
       })
       .execute();
-    const out = plain(await t.toArray({ orderBy: ['customer_id'] })).map((r) => `${r.customer_id}:${r.name}:${r.email}`);
+    const out = plain(await t.toArray({ orderBy: ['customer_id'] })).map(
+      (r) => `${r.customer_id}:${r.name}:${r.email}`,
+    );
     expect(out).toEqual(['2:Bob:bob@', '3:n3:e3', '7:Eve:eve@']);
   });
 });

@@ -5,7 +5,14 @@
 // written: copy-on-write rewrites touched files whole, deletion vectors mark touched rows deleted
 // and write only updated rows; inserts are appended; (4) one 'MERGE' commit through the conflict
 // checker with the files read. Nothing touched and nothing inserted: no commit.
-import { type Action, type AddFile, checkWriteSupport, DeltaError, type Metadata, type Protocol } from '@loch/delta';
+import {
+  type Action,
+  type AddFile,
+  checkWriteSupport,
+  DeltaError,
+  type Metadata,
+  type Protocol,
+} from '@loch/delta';
 import { schemaFromDuckColumns } from '@loch/engine-duckdb';
 import { recordsChanges, tagChanges, writeChangeDataFiles } from './change-data-files.js';
 import { commit, deleteFiles } from './commit.js';
@@ -59,9 +66,13 @@ async function mergeOnce(h: TableHandle, input: MergeSpec): Promise<MergeResult>
     source: spec.options.sourceAlias ?? DEFAULT_SOURCE_ALIAS,
   };
   if (aliases.target.toLowerCase() === aliases.source.toLowerCase()) {
-    throw new DeltaError('INVALID_ARGUMENT', `MERGE target and source both use the alias '${aliases.target}'; give them different aliases`, {
-      alias: aliases.target,
-    });
+    throw new DeltaError(
+      'INVALID_ARGUMENT',
+      `MERGE target and source both use the alias '${aliases.target}'; give them different aliases`,
+      {
+        alias: aliases.target,
+      },
+    );
   }
   const snapshot = await h.require();
   checkWriteSupport(snapshot.protocol);
@@ -69,7 +80,9 @@ async function mergeOnce(h: TableHandle, input: MergeSpec): Promise<MergeResult>
   const insertOnly = spec.matched.length === 0 && spec.notMatchedBySource.length === 0;
   if (!insertOnly) checkNotAppendOnly(h, snapshot, 'MERGE');
 
-  const sourceSchema = schemaFromDuckColumns(await h.engine.describe(`SELECT * FROM (${spec.sourceSql}) AS __s`));
+  const sourceSchema = schemaFromDuckColumns(
+    await h.engine.describe(`SELECT * FROM (${spec.sourceSql}) AS __s`),
+  );
   const finalSchema = evolvedSchema(spec, snapshot.schema, sourceSchema);
   const plan =
     finalSchema === snapshot.schema
@@ -96,7 +109,11 @@ async function mergeOnce(h: TableHandle, input: MergeSpec): Promise<MergeResult>
   const counts = new Map<number, number>();
   const touched: Touched[] = [];
   if (candidates.length > 0 && !insertOnly) {
-    const spec2 = await buildScanSpec(h, snapshot, { files: candidates, fileColumn: FILE_COLUMN, rowIndexColumn: ROW_COLUMN });
+    const spec2 = await buildScanSpec(h, snapshot, {
+      files: candidates,
+      fileColumn: FILE_COLUMN,
+      rowIndexColumn: ROW_COLUMN,
+    });
     const scan = await h.engine.scanSql(spec2);
     const rowsAgg = dv ? `, string_agg(CAST(__r AS VARCHAR), ',')` : '';
     const perRow = `SELECT __f, __r, min(__a) AS __a, count(*) AS __c FROM (${sql.targetActions(scan, FILE_COLUMN, ROW_COLUMN)}) GROUP BY __f, __r`;
@@ -118,7 +135,11 @@ async function mergeOnce(h: TableHandle, input: MergeSpec): Promise<MergeResult>
       }
       counts.set(code, (counts.get(code) ?? 0) + n);
       const file = byLocation.get(String(r[0]));
-      if (file === undefined) throw new DeltaError('INVALID_ARGUMENT', `the scan returned a file that was not asked for: ${String(r[0])}`);
+      if (file === undefined)
+        throw new DeltaError(
+          'INVALID_ARGUMENT',
+          `the scan returned a file that was not asked for: ${String(r[0])}`,
+        );
       const entry = perFile.get(String(r[0])) ?? { file, rows: [], count: 0 };
       const rows = dv && r[4] != null ? String(r[4]).split(',').map(Number) : [];
       perFile.set(String(r[0]), { file, rows: entry.rows.concat(rows), count: entry.count + n });
@@ -165,7 +186,14 @@ async function mergeOnce(h: TableHandle, input: MergeSpec): Promise<MergeResult>
   const now = h.now();
   const written: string[] = [];
   try {
-    const touchedScan = touched.length === 0 ? undefined : await filesScanSql(h, snapshot, touched.map((t) => t.file));
+    const touchedScan =
+      touched.length === 0
+        ? undefined
+        : await filesScanSql(
+            h,
+            snapshot,
+            touched.map((t) => t.file),
+          );
     const updates = sql.updateCodes.length === 0 ? 'FALSE' : `$A IN (${sql.updateCodes.join(', ')})`;
     const deletes = sql.deleteCodes.length === 0 ? 'FALSE' : `$A IN (${sql.deleteCodes.join(', ')})`;
     const parts: string[] = [];
@@ -173,7 +201,11 @@ async function mergeOnce(h: TableHandle, input: MergeSpec): Promise<MergeResult>
       parts.push(sql.targetRows(touchedScan, 'new', dv ? updates : `$A IS NULL OR NOT (${deletes})`));
     }
     if (inserted > 0) parts.push(sql.insertRows(candidatesScan, '$A IS NOT NULL'));
-    const data = await writeDataFiles(h, withCheckConstraints(parts.join(' UNION ALL '), target.configuration), target);
+    const data = await writeDataFiles(
+      h,
+      withCheckConstraints(parts.join(' UNION ALL '), target.configuration),
+      target,
+    );
     written.push(...data.paths);
 
     const actions: Action[] = [];
@@ -186,7 +218,11 @@ async function mergeOnce(h: TableHandle, input: MergeSpec): Promise<MergeResult>
       const partial = touched.filter((t) => t.count !== liveRowsFromStats(t.file));
       removed = whole.map((t) => t.file);
       actions.push(...removed.map((f) => removeFor(f, now)));
-      const vectors = await writeDeletionVectors(h, partial.map((t) => ({ file: t.file, rows: t.rows })), now);
+      const vectors = await writeDeletionVectors(
+        h,
+        partial.map((t) => ({ file: t.file, rows: t.rows })),
+        now,
+      );
       if (vectors.path !== undefined) written.push(vectors.path);
       actions.push(...vectors.actions);
       dvs = {
@@ -205,11 +241,16 @@ async function mergeOnce(h: TableHandle, input: MergeSpec): Promise<MergeResult>
     if (recordsChanges(target.configuration)) {
       const changes: string[] = [];
       if (touchedScan !== undefined) {
-        changes.push(tagChanges(sql.targetRows(touchedScan, 'old', updates), target.schema, 'update_preimage'));
-        changes.push(tagChanges(sql.targetRows(touchedScan, 'new', updates), target.schema, 'update_postimage'));
+        changes.push(
+          tagChanges(sql.targetRows(touchedScan, 'old', updates), target.schema, 'update_preimage'),
+        );
+        changes.push(
+          tagChanges(sql.targetRows(touchedScan, 'new', updates), target.schema, 'update_postimage'),
+        );
         changes.push(tagChanges(sql.targetRows(touchedScan, 'old', deletes), target.schema, 'delete'));
       }
-      if (inserted > 0) changes.push(tagChanges(sql.insertRows(candidatesScan, '$A IS NOT NULL'), target.schema, 'insert'));
+      if (inserted > 0)
+        changes.push(tagChanges(sql.insertRows(candidatesScan, '$A IS NOT NULL'), target.schema, 'insert'));
       const cdc = await writeChangeDataFiles(h, changes.join(' UNION ALL '), target);
       written.push(...cdc.paths);
       actions.push(...cdc.cdcs);
@@ -275,7 +316,8 @@ async function mergeOnce(h: TableHandle, input: MergeSpec): Promise<MergeResult>
 /** Spark's MERGE operationParameters: JSON strings of the predicate and each clause. */
 function operationParameters(spec: MergeSpec): Record<string, string> {
   const clause = (c: { readonly kind: string; readonly condition?: string }): Record<string, string> => {
-    const actionType = c.kind === 'updateAll' || c.kind === 'update' ? 'update' : c.kind === 'delete' ? 'delete' : 'insert';
+    const actionType =
+      c.kind === 'updateAll' || c.kind === 'update' ? 'update' : c.kind === 'delete' ? 'delete' : 'insert';
     return { ...(c.condition !== undefined ? { predicate: c.condition } : {}), actionType };
   };
   return {

@@ -32,6 +32,8 @@ export interface CreateTableOptions {
   readonly name?: string;
   readonly ifNotExists?: boolean;
   readonly orReplace?: boolean;
+  /** Liquid clustering columns (CREATE TABLE ... CLUSTER BY); a clustered table has no partition columns. */
+  readonly clusterBy?: readonly string[];
 }
 
 export type WriteMode = 'append' | 'overwrite' | 'errorIfExists' | 'ignore';
@@ -143,7 +145,9 @@ export type AlterOperation =
   | { readonly kind: 'addConstraint'; readonly name: string; readonly expr: string }
   | { readonly kind: 'dropConstraint'; readonly name: string; readonly ifExists?: boolean }
   /** ALTER COLUMN c SET NOT NULL (checked against existing rows) / DROP NOT NULL; top-level columns. */
-  | { readonly kind: 'setColumnNullability'; readonly column: string; readonly nullable: boolean };
+  | { readonly kind: 'setColumnNullability'; readonly column: string; readonly nullable: boolean }
+  /** ALTER TABLE ... CLUSTER BY (columns); an empty list is CLUSTER BY NONE. */
+  | { readonly kind: 'clusterBy'; readonly columns: readonly string[] };
 
 /**
  * A Delta table at a location. Stateless apart from a cached latest snapshot; every operation

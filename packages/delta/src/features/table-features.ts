@@ -62,7 +62,7 @@ export const TABLE_FEATURES: readonly TableFeature[] = [
   f('icebergCompatV1', 'writer', 1, 7, false, true, false, on('delta.enableIcebergCompatV1')),
   f('icebergCompatV2', 'writer', 1, 7, false, true, false, on('delta.enableIcebergCompatV2')),
   f('icebergWriterCompatV1', 'writer', 1, 7, false, true, false, on('delta.enableIcebergWriterCompatV1')),
-  f('clustering', 'writer', 1, 7, false, true, false),
+  f('clustering', 'writer', 1, 7, false, true, true),
   f('vacuumProtocolCheck', 'readerWriter', 3, 7, false, true, true),
   f('typeWidening', 'readerWriter', 3, 7, false, true, true, on('delta.enableTypeWidening')),
   f('typeWidening-preview', 'readerWriter', 3, 7, false, true, true),
