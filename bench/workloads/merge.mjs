@@ -9,7 +9,7 @@ import { cpSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { factSql } from '../lib/data.mjs';
 import { openDuck, readSettings } from '../lib/duck.mjs';
-import { emit, log, round, sized, stats, timed, workDir } from '../lib/harness.mjs';
+import { emit, log, peakRssMB, round, sized, stats, timed, workDir } from '../lib/harness.mjs';
 import { openLoch } from '../lib/loch.mjs';
 
 const TARGET = { spread: 1.0, localized: 0.1, peakRssMB: 2048 };
@@ -27,6 +27,10 @@ export async function run(opts) {
   const wd = workDir('merge', opts);
   const loch = await openLoch();
   if (loch.unavailable) throw new Error(`Loch unavailable: ${loch.unavailable}`);
+  // The memory target is for the whole process: bound DuckDB's buffer pool (it spills beyond
+  // it) instead of its default of 80% of RAM; the baseline gets the same setting.
+  const memoryLimit = typeof opts.memoryLimit === 'string' ? opts.memoryLimit : '1GB';
+  await loch.engine.run(`SET memory_limit = '${memoryLimit}'`);
   const duck = await openDuck(await readSettings((sql) => objects(loch.engine, sql)));
   try {
     log(`[merge] target rows=${rows} source rows=${sourceRows} reps=${reps}`);
@@ -65,21 +69,9 @@ export async function run(opts) {
       `CREATE OR REPLACE TABLE src_local AS ${update(`id < ${Math.min(half, per)}`)} UNION ALL ${factSql(sourceRows - Math.min(half, per), rows)}`,
     );
 
-    // 3. Baseline: DuckDB rewrites the whole table.
-    const copyMs = [];
-    for (let r = 0; r < reps; r++) {
-      const out = join(wd.dir, `copy-${r}.parquet`);
-      const t = await timed(() =>
-        duck.run(
-          `COPY (SELECT * FROM read_parquet('${bases.cow}/*.parquet')) TO '${out}' (FORMAT parquet, COMPRESSION zstd)`,
-        ),
-      );
-      rmSync(out, { force: true });
-      copyMs.push(t.ms);
-      log(`[merge] rep ${r + 1}/${reps} duckdb COPY: ${round(t.ms, 0)} ms`);
-    }
-
-    // 4. Merges, each on a fresh copy of its base table.
+    // 3. Merges, each on a fresh copy of its base table. maxRSS is a process high-water mark:
+    // read before and after the merges to tell the merge phase's peak from the setup's.
+    const peakBeforeMergesMB = peakRssMB();
     const samples = {};
     const details = {};
     for (let r = 0; r < reps; r++) {
@@ -117,7 +109,23 @@ export async function run(opts) {
         }
       }
     }
+    const peakAfterMergesMB = peakRssMB();
+    // 4. Baseline (after the merges, so the merge phase's memory high-water mark is its own): DuckDB rewrites the whole table.
+    const copyMs = [];
+    for (let r = 0; r < reps; r++) {
+      const out = join(wd.dir, `copy-${r}.parquet`);
+      const t = await timed(() =>
+        duck.run(
+          `COPY (SELECT * FROM read_parquet('${bases.cow}/*.parquet')) TO '${out}' (FORMAT parquet, COMPRESSION zstd)`,
+        ),
+      );
+      rmSync(out, { force: true });
+      copyMs.push(t.ms);
+      log(`[merge] rep ${r + 1}/${reps} duckdb COPY: ${round(t.ms, 0)} ms`);
+    }
+
     const c = stats(copyMs);
+    const memory = { peakBeforeMergesMB, peakAfterMergesMB };
     const ratios = {};
     for (const [key, s] of Object.entries(samples)) ratios[key] = round(stats(s).min / c.min);
     const best = (shape) => Math.min(ratios[`${shape}-cow`], ratios[`${shape}-dv`]);
@@ -129,11 +137,13 @@ export async function run(opts) {
       target: TARGET,
       rows,
       sourceRows,
+      memoryLimit,
       reps,
       ratios,
       duckdbCopyMs: c,
       mergeMs: Object.fromEntries(Object.entries(samples).map(([k, s]) => [k, stats(s)])),
       details,
+      memory,
       files: readdirSync(bases.cow).filter((f) => f.endsWith('.parquet')).length,
     };
     log(`[merge] ratios ${JSON.stringify(ratios)} (COPY ${round(c.min, 0)} ms)`);

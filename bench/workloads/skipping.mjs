@@ -5,7 +5,7 @@
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDuck, readSettings } from '../lib/duck.mjs';
-import { emit, log, round, sized, stats, timed, workDir } from '../lib/harness.mjs';
+import { emit, log, round, stats, timed, workDir } from '../lib/harness.mjs';
 import { openLoch } from '../lib/loch.mjs';
 
 const TARGET = { pointRatio: 0.1, planningMs: 100 };
@@ -22,8 +22,8 @@ const SCHEMA = {
 };
 
 export async function run(opts) {
-  const numFiles = typeof opts.files === 'number' ? opts.files : sized(opts, 'rows', 10_000);
-  const planFiles = typeof opts.planFiles === 'number' ? opts.planFiles : sized(opts, 'planFilesFull', 100_000);
+  const numFiles = typeof opts.files === 'number' ? opts.files : opts.quick ? 1_000 : 10_000;
+  const planFiles = typeof opts.planFiles === 'number' ? opts.planFiles : opts.quick ? 10_000 : 100_000;
   const reps = typeof opts.reps === 'number' ? opts.reps : opts.quick ? 3 : 7;
   const wd = workDir('skipping', opts);
   const loch = await openLoch();
@@ -63,9 +63,13 @@ export async function run(opts) {
     const firstDuck = await timed(duckRun);
     const same = JSON.stringify(first.value.rows, big) === JSON.stringify(firstDuck.value, big);
     if (!same || first.value.rows.length !== 1) {
-      throw new Error(`results differ: loch ${JSON.stringify(first.value.rows, big)} duckdb ${JSON.stringify(firstDuck.value, big)}`);
+      throw new Error(
+        `results differ: loch ${JSON.stringify(first.value.rows, big)} duckdb ${JSON.stringify(firstDuck.value, big)}`,
+      );
     }
-    log(`[skipping] first point query: loch ${round(first.ms, 1)} ms (cold stats), duckdb ${round(firstDuck.ms, 1)} ms`);
+    log(
+      `[skipping] first point query: loch ${round(first.ms, 1)} ms (cold stats), duckdb ${round(firstDuck.ms, 1)} ms`,
+    );
     const lochMs = [];
     const duckMs = [];
     for (let i = 0; i < reps; i++) {
@@ -78,7 +82,9 @@ export async function run(opts) {
     const metrics = (await lochRun()).metrics;
     const l = stats(lochMs);
     const d = stats(duckMs);
-    log(`[skipping] point query: loch p50 ${l.p50} ms, duckdb glob p50 ${d.p50} ms; files ${metrics.filesScanned}/${metrics.filesTotal}`);
+    log(
+      `[skipping] point query: loch p50 ${l.p50} ms, duckdb glob p50 ${d.p50} ms; files ${metrics.filesScanned}/${metrics.filesTotal}`,
+    );
 
     // 2. Planning over a 100,000-file snapshot: a log-only table (data files never opened).
     const planDir = join(wd.dir, 'plan');
@@ -101,12 +107,17 @@ export async function run(opts) {
     for (let i = 0; i < Math.max(reps, 5); i++) planMs.push((await timed(plan)).ms);
     const scanOnly = [];
     for (let i = 0; i < Math.max(reps, 5); i++) {
-      const r = await planTable.scan({ filter: loch.delta.Expr.eq(loch.delta.Expr.col('id'), loch.delta.Expr.lit(planTarget)) });
-      if (r.metrics.filesScanned !== 1) throw new Error(`planning pruned to ${r.metrics.filesScanned} files, expected 1`);
+      const r = await planTable.scan({
+        filter: loch.delta.Expr.eq(loch.delta.Expr.col('id'), loch.delta.Expr.lit(planTarget)),
+      });
+      if (r.metrics.filesScanned !== 1)
+        throw new Error(`planning pruned to ${r.metrics.filesScanned} files, expected 1`);
       scanOnly.push(r.metrics.planningMs);
     }
     const p = stats(planMs);
-    log(`[skipping] planning over ${planFiles} files: first ${firstPlanMs} ms (stats parse), warm p50 ${p.p50} ms`);
+    log(
+      `[skipping] planning over ${planFiles} files: first ${firstPlanMs} ms (stats parse), warm p50 ${p.p50} ms`,
+    );
 
     const ratios = { point: l.min / d.min / TARGET.pointRatio, planning: p.p50 / TARGET.planningMs };
     emit({
@@ -159,7 +170,8 @@ async function writeDataFiles(duck, tableDir, numFiles) {
       FROM range(${rows}) r(i) ORDER BY i
     ) TO '${tableDir}' (FORMAT parquet, PARTITION_BY (b), COMPRESSION zstd)`);
   await duck.run(`SET threads = ${Number(threads)}`);
-  const found = await duck.rows(`SELECT filename, count(*)::BIGINT, min(id), max(id), min(v), max(v), min(s), max(s)
+  const found =
+    await duck.rows(`SELECT filename, count(*)::BIGINT, min(id), max(id), min(v), max(v), min(s), max(s)
       FROM read_parquet('${tableDir}/*/*.parquet', filename = true, hive_partitioning = false) GROUP BY filename`);
   return found.map(([filename, n, minId, maxId, minV, maxV, minS, maxS]) => ({
     path: filename.slice(tableDir.length + 1),
@@ -194,7 +206,12 @@ function writeLog(delta, tableDir, files, configuration) {
   const actions = [
     {
       kind: 'commitInfo',
-      value: { timestamp: BASE_TS, operation: 'CREATE TABLE', operationParameters: {}, engineInfo: 'loch-bench' },
+      value: {
+        timestamp: BASE_TS,
+        operation: 'CREATE TABLE',
+        operationParameters: {},
+        engineInfo: 'loch-bench',
+      },
     },
     { kind: 'protocol', minReaderVersion: 1, minWriterVersion: 2 },
     {
@@ -218,7 +235,10 @@ function writeLog(delta, tableDir, files, configuration) {
       stats: f.stats,
     });
   }
-  writeFileSync(join(tableDir, '_delta_log', `${'0'.padStart(20, '0')}.json`), delta.serializeActions(actions));
+  writeFileSync(
+    join(tableDir, '_delta_log', `${'0'.padStart(20, '0')}.json`),
+    delta.serializeActions(actions),
+  );
   return readdirSync(join(tableDir, '_delta_log')).length;
 }
 

@@ -148,7 +148,10 @@ async function runSql(
       if (metrics) for (const m of runtime.session.metrics) io.err(`${JSON.stringify(m)}\n`);
     }
     const last = results[results.length - 1];
-    if (last) io.out(render(last, format));
+    // EXPLAIN's multi-line plan text is unreadable inside a table cell: print it as is.
+    const explain = format === 'table' && last?.columns[1]?.name === 'explain_value';
+    if (explain) io.out(`${last.rows.map((r) => String(r[1])).join('\n\n')}\n`);
+    else if (last) io.out(render(last, format));
     return 0;
   } finally {
     await runtime.close();

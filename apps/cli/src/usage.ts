@@ -18,6 +18,7 @@ Commands:
          Delta statements: CREATE TABLE ... [PARTITIONED BY] [TBLPROPERTIES] [AS SELECT],
          INSERT INTO|OVERWRITE, VERSION AS OF / TIMESTAMP AS OF, DESCRIBE HISTORY|DETAIL,
          RESTORE TABLE, ALTER TABLE ... ADD|RENAME|DROP COLUMN, SET|UNSET TBLPROPERTIES.
+         Queries skip files by partition values and stats; EXPLAIN <query> shows how.
   serve  Serve the warehouse over the PostgreSQL wire protocol (psql, BI tools, drivers)
          on --host (default 127.0.0.1) and --port (default 15432). Users authenticate
          with SCRAM-SHA-256; --auth-cleartext asks for a password or personal access

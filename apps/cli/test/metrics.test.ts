@@ -53,5 +53,10 @@ describe('loch sql --metrics', () => {
     const out = sqlOk(dir, 'EXPLAIN SELECT * FROM delta.`m` WHERE id < 5', 'json');
     expect(out).toContain('files scanned 1/');
     expect(out).toContain('predicate: id < 5');
+    // The table format prints the plan text itself, pruning first.
+    const text = sqlOk(dir, 'EXPLAIN SELECT * FROM delta.`m` WHERE id < 5', 'table');
+    expect(text.indexOf('files scanned 1/')).toBeGreaterThanOrEqual(0);
+    expect(text.indexOf('files scanned 1/')).toBeLessThan(text.indexOf('READ_PARQUET'));
+    expect(text).not.toContain('\\n');
   });
 });

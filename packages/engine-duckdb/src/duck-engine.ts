@@ -6,6 +6,7 @@ import { DeletedRowsRegistry } from './deleted-rows-registry.js';
 import { EngineError, wrapDuckDbError } from './errors.js';
 import { DuckDbParquetActionReader } from './parquet-action-reader.js';
 import { scanSql } from './scan-sql.js';
+import { sparkMacroSql } from './spark-functions.js';
 import type {
   Engine,
   QueryResult,
@@ -198,6 +199,10 @@ async function setupConnection(conn: DuckDBConnection): Promise<void> {
   // Delta timestamps are UTC instants; TIMESTAMP -> TIMESTAMPTZ casts (INT96 files) and stats text must
   // not depend on the machine's zone.
   await conn.run("SET TimeZone = 'UTC'");
+  // Spark SQL functions (to_date, nvl, datediff...) as temp macros: temp objects are per connection.
+  await conn.run(SPARK_MACRO_SQL);
 }
+
+const SPARK_MACRO_SQL = sparkMacroSql();
 
 const closedError = () => new EngineError('ENGINE_CLOSED', 'the DuckDB engine is closed; create a new one');

@@ -44,3 +44,4 @@ export {
   toDuckType,
 } from './types-map.js';
 export { partitionValueExpr, type QueryRunner, writeParquet } from './write-parquet.js';
+export { SPARK_MACROS, type SparkMacro, sparkMacroSql } from './spark-functions.js';

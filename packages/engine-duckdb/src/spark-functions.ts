@@ -19,22 +19,18 @@ const UNIT = (u: string): string =>
  * Months between two instants as Spark computes it: whole months when both days of month are equal or
  * both are month ends, otherwise the day/time remainder over 31-day months, rounded to 8 digits.
  */
-const MONTHS_BETWEEN = (a: string, b: string, round: string): string =>
-  `(WITH_A_B_PLACEHOLDER)`
-    .replace(
-      'WITH_A_B_PLACEHOLDER',
-      `CASE WHEN day(CAST(${a} AS TIMESTAMP)) = day(CAST(${b} AS TIMESTAMP)) OR ` +
-        `(CAST(${a} AS DATE) = last_day(CAST(${a} AS DATE)) AND CAST(${b} AS DATE) = last_day(CAST(${b} AS DATE))) ` +
-        `THEN CAST((year(CAST(${a} AS TIMESTAMP)) - year(CAST(${b} AS TIMESTAMP))) * 12 + month(CAST(${a} AS TIMESTAMP)) - month(CAST(${b} AS TIMESTAMP)) AS DOUBLE) ` +
-        `ELSE (CASE WHEN ${round} THEN round(x_mb, 8) ELSE x_mb END) END`,
-    )
-    .replace(
-      /x_mb/g,
-      `((year(CAST(${a} AS TIMESTAMP)) - year(CAST(${b} AS TIMESTAMP))) * 12 + month(CAST(${a} AS TIMESTAMP)) - month(CAST(${b} AS TIMESTAMP)) + ` +
-        `((day(CAST(${a} AS TIMESTAMP)) - day(CAST(${b} AS TIMESTAMP))) * 86400 + ` +
-        `(epoch(CAST(${a} AS TIMESTAMP)) - epoch(date_trunc('day', CAST(${a} AS TIMESTAMP)))) - ` +
-        `(epoch(CAST(${b} AS TIMESTAMP)) - epoch(date_trunc('day', CAST(${b} AS TIMESTAMP))))) / (31.0 * 86400))`,
-    );
+const MONTHS_BETWEEN = (round: string): string => {
+  const a = 'CAST(a AS TIMESTAMP)';
+  const b = 'CAST(b AS TIMESTAMP)';
+  const months = `((year(${a}) - year(${b})) * 12 + month(${a}) - month(${b}))`;
+  const secondsOfDay = (t: string) => `(epoch(${t}) - epoch(date_trunc('day', ${t})))`;
+  const rest = `((day(${a}) - day(${b})) * 86400 + ${secondsOfDay(a)} - ${secondsOfDay(b)}) / (31.0 * 86400)`;
+  const bothMonthEnds = `(CAST(a AS DATE) = last_day(CAST(a AS DATE)) AND CAST(b AS DATE) = last_day(CAST(b AS DATE)))`;
+  return (
+    `CASE WHEN day(${a}) = day(${b}) OR ${bothMonthEnds} THEN CAST(${months} AS DOUBLE) ` +
+    `WHEN ${round} THEN round(${months} + ${rest}, 8) ELSE ${months} + ${rest} END`
+  );
+};
 
 export const SPARK_MACROS: readonly SparkMacro[] = [
   // Null handling.
@@ -53,7 +49,8 @@ export const SPARK_MACROS: readonly SparkMacro[] = [
   },
   { name: 'date_format', body: '(t, fmt) AS strftime(CAST(t AS TIMESTAMP), fmt)' },
   { name: 'date_trunc', body: `(u, t) AS system.main.date_trunc(${UNIT('u')}, CAST(t AS TIMESTAMP))` },
-  { name: 'trunc', body: `(d, u) AS CAST(system.main.date_trunc(${UNIT('u')}, CAST(d AS DATE)) AS DATE)` },
+  // DuckDB's own (numeric) trunc(x) stays: its built-in macros call it.
+  { name: 'trunc', body: `(x) AS system.main.trunc(x), (d, u) AS CAST(system.main.date_trunc(${UNIT('u')}, CAST(d AS DATE)) AS DATE)` },
   {
     name: 'datediff',
     body: "(a, b) AS date_diff('day', CAST(b AS DATE), CAST(a AS DATE)), (p, a, b) AS date_diff(p, a, b)",
@@ -64,12 +61,13 @@ export const SPARK_MACROS: readonly SparkMacro[] = [
   },
   {
     name: 'date_add',
-    body: '(d, n) AS CAST(CAST(d AS DATE) + CAST(n AS INTEGER) AS DATE), (a, b) AS system.main.date_add(a, b)',
+    // n may also be an INTERVAL (DuckDB's own date_add): DATE + INTERVAL, truncated back to a date.
+    body: '(d, n) AS CAST(CAST(d AS DATE) + n AS DATE)',
   },
   { name: 'add_months', body: '(d, n) AS CAST(CAST(d AS DATE) + to_months(CAST(n AS INTEGER)) AS DATE)' },
   {
     name: 'months_between',
-    body: `(a, b) AS ${MONTHS_BETWEEN('a', 'b', 'true')}, (a, b, r) AS ${MONTHS_BETWEEN('a', 'b', 'r')}`,
+    body: `(a, b) AS ${MONTHS_BETWEEN('true')}, (a, b, r) AS ${MONTHS_BETWEEN('r')}`,
   },
   // Spark: 1 = Sunday ... 7 = Saturday (DuckDB's dayofweek is 0 = Sunday).
   { name: 'dayofweek', body: '(d) AS CAST(isodow(CAST(d AS DATE)) % 7 + 1 AS INTEGER)' },
@@ -96,11 +94,8 @@ export const SPARK_MACROS: readonly SparkMacro[] = [
   // Spark splits on a regular expression; DuckDB's split takes a literal separator.
   {
     name: 'split',
-    body:
-      '(s, p) AS regexp_split_to_array(s, p), ' +
-      '(s, p, n) AS CASE WHEN n > 0 AND len(regexp_split_to_array(s, p)) > n ' +
-      "THEN list_append(regexp_split_to_array(s, p)[1:n - 1], array_to_string(regexp_split_to_array(s, p)[n:], '\u0000')) " +
-      'ELSE regexp_split_to_array(s, p) END',
+    // A limit <= 0 means no limit in Spark; a positive limit is not supported (documented).
+    body: '(s, p) AS regexp_split_to_array(s, p), (s, p, n) AS CASE WHEN n <= 0 THEN regexp_split_to_array(s, p) END',
   },
   // Spark treats position 0 as 1.
   {
@@ -130,5 +125,5 @@ export const SPARK_MACROS: readonly SparkMacro[] = [
 
 /** The statements that create every Spark macro on one connection (temporary: per connection). */
 export function sparkMacroSql(): string {
-  return SPARK_MACROS.map((m) => `CREATE OR REPLACE TEMP MACRO ${m.name}${m.body};`).join('\n');
+  return SPARK_MACROS.map((m) => `CREATE OR REPLACE TEMP MACRO "${m.name}"${m.body};`).join('\n');
 }

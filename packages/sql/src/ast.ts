@@ -29,7 +29,9 @@ export type AlterAction =
   | { readonly kind: 'unsetProperties'; readonly keys: readonly string[]; readonly ifExists: boolean }
   | { readonly kind: 'addConstraint'; readonly name: string; readonly expr: string }
   | { readonly kind: 'dropConstraint'; readonly name: string; readonly ifExists: boolean }
-  | { readonly kind: 'setColumnNullability'; readonly column: string; readonly nullable: boolean };
+  | { readonly kind: 'setColumnNullability'; readonly column: string; readonly nullable: boolean }
+  /** ALTER TABLE ... CLUSTER BY (cols); [] is CLUSTER BY NONE. */
+  | { readonly kind: 'clusterBy'; readonly columns: readonly string[] };
 
 export type Statement =
   | {
@@ -44,6 +46,8 @@ export type Statement =
       readonly ifNotExists: boolean;
       readonly columns?: readonly ColumnDefinition[];
       readonly partitionedBy: readonly string[];
+      /** CLUSTER BY (cols): liquid clustering columns. */
+      readonly clusterBy?: readonly string[];
       readonly comment?: string;
       readonly properties: Readonly<Record<string, string>>;
       readonly query?: SqlText;

@@ -17,7 +17,10 @@ export function optimizeResultSql(path: string, m: OptimizeMetrics): string {
     ['filesAdded', sizes(m.filesAdded)],
     ['filesRemoved', sizes(m.filesRemoved)],
     ['partitionsOptimized', big(m.partitionsOptimized)],
-    ['zOrderStats', m.zOrderStats === null ? 'NULL::VARCHAR' : `${quoteString(JSON.stringify(m.zOrderStats))}::VARCHAR`],
+    [
+      'zOrderStats',
+      m.zOrderStats === null ? 'NULL::VARCHAR' : `${quoteString(JSON.stringify(m.zOrderStats))}::VARCHAR`,
+    ],
     ['numBatches', big(m.numBatches)],
     ['totalConsideredFiles', big(m.totalConsideredFiles)],
     ['totalFilesSkipped', big(m.totalFilesSkipped)],

@@ -44,6 +44,7 @@ export function parseCreate(c: Cursor): Statement | undefined {
     c.expectPunct(')');
   }
   let partitionedBy: string[] = [];
+  let clusterBy: string[] | undefined;
   let comment: string | undefined;
   let properties: Record<string, string> = {};
   let location: string | undefined;
@@ -59,11 +60,8 @@ export function parseCreate(c: Cursor): Statement | undefined {
       }
     } else if (c.acceptWords('PARTITIONED', 'BY')) {
       partitionedBy = parseNameList(c);
-    } else if (c.peekWords('CLUSTER', 'BY')) {
-      throw new SqlError(
-        'UNSUPPORTED',
-        'CLUSTER BY (liquid clustering) is not supported yet: use PARTITIONED BY',
-      );
+    } else if (c.acceptWords('CLUSTER', 'BY')) {
+      clusterBy = parseNameList(c);
     } else if (c.acceptWords('LOCATION')) {
       location = c.string('a location string');
     } else if (c.acceptWords('COMMENT')) {
@@ -98,6 +96,7 @@ export function parseCreate(c: Cursor): Statement | undefined {
     ifNotExists,
     ...(columns === undefined ? {} : { columns }),
     partitionedBy,
+    ...(clusterBy === undefined ? {} : { clusterBy }),
     ...(comment === undefined ? {} : { comment }),
     properties,
     ...(query === undefined ? {} : { query }),
@@ -167,9 +166,11 @@ export function parseAlter(c: Cursor): Statement | undefined {
   } else if (c.acceptWords('UNSET', 'TBLPROPERTIES')) {
     const ifExists = c.acceptWords('IF', 'EXISTS');
     action = { kind: 'unsetProperties', keys: parseKeyList(c), ifExists };
+  } else if (c.acceptWords('CLUSTER', 'BY')) {
+    action = { kind: 'clusterBy', columns: c.acceptWords('NONE') ? [] : parseNameList(c) };
   } else {
     throw c.error(
-      'ADD COLUMNS, RENAME COLUMN, DROP COLUMNS, ADD CONSTRAINT, DROP CONSTRAINT, SET TBLPROPERTIES or UNSET TBLPROPERTIES',
+      'ADD COLUMNS, RENAME COLUMN, DROP COLUMNS, ADD CONSTRAINT, DROP CONSTRAINT, SET TBLPROPERTIES, UNSET TBLPROPERTIES or CLUSTER BY',
     );
   }
   c.expectEnd();

@@ -248,7 +248,8 @@ describe('DESCRIBE, RESTORE, ALTER', () => {
     expect(one(`${t}UNSET TBLPROPERTIES IF EXISTS ('a', b.c)`)).toMatchObject({
       action: { kind: 'unsetProperties', keys: ['a', 'b.c'], ifExists: true },
     });
-    expect(() => parseScript(`${t}CLUSTER BY (a)`)).toThrow(/expected ADD COLUMNS, RENAME COLUMN/);
+    expect(one(`${t}CLUSTER BY (a)`)).toMatchObject({ action: { kind: 'clusterBy', columns: ['a'] } });
+    expect(() => parseScript(`${t}SORT BY (a)`)).toThrow(/expected ADD COLUMNS, RENAME COLUMN/);
     expect(one('ALTER TABLE t ADD COLUMN x INT')).toMatchObject({ kind: 'query' });
   });
 });

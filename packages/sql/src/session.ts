@@ -4,12 +4,15 @@ import { isAbsolute, normalize, resolve } from 'node:path';
 import { DataType, type Snapshot, type StructType } from '@loch/delta';
 import { type Engine, type QueryResult, toDuckType } from '@loch/engine-duckdb';
 import { missingFileError, type VersionSelector, type WriteOptions } from '@loch/table';
+import type { Metastore } from '@loch/catalog';
 import type { SqlText, Statement, StatementKind } from './ast.js';
+import { type CatalogHost, CatalogSession } from './catalog-statements.js';
 import { runDml } from './dml-statements.js';
 import { SqlError } from './errors.js';
 import { insertSourceSql } from './insert-source.js';
 import { optimizeResultSql, vacuumResultSql } from './maintenance-result-sql.js';
 import { runMerge } from './merge-statement.js';
+import type { CatalogStatement } from './parse-catalog.js';
 import { parseStatement } from './parser.js';
 import { type FilterBuilder, findPushdowns } from './pushdown.js';
 import {
@@ -29,6 +32,7 @@ import {
   restoreSql,
 } from './result-sql.js';
 import { splitStatements } from './split-statements.js';
+import { rewriteSparkSql } from './spark-compat.js';
 import type { SqlTable, TableOpener } from './sql-table.js';
 import {
   alterOperation,
@@ -56,10 +60,14 @@ export interface SqlSessionOptions {
   readonly openTable: TableOpener;
   /** Directory relative table paths resolve against (default: the process working directory). */
   readonly baseDir?: string;
+  /** Named objects (catalog.schema.table, views, functions, volumes); without it only paths work. */
+  readonly metastore?: Metastore;
+  /** Owner recorded for objects this session creates (default `admin`). */
+  readonly user?: string;
 }
 
 export interface StatementResult extends QueryResult {
-  readonly statement: StatementKind;
+  readonly statement: StatementKind | CatalogStatement['kind'];
 }
 
 const EMPTY: QueryResult = { columns: [], rows: [] };
@@ -76,6 +84,7 @@ export class SqlSession {
   /** Table scans of the query being planned (collected by rewriteQuery while set). */
   #scans: TableScanMetrics[] | undefined;
   #metrics: QueryMetrics[] = [];
+  readonly #catalog: CatalogSession | undefined;
 
   /** Metrics of each query statement of the last `execute` (or `run`), in order. */
   get metrics(): readonly QueryMetrics[] {
@@ -91,10 +100,29 @@ export class SqlSession {
     this.#engine = options.engine;
     this.#openTable = options.openTable;
     this.#baseDir = options.baseDir ?? process.cwd();
+    if (options.metastore !== undefined) {
+      this.#catalog = new CatalogSession(
+        options.metastore,
+        {
+          engine: this.#engine,
+          openTable: this.#openTable,
+          run: (stmt) => this.run(stmt),
+          resolveLocation: (location) => this.resolveLocation(location),
+          rewriteQuery: (sql: string) => this.rewriteQuery(sql),
+        } as CatalogHost,
+        options.user,
+      );
+    }
+  }
+
+  /** The catalog and schema unqualified names resolve against (USE CATALOG / USE SCHEMA). */
+  get currentSchema(): { readonly catalog: string; readonly schema: string } | undefined {
+    return this.#catalog?.current;
   }
 
   /** Runs every statement of `script` in order; stops at the first error (always a SqlError). */
   async execute(script: string): Promise<StatementResult[]> {
+    if (this.#catalog !== undefined) return this.#executeNamed(this.#catalog, script);
     // Parse everything first: a syntax error in a later statement must not leave earlier ones applied.
     const statements = splitStatements(script).map((text) => parseStatement(text, script));
     const results: StatementResult[] = [];
@@ -121,6 +149,28 @@ export class SqlSession {
     return results;
   }
 
+  /** With a metastore, names resolve statement by statement: a CREATE is visible to the next one. */
+  async #executeNamed(catalog: CatalogSession, script: string): Promise<StatementResult[]> {
+    const statements = splitStatements(script);
+    const results: StatementResult[] = [];
+    this.#metrics = [];
+    for (const [index, text] of statements.entries()) {
+      try {
+        const { kind, result } = await catalog.execute(text, script);
+        results.push({ statement: kind, ...result });
+      } catch (e) {
+        const err = toSqlError(e);
+        throw new SqlError(
+          err.code,
+          err.message,
+          { ...err.details, sqlState: err.sqlState, statementIndex: index + 1, statementCount: statements.length },
+          { cause: err.cause ?? err },
+        );
+      }
+    }
+    return results;
+  }
+
   /** Resolves a location as written (relative path, absolute path, URL) to what the opener takes. */
   resolveLocation(location: string): string {
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) return location;
@@ -129,7 +179,8 @@ export class SqlSession {
 
   /** The DuckDB SQL a query runs as: every delta.`path` reference replaced by its snapshot's scan. */
   async rewriteQuery(query: SqlText | string): Promise<string> {
-    const sql = typeof query === 'string' ? query : query.sql;
+    // Spark datetime patterns first: later steps slice the text by token offsets.
+    const sql = rewriteSparkSql(typeof query === 'string' ? query : query.sql);
     const tokens = tokenize(sql);
     const changes = findTableChanges(sql, tokens);
     const refs = outsideTableChanges(findTableRefs(sql, tokens), changes);
@@ -306,6 +357,7 @@ export class SqlSession {
       await table.create({
         schema,
         partitionColumns: stmt.partitionedBy,
+        ...(stmt.clusterBy === undefined ? {} : { clusterBy: stmt.clusterBy }),
         properties,
         ...(stmt.comment === undefined ? {} : { description: stmt.comment }),
         ...(stmt.name === undefined ? {} : { name: stmt.name }),
@@ -345,6 +397,10 @@ export class SqlSession {
       ? { mode: 'overwrite', overwriteSchema: true, ...common }
       : { mode: 'errorIfExists', ...common };
     await table.write(source, options);
+    // CTAS writes the table first, then records its clustering (a second, metadata-only commit).
+    if (stmt.clusterBy !== undefined && stmt.clusterBy.length > 0) {
+      await table.alter({ kind: 'clusterBy', columns: stmt.clusterBy });
+    }
     return EMPTY;
   }
 

@@ -91,6 +91,8 @@ describe('data skipping in queries', () => {
   // [predicate, files that may match]
   const cases: [string, number][] = [
     ['id < 250', 3],
+    ['ID = 555', 1],
+    ['T."id" = 555', 1],
     ['id BETWEEN 420 AND 530', 2],
     ['id IN (5, 905)', 2],
     ['n IS NULL', 5],

@@ -92,6 +92,8 @@ export async function alterOperation(
       return { kind: 'dropConstraint', name: action.name, ifExists: action.ifExists };
     case 'setColumnNullability':
       return { kind: 'setColumnNullability', column: action.column, nullable: action.nullable };
+    case 'clusterBy':
+      return { kind: 'clusterBy', columns: action.columns };
   }
 }
 

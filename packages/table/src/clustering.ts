@@ -29,7 +29,11 @@ const CLUSTERING_FEATURE = { 'delta.feature.clustering': 'supported' } as const;
 /** The protocol `protocol` upgraded to allow clustering (writer version 7, clustering + domainMetadata). */
 export function withClustering(protocol: Protocol, metadata: Metadata, schema: StructType): Protocol {
   const configuration = { ...metadata.configuration, ...CLUSTERING_FEATURE };
-  return mergeProtocols(protocol, protocolFor(configuration, schema), requiredFeatures(configuration, schema));
+  return mergeProtocols(
+    protocol,
+    protocolFor(configuration, schema),
+    requiredFeatures(configuration, schema),
+  );
 }
 
 /**
@@ -53,7 +57,10 @@ export function clusteringForNewTable(
 }
 
 /** ALTER TABLE ... CLUSTER BY (columns), or CLUSTER BY NONE for an empty list. */
-export async function alterClustering(h: TableHandle, columns: readonly string[]): Promise<{ version: number }> {
+export async function alterClustering(
+  h: TableHandle,
+  columns: readonly string[],
+): Promise<{ version: number }> {
   const s = await h.require();
   checkWriteSupport(s.protocol);
   const actions: Action[] = [];
@@ -62,9 +69,13 @@ export async function alterClustering(h: TableHandle, columns: readonly string[]
     const old = s.domainMetadata.get(CLUSTERING_DOMAIN);
     // Delta keeps the domain with an empty list, so the table stays "clustered by nothing".
     if (old === undefined || old.removed) {
-      throw new DeltaError('INVALID_ARGUMENT', `the table at ${h.location} is not clustered; CLUSTER BY NONE has nothing to clear`, {
-        location: h.location,
-      });
+      throw new DeltaError(
+        'INVALID_ARGUMENT',
+        `the table at ${h.location} is not clustered; CLUSTER BY NONE has nothing to clear`,
+        {
+          location: h.location,
+        },
+      );
     }
     domain = clusteringDomain([]);
   } else {
@@ -92,7 +103,11 @@ export async function alterClustering(h: TableHandle, columns: readonly string[]
  * Refuses dropping a clustering column, and renaming one without column mapping (the domain
  * names columns physically: under column mapping a rename leaves the physical name alone).
  */
-export function checkClusteringColumnChange(s: Snapshot, columns: readonly string[], change: 'rename' | 'drop'): void {
+export function checkClusteringColumnChange(
+  s: Snapshot,
+  columns: readonly string[],
+  change: 'rename' | 'drop',
+): void {
   const clustered = clusteringColumnNames(s).map((c) => c.toLowerCase());
   for (const c of columns) {
     if (!clustered.includes(c.toLowerCase())) continue;

@@ -17,9 +17,9 @@ import {
   serializeSchema,
 } from '@loch/delta';
 import { toDuckType } from '@loch/engine-duckdb';
+import { clusteringForNewTable } from './clustering.js';
 import { commit } from './commit.js';
 import { removeFor } from './file-actions.js';
-import { clusteringForNewTable } from './clustering.js';
 import { checkGenerationExpressions } from './generated-columns.js';
 import { checkIdentityColumns } from './identity-columns.js';
 import { mergeProtocols } from './protocol-upgrade.js';

@@ -1,5 +1,11 @@
 // DESCRIBE HISTORY and DESCRIBE DETAIL, from the log and the latest snapshot.
-import { type Protocol, protocolFeatures, readCommitInfos, type Snapshot } from '@loch/delta';
+import {
+  clusteringColumnNames,
+  type Protocol,
+  protocolFeatures,
+  readCommitInfos,
+  type Snapshot,
+} from '@loch/delta';
 import { totalSize } from './file-actions.js';
 import type { TableHandle } from './table-handle.js';
 import type { HistoryEntry, TableDetail } from './types.js';
@@ -69,15 +75,6 @@ export function tableDetail(h: TableHandle, snapshot: Snapshot): TableDetail {
   };
 }
 
-// Liquid clustering keeps its columns in the `delta.clustering` domain as physical column paths.
-function clusteringColumns(snapshot: Snapshot): string[] {
-  const domain = snapshot.domainMetadata.get('delta.clustering');
-  if (domain === undefined) return [];
-  try {
-    const parsed = JSON.parse(domain.configuration) as { clusteringColumns?: unknown };
-    if (!Array.isArray(parsed.clusteringColumns)) return [];
-    return parsed.clusteringColumns.map((c) => (Array.isArray(c) ? c.join('.') : String(c)));
-  } catch {
-    return [];
-  }
-}
+// Liquid clustering keeps its columns in the `delta.clustering` domain as physical column paths;
+// DESCRIBE DETAIL shows their logical names.
+const clusteringColumns = (snapshot: Snapshot): string[] => clusteringColumnNames(snapshot);

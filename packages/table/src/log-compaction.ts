@@ -10,8 +10,8 @@ import {
   DeltaError,
   logCompactionInterval,
   readJsonActions,
-  serializeActions,
   type Snapshot,
+  serializeActions,
 } from '@loch/delta';
 import type { TableHandle } from './table-handle.js';
 
@@ -23,7 +23,11 @@ export interface LogCompactionResult {
 }
 
 /** Writes the compaction file of commits `start..end` (both must exist). */
-export async function writeLogCompaction(h: TableHandle, start: number, end: number): Promise<LogCompactionResult> {
+export async function writeLogCompaction(
+  h: TableHandle,
+  start: number,
+  end: number,
+): Promise<LogCompactionResult> {
   if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end <= start) {
     throw new DeltaError(
       'INVALID_ARGUMENT',

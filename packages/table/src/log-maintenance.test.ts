@@ -3,12 +3,12 @@
 import { promises as fs } from 'node:fs';
 import * as nodePath from 'node:path';
 import {
+  type Action,
+  compactActions,
   loadSnapshot,
   type ObjectMeta,
   type ObjectStore,
   planLogCleanup,
-  compactActions,
-  type Action,
 } from '@loch/delta';
 import type { DuckEngine } from '@loch/engine-duckdb';
 import { openStore } from '@loch/storage';
@@ -16,7 +16,15 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { DeltaTable } from './delta-table.js';
 import { writeLogCompaction } from './log-compaction.js';
 import { TableHandle } from './table-handle.js';
-import { contextFor, expectDeltaError, openEngine, plain, removeDir, tableAt, tempDir } from './test-helpers.test-util.js';
+import {
+  contextFor,
+  expectDeltaError,
+  openEngine,
+  plain,
+  removeDir,
+  tableAt,
+  tempDir,
+} from './test-helpers.test-util.js';
 import type { TableContext } from './types.js';
 
 const DAY = 86_400_000;
@@ -56,11 +64,16 @@ async function age(upTo: number, daysAgo: number): Promise<void> {
   const when = new Date(NOW - daysAgo * DAY);
   for (const name of await logNames()) {
     const v = Number(name.slice(0, 20));
-    if (/^\d{20}\./u.test(name) && v <= upTo) await fs.utimes(nodePath.join(dir, '_delta_log', name), when, when);
+    if (/^\d{20}\./u.test(name) && v <= upTo)
+      await fs.utimes(nodePath.join(dir, '_delta_log', name), when, when);
   }
 }
 
-const meta = (path: string, lastModified: number): ObjectMeta => ({ path: `_delta_log/${path}`, size: 1, lastModified });
+const meta = (path: string, lastModified: number): ObjectMeta => ({
+  path: `_delta_log/${path}`,
+  size: 1,
+  lastModified,
+});
 
 describe('planLogCleanup', () => {
   it('deletes below the newest expired complete checkpoint only', () => {
@@ -79,7 +92,11 @@ describe('planLogCleanup', () => {
     // Cutoff 45: checkpoint 2 is expired; 4 is incomplete (1 of 2 parts) and not expired anyway.
     expect(planLogCleanup(listing, 45)).toEqual({
       keepFrom: 2,
-      delete: [`_delta_log/${pad(0)}.json`, `_delta_log/${pad(1)}.json`, `_delta_log/${pad(0)}.${pad(1)}.compacted.json`].sort(),
+      delete: [
+        `_delta_log/${pad(0)}.json`,
+        `_delta_log/${pad(1)}.json`,
+        `_delta_log/${pad(0)}.${pad(1)}.compacted.json`,
+      ].sort(),
     });
     expect(planLogCleanup(listing, 25)).toEqual({ keepFrom: undefined, delete: [] });
     // An incomplete multipart checkpoint never anchors the cleanup.
@@ -124,7 +141,10 @@ describe('expired log cleanup after a checkpoint', () => {
     expect(await logNames()).toContain(`${pad(0)}.json`);
     await t.alter({
       kind: 'setProperties',
-      properties: { 'delta.logRetentionDuration': 'interval 1 days', 'delta.enableExpiredLogCleanup': 'false' },
+      properties: {
+        'delta.logRetentionDuration': 'interval 1 days',
+        'delta.enableExpiredLogCleanup': 'false',
+      },
     });
     await t.checkpoint();
     expect(await logNames()).toContain(`${pad(0)}.json`);
@@ -146,10 +166,20 @@ function counting(store: ObjectStore): { store: ObjectStore; gets: () => number 
 
 describe('log compaction files', () => {
   it('reconciles: newest action per file wins, removes stay, commitInfo goes', () => {
-    const add = (path: string): Action => ({ kind: 'add', path, partitionValues: {}, size: 1, modificationTime: 1, dataChange: true });
+    const add = (path: string): Action => ({
+      kind: 'add',
+      path,
+      partitionValues: {},
+      size: 1,
+      modificationTime: 1,
+      dataChange: true,
+    });
     const rm = (path: string): Action => ({ kind: 'remove', path, dataChange: true, deletionTimestamp: 2 });
     const info: Action = { kind: 'commitInfo', value: { operation: 'WRITE' } };
-    const out = compactActions([[info, add('a'), add('b')], [info, rm('a'), add('c')]]);
+    const out = compactActions([
+      [info, add('a'), add('b')],
+      [info, rm('a'), add('c')],
+    ]);
     expect(out.map((a) => `${a.kind}:${'path' in a ? a.path : ''}`)).toEqual(['add:b', 'remove:a', 'add:c']);
   });
 
@@ -164,7 +194,8 @@ describe('log compaction files', () => {
     const withCompaction = counting(store);
     const a = await loadSnapshot(withCompaction.store, h.reader);
     // The same table with the compaction files removed.
-    for (const n of names) if (n.endsWith('.compacted.json')) await fs.rm(nodePath.join(dir, '_delta_log', n));
+    for (const n of names)
+      if (n.endsWith('.compacted.json')) await fs.rm(nodePath.join(dir, '_delta_log', n));
     const without = counting(store);
     const b = await loadSnapshot(without.store, h.reader);
     const strip = (s: typeof a) => ({

@@ -124,6 +124,11 @@ export interface MergeScope {
   /** The pruning predicate as an expression (for the conflict read set). */
   readonly expr: Expr | undefined;
   readonly numSourceRows: number;
+  /**
+   * The source holds each combination of its ON equality keys at most once, so no target row
+   * can match two source rows (the multiple-match check can be skipped).
+   */
+  readonly uniqueKeys: boolean;
 }
 
 export async function mergeScope(
@@ -139,19 +144,29 @@ export async function mergeScope(
   const { aliases } = input;
   const S = quoteIdent(aliases.source);
   const conjuncts = splitConjuncts(input.condition);
-  const keys = input.prune ? equalityKeys(conjuncts, snapshot.schema.fields, aliases) : [];
+  const keys = equalityKeys(conjuncts, snapshot.schema.fields, aliases);
   const stats = keys.flatMap((k) => [
     `CAST(min(${k.sourceSql}) AS VARCHAR)`,
     `CAST(max(${k.sourceSql}) AS VARCHAR)`,
     `count(DISTINCT ${k.sourceSql})`,
   ]);
+  if (keys.length === 1) {
+    stats.push(`count(${keys[0]!.sourceSql}) = count(DISTINCT ${keys[0]!.sourceSql})`);
+  } else if (keys.length > 1) {
+    const allSet = keys.map((k) => `${k.sourceSql} IS NOT NULL`).join(' AND ');
+    const tuple = `{${keys.map((k, i) => `'k${i}': ${k.sourceSql}`).join(', ')}}`;
+    stats.push(`count(*) FILTER (WHERE ${allSet}) = count(DISTINCT ${tuple}) FILTER (WHERE ${allSet})`);
+  }
   const row = (
     await h.engine.query(
       `SELECT count(*)${stats.map((s) => `, ${s}`).join('')} FROM (${input.sourceSql}) AS ${S}`,
     )
   ).rows[0]!;
-  const numSourceRows = Number(row[0]);
-  if (!input.prune) return { files: snapshot.files, expr: undefined, numSourceRows };
+  const base = {
+    numSourceRows: Number(row[0]),
+    uniqueKeys: keys.length > 0 && row[1 + keys.length * 3] === true,
+  };
+  if (!input.prune) return { files: snapshot.files, expr: undefined, ...base };
 
   const predicates: string[] = [];
   for (const c of conjuncts) {
@@ -160,7 +175,7 @@ export async function mergeScope(
   for (const [i, k] of keys.entries()) {
     const [min, max, distinct] = [row[1 + i * 3], row[2 + i * 3], Number(row[3 + i * 3])];
     // No non-null key: no target row can match.
-    if (min == null || max == null) return { files: [], expr: undefined, numSourceRows };
+    if (min == null || max == null) return { files: [], expr: undefined, ...base };
     const col = `${quoteIdent(aliases.target)}.${quoteIdent(k.target.name)}`;
     const type = toDuckType(k.target.type);
     const lit = (v: unknown): string => `CAST(${quoteLiteral(String(v))} AS ${type})`;
@@ -173,11 +188,11 @@ export async function mergeScope(
       predicates.push(`${col} BETWEEN ${lit(min)} AND ${lit(max)}`);
     }
   }
-  if (predicates.length === 0) return { files: snapshot.files, expr: undefined, numSourceRows };
+  if (predicates.length === 0) return { files: snapshot.files, expr: undefined, ...base };
   const expr = await predicateExpr(h, snapshot, predicates.join(' AND '), aliases.target);
   let files = candidateFiles(snapshot, expr);
   for (const k of keys) files = await filesHoldingKeys(h, snapshot, files, k, input.sourceSql, S);
-  return { files, expr, numSourceRows };
+  return { files, expr, ...base };
 }
 
 /** A stats bound usable as a literal: finite numbers exact in a double, untruncated strings. */

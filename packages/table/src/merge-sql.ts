@@ -30,6 +30,13 @@ export interface MergeSql {
   targetActions(scan: string, fileColumn: string, rowColumn: string): string;
   /** Source rows that match no row of `candidatesScan` (undefined: no candidate files). */
   insertRows(candidatesScan: string | undefined, where: string): string;
+  /**
+   * One FULL JOIN giving the kept target rows of `scan` (`dv`: only updated ones) and the inserted
+   * source rows; valid only when `scan` covers every candidate file and `fullJoinable` holds.
+   */
+  allRows(scan: string, dv: boolean): string;
+  /** Every matched source row takes a MATCHED clause (so the ON condition alone decides matches). */
+  readonly fullJoinable: boolean;
   /** (action, count) of the source rows each insert clause applies to. */
   insertCounts(candidatesScan: string | undefined): string;
 }
@@ -223,6 +230,25 @@ export function buildMergeSql(
     })
     .join(', ');
 
+  // Target and insert columns in one CASE per column (for the FULL JOIN): target rows without an
+  // action keep their values; insert codes without a value get NULL (or fail a NOT NULL column).
+  const allColumns = finalSchema.fields
+    .map((f) => {
+      const missing = f.nullable ? `CAST(NULL AS ${toDuckType(f.type)})` : castValue(f, 'NULL');
+      const whens = [
+        ...[...sets.entries()]
+          .filter(([, set]) => set.has(f.name))
+          .map(([code, set]) => `WHEN ${code} THEN ${castValue(f, set.get(f.name)!)}`),
+        ...inserts.map(
+          (set, j) =>
+            `WHEN ${INSERT_BASE + j} THEN ${set.has(f.name) ? castValue(f, set.get(f.name)!) : missing}`,
+        ),
+      ];
+      return `${whens.length === 0 ? old(f) : `CASE ${ACTION} ${whens.join(' ')} ELSE ${old(f)} END`} AS ${quoteIdent(f.name)}`;
+    })
+    .join(', ');
+  const TARGET_MARKER = '__loch_tgt';
+
   const unmatched = (candidatesScan: string | undefined): string =>
     candidatesScan === undefined
       ? ''
@@ -243,6 +269,22 @@ export function buildMergeSql(
     targetActions: (scan, fileColumn, rowColumn) =>
       `SELECT * FROM (SELECT ${T}.${quoteIdent(fileColumn)} AS __f, ${T}.${quoteIdent(rowColumn)} AS __r, ` +
       `${targetAction} AS __a FROM ${targetFrom(scan)} ${join(true)}) AS __loch_rows WHERE __a IS NOT NULL`,
+    fullJoinable: matchedAny === 'TRUE',
+    allRows: (scan, dv) => {
+      const keepTarget = dv
+        ? updateCodes.length === 0
+          ? 'FALSE'
+          : `${ACTION} IN (${updateCodes.join(', ')})`
+        : deleteCodes.length === 0
+          ? 'TRUE'
+          : `(${ACTION} IS NULL OR ${ACTION} NOT IN (${deleteCodes.join(', ')}))`;
+      const action = `CASE WHEN ${T}.${TARGET_MARKER} IS NULL THEN ${chooser(spec.notMatched, INSERT_BASE)} ELSE ${targetAction} END`;
+      return (
+        `SELECT * EXCLUDE (${ACTION}, ${TARGET_MARKER}) FROM (SELECT ${action} AS ${ACTION}, ${T}.${TARGET_MARKER}, ${allColumns} ` +
+        `FROM ${targetFrom(`SELECT *, TRUE AS ${TARGET_MARKER} FROM (${scan}) AS __loch_t`)} FULL JOIN ${source} ON ${on}) AS __loch_rows ` +
+        `WHERE (${TARGET_MARKER} AND ${keepTarget}) OR (${TARGET_MARKER} IS NULL AND ${ACTION} IS NOT NULL)`
+      );
+    },
     insertCounts: (candidatesScan) =>
       `SELECT __a, count(*) FROM (SELECT ${chooser(spec.notMatched, INSERT_BASE)} AS __a FROM ${rawSource}` +
       `${unmatched(candidatesScan)}) AS __loch_rows WHERE __a IS NOT NULL GROUP BY __a`,

@@ -116,9 +116,12 @@ async function mergeOnce(h: TableHandle, input: MergeSpec): Promise<MergeResult>
     });
     const scan = await h.engine.scanSql(spec2);
     const rowsAgg = dv ? `, string_agg(CAST(__r AS VARCHAR), ',')` : '';
-    const perRow = `SELECT __f, __r, min(__a) AS __a, count(*) AS __c FROM (${sql.targetActions(scan, FILE_COLUMN, ROW_COLUMN)}) GROUP BY __f, __r`;
+    const actions = sql.targetActions(scan, FILE_COLUMN, ROW_COLUMN);
+    // With unique source keys no target row can match twice: one grouping suffices.
     const result = await h.engine.query(
-      `SELECT __f, __a, count(*), max(__c)${rowsAgg} FROM (${perRow}) GROUP BY __f, __a`,
+      scope.uniqueKeys
+        ? `SELECT __f, __a, count(*), 1${rowsAgg} FROM (${actions}) GROUP BY __f, __a`
+        : `SELECT __f, __a, count(*), max(__c)${rowsAgg} FROM (SELECT __f, __r, min(__a) AS __a, count(*) AS __c FROM (${actions}) GROUP BY __f, __r) GROUP BY __f, __a`,
     );
     const byLocation = new Map(candidates.map((f) => [fileLocation(h, f), f]));
     const perFile = new Map<string, Touched>();
@@ -146,7 +149,10 @@ async function mergeOnce(h: TableHandle, input: MergeSpec): Promise<MergeResult>
     }
     touched.push(...perFile.values());
   }
-  if (spec.notMatched.length > 0) {
+  // Target-side rows the write will produce; the rest of its rows are inserts (one scan saved).
+  const liveTouched = touched.map((t) => liveRowsFromStats(t.file));
+  const mayInsert = spec.notMatched.length > 0;
+  if (mayInsert && !dv && liveTouched.some((n) => n === undefined)) {
     const result = await h.engine.query(sql.insertCounts(candidatesScan));
     for (const r of result.rows) counts.set(Number(r[0]), Number(r[1]));
   }
@@ -156,30 +162,32 @@ async function mergeOnce(h: TableHandle, input: MergeSpec): Promise<MergeResult>
   const bySourceUpdated = sum(sql.updateCodes.filter((c) => c >= 100));
   const matchedDeleted = sum(sql.deleteCodes.filter((c) => c < 100));
   const bySourceDeleted = sum(sql.deleteCodes.filter((c) => c >= 100));
-  const inserted = sum(spec.notMatched.map((_, i) => INSERT_BASE + i));
   const updated = matchedUpdated + bySourceUpdated;
   const deleted = matchedDeleted + bySourceDeleted;
+  const targetSideRows = dv
+    ? updated
+    : liveTouched.reduce<number>((n, live) => n + (live ?? Number.NaN), 0) - deleted;
+  let inserted = sum(spec.notMatched.map((_, i) => INSERT_BASE + i));
   const base = {
     numSourceRows: scope.numSourceRows,
     numTargetFilesBeforeSkipping: snapshot.files.length,
     numTargetFilesAfterSkipping: candidates.length,
   };
-  if (touched.length === 0 && inserted === 0) {
-    return {
-      version: snapshot.version,
-      committed: false,
-      numAffectedRows: 0,
-      numTargetRowsInserted: 0,
-      numTargetRowsUpdated: 0,
-      numTargetRowsDeleted: 0,
-      numTargetRowsCopied: 0,
-      numTargetFilesAdded: 0,
-      numTargetFilesRemoved: 0,
-      numTargetDeletionVectorsAdded: 0,
-      metrics: {},
-      ...base,
-    };
-  }
+  const unchanged = (): MergeResult => ({
+    version: snapshot.version,
+    committed: false,
+    numAffectedRows: 0,
+    numTargetRowsInserted: 0,
+    numTargetRowsUpdated: 0,
+    numTargetRowsDeleted: 0,
+    numTargetRowsCopied: 0,
+    numTargetFilesAdded: 0,
+    numTargetFilesRemoved: 0,
+    numTargetDeletionVectorsAdded: 0,
+    metrics: {},
+    ...base,
+  });
+  if (touched.length === 0 && !mayInsert) return unchanged();
 
   // 2. Write.
   const rewriteStarted = performance.now();
@@ -197,16 +205,26 @@ async function mergeOnce(h: TableHandle, input: MergeSpec): Promise<MergeResult>
     const updates = sql.updateCodes.length === 0 ? 'FALSE' : `$A IN (${sql.updateCodes.join(', ')})`;
     const deletes = sql.deleteCodes.length === 0 ? 'FALSE' : `$A IN (${sql.deleteCodes.join(', ')})`;
     const parts: string[] = [];
-    if (touchedScan !== undefined) {
+    const fullJoin =
+      touchedScan !== undefined && mayInsert && touched.length === candidates.length && sql.fullJoinable;
+    if (fullJoin) {
+      // Every candidate file is rewritten: one FULL JOIN yields kept and inserted rows.
+      parts.push(sql.allRows(touchedScan!, dv));
+    } else if (touchedScan !== undefined) {
       parts.push(sql.targetRows(touchedScan, 'new', dv ? updates : `$A IS NULL OR NOT (${deletes})`));
     }
-    if (inserted > 0) parts.push(sql.insertRows(candidatesScan, '$A IS NOT NULL'));
+    if (mayInsert && !fullJoin) parts.push(sql.insertRows(candidatesScan, '$A IS NOT NULL'));
     const data = await writeDataFiles(
       h,
       withCheckConstraints(parts.join(' UNION ALL '), target.configuration),
       target,
     );
     written.push(...data.paths);
+    if (mayInsert && !Number.isNaN(targetSideRows)) inserted = data.numOutputRows - targetSideRows;
+    if (touched.length === 0 && inserted === 0) {
+      await deleteFiles(h, written);
+      return unchanged();
+    }
 
     const actions: Action[] = [];
     if (plan?.protocol !== undefined) actions.push(plan.protocol as Protocol);

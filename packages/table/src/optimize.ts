@@ -9,10 +9,10 @@ import {
   checkWriteSupport,
   clusteringColumnNames,
   DeltaError,
-  isClustered,
-  LIQUID_CLUSTERING_PROVIDER,
   fileActionKey,
   fileSizeStats,
+  isClustered,
+  LIQUID_CLUSTERING_PROVIDER,
   planBinPacking,
   type Snapshot,
   sizePercentile,
@@ -155,7 +155,14 @@ export async function optimizeTable(h: TableHandle, opts: OptimizeOptions = {}):
     // file rewritten for its deletion vector exceeds the target: the engine rolls that over, where
     // it can (DuckDB cannot combine a file size limit with partitioned output).
     for (const bin of zOrderBy === undefined ? [] : plan.bins) {
-      const z = await writeZOrdered(h, await binSql(h, snapshot, bin), zOrderBy!, dataTarget, bin.size, target);
+      const z = await writeZOrdered(
+        h,
+        await binSql(h, snapshot, bin),
+        zOrderBy!,
+        dataTarget,
+        bin.size,
+        target,
+      );
       written.push(...z.paths);
       for (const add of z.adds) {
         adds.push(

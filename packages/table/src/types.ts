@@ -51,6 +51,8 @@ export interface WriteOptions {
   readonly properties?: Readonly<Record<string, string>>;
   /** Idempotent write: skip if this app id already committed this version (Delta txn action). */
   readonly txn?: { readonly appId: string; readonly version: number };
+  /** Further txn actions committed with the data, unchecked (COPY INTO records one per loaded file). */
+  readonly extraTxns?: readonly { readonly appId: string; readonly version: number }[];
   /** Extra commitInfo fields (e.g. userMetadata). */
   readonly userMetadata?: string;
   /**

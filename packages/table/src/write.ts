@@ -163,6 +163,9 @@ export async function writeTable(
     if (opts.txn !== undefined) {
       actions.push({ kind: 'txn', appId: opts.txn.appId, version: opts.txn.version, lastUpdated: now });
     }
+    for (const t of opts.extraTxns ?? []) {
+      actions.push({ kind: 'txn', appId: t.appId, version: t.version, lastUpdated: now });
+    }
     actions.push(...removes, ...adds, ...cdcs);
     const operation = opts.operation ?? 'WRITE';
     const metrics: Record<string, number> = {

@@ -1,6 +1,14 @@
 // OPTIMIZE ZORDER BY: the interleaving key, the rewrite (same rows, dataChange=false, the commit
 // Delta records), and the point it all has: fewer files scanned for a point filter on each column.
-import { type CommitInfo, Expr, interleaveBits, interleaveSql, pruneFiles, type Snapshot, zOrderBits } from '@loch/delta';
+import {
+  type CommitInfo,
+  Expr,
+  interleaveBits,
+  interleaveSql,
+  pruneFiles,
+  type Snapshot,
+  zOrderBits,
+} from '@loch/delta';
 import type { DuckEngine } from '@loch/engine-duckdb';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DeltaTable } from './delta-table.js';
@@ -15,7 +23,6 @@ import {
   tempDir,
 } from './test-helpers.test-util.js';
 import type { TableContext } from './types.js';
-
 
 let engine: DuckEngine;
 let ctx: TableContext;
@@ -112,7 +119,11 @@ describe('OPTIMIZE ZORDER BY', () => {
     const actions = await commitActions(dir, r.version!);
     const info = actions.find((a): a is CommitInfo => a.kind === 'commitInfo')!;
     expect(info.value.operationParameters).toMatchObject({ zOrderBy: '["x","y"]' });
-    expect(actions.filter((a) => a.kind === 'add' || a.kind === 'remove').every((a) => !('dataChange' in a) || a.dataChange === false)).toBe(true);
+    expect(
+      actions
+        .filter((a) => a.kind === 'add' || a.kind === 'remove')
+        .every((a) => !('dataChange' in a) || a.dataChange === false),
+    ).toBe(true);
   });
 
   it('z-orders each selected partition on its own and leaves the others', async () => {
@@ -121,8 +132,16 @@ describe('OPTIMIZE ZORDER BY', () => {
     const r = await t.optimize({ where: 'p = 1', zOrderBy: ['x'], targetFileSize: 4096 });
     const after = await t.snapshot();
     expect(r.metrics.numFilesRemoved).toBe(FILES);
-    expect(after.files.filter((f) => f.partitionValues.p === '0').map((f) => f.path).sort()).toEqual(
-      before.files.filter((f) => f.partitionValues.p === '0').map((f) => f.path).sort(),
+    expect(
+      after.files
+        .filter((f) => f.partitionValues.p === '0')
+        .map((f) => f.path)
+        .sort(),
+    ).toEqual(
+      before.files
+        .filter((f) => f.partitionValues.p === '0')
+        .map((f) => f.path)
+        .sort(),
     );
     // Sorted by x within the partition: the files' x ranges do not overlap.
     const ranges = after.files
@@ -130,7 +149,8 @@ describe('OPTIMIZE ZORDER BY', () => {
       .map((f) => JSON.parse(f.stats!) as { minValues: { x: number }; maxValues: { x: number } })
       .sort((a, b) => a.minValues.x - b.minValues.x);
     expect(ranges.length).toBeGreaterThan(1);
-    for (let i = 1; i < ranges.length; i++) expect(ranges[i]!.minValues.x).toBeGreaterThanOrEqual(ranges[i - 1]!.maxValues.x);
+    for (let i = 1; i < ranges.length; i++)
+      expect(ranges[i]!.minValues.x).toBeGreaterThanOrEqual(ranges[i - 1]!.maxValues.x);
   });
 
   it('refuses partition columns and unknown columns, naming them', async () => {

@@ -44,12 +44,18 @@ export function resolveZOrderColumns(snapshot: Snapshot, columns: readonly strin
       );
     }
     if (field.type.kind !== 'primitive' && field.type.kind !== 'decimal') {
-      throw new DeltaError('INVALID_ARGUMENT', `ZORDER BY column '${field.name}' has a nested type; use a primitive column`, {
-        column: field.name,
-      });
+      throw new DeltaError(
+        'INVALID_ARGUMENT',
+        `ZORDER BY column '${field.name}' has a nested type; use a primitive column`,
+        {
+          column: field.name,
+        },
+      );
     }
     if (out.includes(field.name)) {
-      throw new DeltaError('INVALID_ARGUMENT', `ZORDER BY column '${field.name}' is listed twice`, { column: field.name });
+      throw new DeltaError('INVALID_ARGUMENT', `ZORDER BY column '${field.name}' is listed twice`, {
+        column: field.name,
+      });
     }
     out.push(field.name);
   }
@@ -120,9 +126,14 @@ export async function writeZOrdered(
 export function zOrderGroups(
   files: readonly AddFile[],
 ): { partitionValues: Readonly<Record<string, string | null>>; files: AddFile[]; size: number }[] {
-  const groups = new Map<string, { partitionValues: Readonly<Record<string, string | null>>; files: AddFile[]; size: number }>();
+  const groups = new Map<
+    string,
+    { partitionValues: Readonly<Record<string, string | null>>; files: AddFile[]; size: number }
+  >();
   for (const f of files) {
-    const key = JSON.stringify(Object.entries(f.partitionValues).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    const key = JSON.stringify(
+      Object.entries(f.partitionValues).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    );
     const g = groups.get(key);
     if (g === undefined) groups.set(key, { partitionValues: f.partitionValues, files: [f], size: f.size });
     else {

@@ -81,9 +81,13 @@ export function resolveClusteringColumns(
       );
     }
     if (field.type.kind !== 'primitive' && field.type.kind !== 'decimal') {
-      throw new DeltaError('INVALID_SCHEMA', `clustering column '${c}' has a nested type; cluster by a primitive column`, {
-        column: c,
-      });
+      throw new DeltaError(
+        'INVALID_SCHEMA',
+        `clustering column '${c}' has a nested type; cluster by a primitive column`,
+        {
+          column: c,
+        },
+      );
     }
     if (names.includes(field.name)) {
       throw new DeltaError('INVALID_SCHEMA', `clustering column '${c}' is listed twice`, { column: c });

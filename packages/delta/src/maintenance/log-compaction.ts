@@ -28,7 +28,10 @@ export function logCompactionInterval(configuration: Readonly<Record<string, str
 }
 
 /** The range a compaction due after committing `version` covers, or undefined. */
-export function compactionRangeDue(version: number, interval: number): { start: number; end: number } | undefined {
+export function compactionRangeDue(
+  version: number,
+  interval: number,
+): { start: number; end: number } | undefined {
   if (interval < 2 || (version + 1) % interval !== 0) return undefined;
   return { start: version + 1 - interval, end: version };
 }

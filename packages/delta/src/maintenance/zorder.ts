@@ -7,7 +7,9 @@ import { DeltaError } from '../errors.js';
 /** Bits per column: the key must fit in 64 bits (DuckDB UBIGINT); 16 bits already give 65,536 ranks. */
 export function zOrderBits(columns: number): number {
   if (!Number.isInteger(columns) || columns < 1) {
-    throw new DeltaError('INVALID_ARGUMENT', `Z-order needs at least one column, not ${columns}`, { columns });
+    throw new DeltaError('INVALID_ARGUMENT', `Z-order needs at least one column, not ${columns}`, {
+      columns,
+    });
   }
   return Math.max(1, Math.min(16, Math.floor(64 / columns)));
 }

@@ -1,0 +1,161 @@
+// Named objects through SqlSession: a real SQLite metastore in a temp warehouse, DuckDB, Delta tables.
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Metastore, openMetastore } from '@loch/catalog';
+import { DuckEngine } from '@loch/engine-duckdb';
+import { openStore } from '@loch/storage';
+import { DeltaTable } from '@loch/table';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isSqlError } from './errors.js';
+import { SqlSession } from './session.js';
+
+let dir: string;
+let engine: DuckEngine;
+let metastore: Metastore;
+let session: SqlSession;
+
+const newSession = (): SqlSession => {
+  const ctx = { engine, stores: openStore };
+  return new SqlSession({ engine, openTable: (l) => DeltaTable.forPath(ctx, l), baseDir: dir, metastore });
+};
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'loch-catalog-sql-'));
+  engine = await DuckEngine.create({ threads: 2 });
+  ({ metastore } = await openMetastore(dir, { adminPassword: 'pw' }));
+  session = newSession();
+});
+
+afterAll(async () => {
+  await metastore.close();
+  await engine.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const rows = async (sql: string, s = session) => {
+  const results = await s.execute(sql);
+  const last = results[results.length - 1]!;
+  return last.rows.map((r) => Object.fromEntries(last.columns.map((c, i) => [c.name, r[i]])));
+};
+
+const failure = async (sql: string) => {
+  try {
+    await session.execute(sql);
+  } catch (e) {
+    if (isSqlError(e)) return e;
+    throw e;
+  }
+  throw new Error(`expected ${sql} to fail`);
+};
+
+describe('named tables', () => {
+  it('creates a managed table in the default schema and runs DML and time travel on it', async () => {
+    await session.execute(`
+      CREATE TABLE orders (id INT, amount DOUBLE) USING DELTA;
+      INSERT INTO orders VALUES (1, 10.0), (2, 20.0);
+      INSERT INTO main.default.orders VALUES (3, 30.0);
+      UPDATE orders SET amount = amount + 1 WHERE id = 1;
+      DELETE FROM orders WHERE id = 2;`);
+    expect(await rows('SELECT o.id, amount FROM `main`.Default.ORDERS o ORDER BY id')).toEqual([
+      { id: 1, amount: 11 },
+      { id: 3, amount: 30 },
+    ]);
+    expect(await rows('SELECT orders.id FROM orders VERSION AS OF 1 ORDER BY 1')).toEqual([{ id: 1 }, { id: 2 }]);
+    const info = await metastore.getTable('main.default.orders');
+    expect(info.tableType).toBe('managed');
+    expect(info.location.startsWith(dir)).toBe(true);
+    expect(existsSync(join(info.location, '_delta_log'))).toBe(true);
+    const history = await rows('DESCRIBE HISTORY orders');
+    expect(history.length).toBe(5);
+  });
+
+  it('uses catalogs and schemas, SHOW and DESCRIBE EXTENDED', async () => {
+    await session.execute(`
+      CREATE CATALOG IF NOT EXISTS shop COMMENT 'the shop';
+      CREATE SCHEMA shop.sales;
+      USE CATALOG shop;
+      USE SCHEMA sales;
+      CREATE TABLE items (sku STRING COMMENT 'stock unit', qty INT) PARTITIONED BY (qty) COMMENT 'items' TBLPROPERTIES ('team' = 'a');
+      INSERT INTO items VALUES ('a', 1);`);
+    expect(await rows('SELECT * FROM sales.items')).toEqual([{ sku: 'a', qty: 1 }]);
+    expect((await rows('SHOW CATALOGS')).map((r) => r['catalog'])).toEqual(expect.arrayContaining(['main', 'shop']));
+    expect(await rows("SHOW SCHEMAS IN shop LIKE 'sal*'")).toEqual([{ databaseName: 'sales' }]);
+    expect(await rows('SHOW TABLES IN shop.sales')).toEqual([{ database: 'sales', tableName: 'items', isTemporary: false }]);
+    expect(await rows('SHOW COLUMNS IN items')).toEqual([{ col_name: 'sku' }, { col_name: 'qty' }]);
+    const described = await rows('DESCRIBE EXTENDED shop.sales.items');
+    const value = (k: string) => described.find((r) => r['col_name'] === k)?.['data_type'];
+    expect(value('Catalog')).toBe('shop');
+    expect(value('Database')).toBe('sales');
+    expect(value('Type')).toBe('MANAGED');
+    expect(value('Provider')).toBe('delta');
+    expect(value('Owner')).toBe('admin');
+    expect(String(value('Table Properties'))).toContain('team=a');
+    const [create] = await rows('SHOW CREATE TABLE items');
+    expect(String(create!['createtab_stmt'])).toContain('PARTITIONED BY (`qty`)');
+    expect(await rows("SHOW TBLPROPERTIES items ('team')")).toEqual([{ key: 'team', value: 'a' }]);
+    await session.execute("COMMENT ON TABLE items IS 'all items'; ALTER TABLE items RENAME TO goods");
+    expect((await metastore.getTable('shop.sales.goods')).comment).toBe('all items');
+    await session.execute('USE main.default');
+  });
+
+  it('reports missing objects with SQLSTATE and a suggestion', async () => {
+    const e = await failure('SELECT * FROM main.default.order');
+    expect(e.sqlState).toBe('42P01');
+    expect(e.message).toContain('main.default.order not found; did you mean main.default.orders?');
+    expect((await failure('CREATE TABLE nope.t (a INT)')).sqlState).toBe('3F000');
+    expect((await failure('CREATE TABLE orders (a INT)')).sqlState).toBe('42P07');
+    expect((await failure('USE SCHEMA missing')).sqlState).toBe('3F000');
+  });
+
+  it('keeps external data on DROP and deletes managed data', async () => {
+    const ext = join(dir, 'ext-data');
+    await session.execute(`CREATE TABLE ext (a INT) LOCATION '${ext}'; INSERT INTO ext VALUES (1)`);
+    expect((await metastore.getTable('main.default.ext')).tableType).toBe('external');
+    await session.execute('DROP TABLE ext');
+    expect(existsSync(join(ext, '_delta_log'))).toBe(true);
+    // Registering an existing Delta location needs no columns.
+    await session.execute(`CREATE TABLE ext2 LOCATION '${ext}'`);
+    expect(await rows('SELECT * FROM ext2')).toEqual([{ a: 1 }]);
+    await session.execute('CREATE TABLE tmp (a INT)');
+    const { location } = await metastore.getTable('main.default.tmp');
+    await session.execute('DROP TABLE tmp; DROP TABLE IF EXISTS tmp');
+    expect(existsSync(location)).toBe(false);
+  });
+
+  it('does not register a name whose Delta create fails', async () => {
+    const e = await failure('CREATE TABLE bad (a INT) PARTITIONED BY (nope)');
+    expect(e).toBeDefined();
+    expect(await metastore.lookup('main.default.bad')).toBeUndefined();
+  });
+
+  it('expands views at query time and runs SQL functions', async () => {
+    await session.execute(`
+      CREATE VIEW big AS SELECT id FROM orders WHERE amount > 20;
+      CREATE FUNCTION plus_one(x INT) RETURNS INT RETURN x + 1;`);
+    expect(await rows('SELECT b.id, plus_one(b.id) AS p FROM big b')).toEqual([{ id: 3, p: 4 }]);
+    await session.execute('INSERT INTO orders VALUES (4, 40.0)');
+    expect(await rows('SELECT id FROM big ORDER BY id')).toEqual([{ id: 3 }, { id: 4 }]);
+    expect(await rows('SELECT main.default.plus_one(1) AS p')).toEqual([{ p: 2 }]);
+    await session.execute('DROP VIEW big; DROP FUNCTION plus_one');
+    expect((await failure('SELECT * FROM big')).sqlState).toBe('42P01');
+  });
+
+  it('is visible to a new session on the same metastore, with functions registered', async () => {
+    await session.execute('CREATE FUNCTION twice(x INT) RETURNS INT RETURN x * 2');
+    await engine.run('DROP MACRO twice');
+    const other = newSession();
+    expect(await rows('SELECT twice(count(*)::INT) AS n FROM orders', other)).toEqual([{ n: 6 }]);
+  });
+
+  it('creates and drops volumes and schemas with CASCADE', async () => {
+    await session.execute('CREATE SCHEMA tmp_s; CREATE VOLUME tmp_s.files; CREATE TABLE tmp_s.t (a INT)');
+    const vol = await metastore.getVolume('main.tmp_s.files');
+    expect(vol.volumeType).toBe('managed');
+    const t = await metastore.getTable('main.tmp_s.t');
+    expect((await failure('DROP SCHEMA tmp_s')).sqlState).toBe('2BP01');
+    await session.execute('DROP SCHEMA tmp_s CASCADE');
+    expect(existsSync(t.location)).toBe(false);
+  });
+});
