@@ -69,11 +69,15 @@ export async function run(opts) {
       `CREATE OR REPLACE TABLE src_local AS ${update(`id < ${Math.min(half, per)}`)} UNION ALL ${factSql(sourceRows - Math.min(half, per), rows)}`,
     );
 
-    // 3. Merges, each on a fresh copy of its base table. maxRSS is a process high-water mark:
-    // read before and after the merges to tell the merge phase's peak from the setup's.
+    // 3. Per rep: the merges, each on a fresh copy of its base table, then the baseline (DuckDB
+    // rewrites the whole table), so both see the same machine load. maxRSS is a process
+    // high-water mark: read before the first merge and after the first rep's merges (before any
+    // COPY) to tell the merge phase's peak from the setup's and the baseline's.
     const peakBeforeMergesMB = peakRssMB();
+    let peakAfterMergesMB;
     const samples = {};
     const details = {};
+    const copyMs = [];
     for (let r = 0; r < reps; r++) {
       for (const shape of ['spread', 'localized']) {
         for (const mode of ['cow', 'dv']) {
@@ -108,11 +112,7 @@ export async function run(opts) {
           rmSync(dir, { recursive: true, force: true });
         }
       }
-    }
-    const peakAfterMergesMB = peakRssMB();
-    // 4. Baseline (after the merges, so the merge phase's memory high-water mark is its own): DuckDB rewrites the whole table.
-    const copyMs = [];
-    for (let r = 0; r < reps; r++) {
+      if (r === 0) peakAfterMergesMB = peakRssMB();
       const out = join(wd.dir, `copy-${r}.parquet`);
       const t = await timed(() =>
         duck.run(
@@ -123,7 +123,6 @@ export async function run(opts) {
       copyMs.push(t.ms);
       log(`[merge] rep ${r + 1}/${reps} duckdb COPY: ${round(t.ms, 0)} ms`);
     }
-
     const c = stats(copyMs);
     const memory = { peakBeforeMergesMB, peakAfterMergesMB };
     const ratios = {};

@@ -1,6 +1,7 @@
 // The TypeScript entry point: one call wires an engine, the object stores and a SQL session, the way
 // a SparkSession does for PySpark code. Everything it returns is the real layer underneath.
 import { isAbsolute, resolve } from 'node:path';
+import { type BootstrapResult, type Metastore, openMetastore } from '@loch/catalog';
 import { DuckEngine, type QueryResult, toRowObjects } from '@loch/engine-duckdb';
 import { SqlSession } from '@loch/sql';
 import { openStore } from '@loch/storage';
@@ -13,6 +14,10 @@ export interface OpenOptions {
   readonly warehouse?: string;
   readonly threads?: number;
   readonly memoryLimit?: string;
+  /** false: path-based tables only, no metastore (`<warehouse>/_loch/metastore.db`) is opened. */
+  readonly catalog?: boolean;
+  /** Password of the bootstrap admin of a fresh warehouse (default LOCH_ADMIN_PASSWORD, else generated). */
+  readonly adminPassword?: string;
 }
 
 export interface ReadOptions {
@@ -26,6 +31,10 @@ export interface Loch {
   readonly warehouse: string;
   readonly engine: DuckEngine;
   readonly session: SqlSession;
+  /** The warehouse's metastore (named catalogs, schemas, tables...), unless opened with catalog: false. */
+  readonly metastore: Metastore | undefined;
+  /** Whether this open created the warehouse's admin user, and the generated password to show once. */
+  readonly bootstrap: BootstrapResult;
   /** Runs a script (Databricks + DuckDB SQL) and returns the last statement's rows as JSON-ready objects. */
   sql(text: string): Promise<Record<string, unknown>[]>;
   /** Like `sql`, with the raw result (column types and DuckDB values). */
@@ -39,7 +48,20 @@ export interface Loch {
 
 export async function openLoch(options: OpenOptions = {}): Promise<Loch> {
   const warehouse = resolve(options.warehouse ?? process.env['LOCH_WAREHOUSE'] ?? 'warehouse');
-  const engine = await DuckEngine.create({ threads: options.threads, memoryLimit: options.memoryLimit });
+  const opened =
+    options.catalog === false
+      ? undefined
+      : await openMetastore(
+          warehouse,
+          options.adminPassword === undefined ? {} : { adminPassword: options.adminPassword },
+        );
+  let engine: DuckEngine;
+  try {
+    engine = await DuckEngine.create({ threads: options.threads, memoryLimit: options.memoryLimit });
+  } catch (e) {
+    await opened?.metastore.close();
+    throw e;
+  }
   // Checkpoints run after the commit returns (one at a time per table), so a commit's latency
   // does not include rewriting the table state; close() waits for them.
   const ctx: TableContext = { engine, stores: openStore, engineInfo: ENGINE_INFO, checkpointMode: 'background' };
@@ -53,7 +75,12 @@ export async function openLoch(options: OpenOptions = {}): Promise<Loch> {
     }
     return table;
   };
-  const session = new SqlSession({ engine, openTable: open, baseDir: warehouse });
+  const session = new SqlSession({
+    engine,
+    openTable: open,
+    baseDir: warehouse,
+    ...(opened === undefined ? {} : { metastore: opened.metastore }),
+  });
   const locate = (path: string) =>
     isAbsolute(path) || path.includes('://') ? path : resolve(warehouse, path);
   const lastResult = async (text: string): Promise<QueryResult> => {
@@ -65,6 +92,8 @@ export async function openLoch(options: OpenOptions = {}): Promise<Loch> {
     warehouse,
     engine,
     session,
+    metastore: opened?.metastore,
+    bootstrap: opened?.bootstrap ?? { fresh: false },
     query: lastResult,
     sql: async (text) => toRowObjects(await lastResult(text)),
     table: (path) => open(locate(path)),
@@ -81,6 +110,7 @@ export async function openLoch(options: OpenOptions = {}): Promise<Loch> {
     close: async () => {
       await Promise.all([...tables.values()].map((t) => t.flush()));
       await engine.close();
+      await opened?.metastore.close();
     },
   };
 }

@@ -86,6 +86,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         const { createRuntime } = await import('./runtime.js');
         const { runDemo } = await import('./demo.js');
         const runtime = await createRuntime({ baseDir: warehouse });
+        announceAdmin(runtime.bootstrap, io);
         try {
           await runDemo(runtime.session, warehouse, io.out);
         } finally {
@@ -137,6 +138,7 @@ async function runSql(
   const { createRuntime } = await import('./runtime.js');
   const { render } = await import('./output.js');
   const runtime = await createRuntime({ baseDir });
+  announceAdmin(runtime.bootstrap, io);
   try {
     // A spinner on stderr (a terminal only) once a script runs longer than about a second.
     const { withProgress } = await import('./shell-progress.js');
@@ -155,6 +157,18 @@ async function runSql(
     return 0;
   } finally {
     await runtime.close();
+  }
+}
+
+/** A fresh warehouse's generated admin password, shown once (stderr: stdout stays the result). */
+function announceAdmin(
+  bootstrap: { readonly fresh: boolean; readonly generatedPassword?: string },
+  io: Io,
+): void {
+  if (bootstrap.fresh && bootstrap.generatedPassword !== undefined) {
+    io.err(
+      `Created user admin with password: ${bootstrap.generatedPassword}\n(shown once; set LOCH_ADMIN_PASSWORD to choose it)\n`,
+    );
   }
 }
 

@@ -1,7 +1,7 @@
 // The CLI's composition root is the library entry point: one engine, the stores and a SQL session.
 import { type Loch, openLoch } from './api.js';
 
-export type Runtime = Pick<Loch, 'engine' | 'session' | 'close'>;
+export type Runtime = Pick<Loch, 'engine' | 'session' | 'close' | 'bootstrap'>;
 
 export function createRuntime(options: { baseDir: string }): Promise<Runtime> {
   return openLoch({ warehouse: options.baseDir });

@@ -34,6 +34,7 @@ export { hasNestedRename, type RenameDirection, renameNested } from './nested-re
 export { DuckDbParquetActionReader } from './parquet-action-reader.js';
 export { partitionValueToSqlLiteral } from './partition-literal.js';
 export { type ScanSqlOptions, scanSql } from './scan-sql.js';
+export { SPARK_MACROS, type SparkMacro, sparkMacroSql } from './spark-functions.js';
 export { quoteIdent, quoteString, stringList } from './sql-text.js';
 export type * from './types.js';
 export {
@@ -44,4 +45,3 @@ export {
   toDuckType,
 } from './types-map.js';
 export { partitionValueExpr, type QueryRunner, writeParquet } from './write-parquet.js';
-export { SPARK_MACROS, type SparkMacro, sparkMacroSql } from './spark-functions.js';

@@ -66,6 +66,12 @@ const cases: [string, string | null][] = [
   ["substring('Spark SQL', 5, 1)", 'k'],
   ["substring('Spark SQL', 0, 2)", 'Sp'],
   ["substr('Spark SQL', 0, 2)", 'Sp'],
+  // DuckDB's own forms keep working under the shadowing macros.
+  ["substring('hello' FROM 2 FOR 3)", 'ell'],
+  ["date_add(DATE '2024-01-31', INTERVAL 1 DAY)", '2024-02-01'],
+  ["date_sub('day', DATE '2024-01-01', DATE '2024-01-03')", '2'],
+  ["date_trunc('quarter', DATE '2024-05-05')", '2024-04-01 00:00:00'],
+  ['trunc(2.7)', '2'],
   ["instr('SparkSQL', 'SQL')", '6'],
   ["lpad('hi', 5, '??')", '???hi'],
   ["lpad('hi', 1, '??')", 'h'],

@@ -50,7 +50,10 @@ export const SPARK_MACROS: readonly SparkMacro[] = [
   { name: 'date_format', body: '(t, fmt) AS strftime(CAST(t AS TIMESTAMP), fmt)' },
   { name: 'date_trunc', body: `(u, t) AS system.main.date_trunc(${UNIT('u')}, CAST(t AS TIMESTAMP))` },
   // DuckDB's own (numeric) trunc(x) stays: its built-in macros call it.
-  { name: 'trunc', body: `(x) AS system.main.trunc(x), (d, u) AS CAST(system.main.date_trunc(${UNIT('u')}, CAST(d AS DATE)) AS DATE)` },
+  {
+    name: 'trunc',
+    body: `(x) AS system.main.trunc(x), (d, u) AS CAST(system.main.date_trunc(${UNIT('u')}, CAST(d AS DATE)) AS DATE)`,
+  },
   {
     name: 'datediff',
     body: "(a, b) AS date_diff('day', CAST(b AS DATE), CAST(a AS DATE)), (p, a, b) AS date_diff(p, a, b)",

@@ -105,6 +105,23 @@ export type Statement =
       /** MERGE WITH SCHEMA EVOLUTION INTO ... */
       readonly schemaEvolution: boolean;
     }
+  /** CONVERT TO DELTA parquet.`location` [PARTITIONED BY (col TYPE, ...)]. */
+  | {
+      readonly kind: 'convertToDelta';
+      readonly location: string;
+      readonly partitionedBy: readonly Pick<ColumnDefinition, 'name' | 'type'>[];
+    }
+  /** COPY INTO t FROM 'path' FILEFORMAT = f [FILES = (...)] [PATTERN = '...'] [FORMAT_OPTIONS] [COPY_OPTIONS]. */
+  | {
+      readonly kind: 'copyInto';
+      readonly table: PathRef;
+      readonly from: string;
+      readonly fileFormat: string;
+      readonly files?: readonly string[];
+      readonly pattern?: string;
+      readonly formatOptions: Readonly<Record<string, string>>;
+      readonly copyOptions: Readonly<Record<string, string>>;
+    }
   | { readonly kind: 'query'; readonly query: SqlText };
 
 export type StatementKind = Statement['kind'];

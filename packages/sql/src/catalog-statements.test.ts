@@ -1,6 +1,6 @@
 // Named objects through SqlSession: a real SQLite metastore in a temp warehouse, DuckDB, Delta tables.
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Metastore, openMetastore } from '@loch/catalog';
@@ -62,11 +62,17 @@ describe('named tables', () => {
       { id: 1, amount: 11 },
       { id: 3, amount: 30 },
     ]);
-    expect(await rows('SELECT orders.id FROM orders VERSION AS OF 1 ORDER BY 1')).toEqual([{ id: 1 }, { id: 2 }]);
+    expect(await rows('SELECT orders.id FROM orders VERSION AS OF 1 ORDER BY 1')).toEqual([
+      { id: 1 },
+      { id: 2 },
+    ]);
     const info = await metastore.getTable('main.default.orders');
     expect(info.tableType).toBe('managed');
     expect(info.location.startsWith(dir)).toBe(true);
     expect(existsSync(join(info.location, '_delta_log'))).toBe(true);
+    expect(
+      (await rows('DESCRIBE TABLE `main`.`default`.orders VERSION AS OF 0')).map((r) => r['col_name']),
+    ).toEqual(['id', 'amount']);
     const history = await rows('DESCRIBE HISTORY orders');
     expect(history.length).toBe(5);
   });
@@ -80,9 +86,13 @@ describe('named tables', () => {
       CREATE TABLE items (sku STRING COMMENT 'stock unit', qty INT) PARTITIONED BY (qty) COMMENT 'items' TBLPROPERTIES ('team' = 'a');
       INSERT INTO items VALUES ('a', 1);`);
     expect(await rows('SELECT * FROM sales.items')).toEqual([{ sku: 'a', qty: 1 }]);
-    expect((await rows('SHOW CATALOGS')).map((r) => r['catalog'])).toEqual(expect.arrayContaining(['main', 'shop']));
+    expect((await rows('SHOW CATALOGS')).map((r) => r['catalog'])).toEqual(
+      expect.arrayContaining(['main', 'shop']),
+    );
     expect(await rows("SHOW SCHEMAS IN shop LIKE 'sal*'")).toEqual([{ databaseName: 'sales' }]);
-    expect(await rows('SHOW TABLES IN shop.sales')).toEqual([{ database: 'sales', tableName: 'items', isTemporary: false }]);
+    expect(await rows('SHOW TABLES IN shop.sales')).toEqual([
+      { database: 'sales', tableName: 'items', isTemporary: false },
+    ]);
     expect(await rows('SHOW COLUMNS IN items')).toEqual([{ col_name: 'sku' }, { col_name: 'qty' }]);
     const described = await rows('DESCRIBE EXTENDED shop.sales.items');
     const value = (k: string) => described.find((r) => r['col_name'] === k)?.['data_type'];
@@ -105,6 +115,10 @@ describe('named tables', () => {
     expect(e.sqlState).toBe('42P01');
     expect(e.message).toContain('main.default.order not found; did you mean main.default.orders?');
     expect((await failure('CREATE TABLE nope.t (a INT)')).sqlState).toBe('3F000');
+    const schema = await failure('SELECT * FROM main.nope.t');
+    expect(schema.sqlState).toBe('3F000');
+    expect(schema.message).toContain('schema main.nope not found');
+    expect((await failure('SELECT * FROM nocat.s.t')).sqlState).toBe('3D000');
     expect((await failure('CREATE TABLE orders (a INT)')).sqlState).toBe('42P07');
     expect((await failure('USE SCHEMA missing')).sqlState).toBe('3F000');
   });
@@ -149,10 +163,61 @@ describe('named tables', () => {
     expect(await rows('SELECT twice(count(*)::INT) AS n FROM orders', other)).toEqual([{ n: 6 }]);
   });
 
+  it('leaves CTEs, DuckDB relations, path tables and FROM inside calls alone', async () => {
+    await session.execute(`CREATE TABLE delta.\`paths/p\` AS SELECT 1 AS a`);
+    expect(await rows('WITH orders AS (SELECT 7 AS id) SELECT id FROM orders')).toEqual([{ id: 7 }]);
+    expect(await rows('SELECT a FROM delta.`paths/p`')).toEqual([{ a: 1 }]);
+    expect(
+      await rows("SELECT extract(year FROM DATE '2024-05-01') AS y, trim(BOTH 'x' FROM 'xax') AS t"),
+    ).toEqual([{ y: 2024n, t: 'a' }]);
+    await session.execute('CREATE TEMP TABLE scratch AS SELECT 5 AS v');
+    expect(await rows('SELECT v FROM scratch')).toEqual([{ v: 5 }]);
+    expect((await rows('SELECT count(*) > 0 AS ok FROM pg_catalog.pg_class'))[0]).toEqual({ ok: true });
+    expect((await rows('SELECT count(*) > 0 AS ok FROM information_schema.tables'))[0]).toEqual({ ok: true });
+  });
+
+  it('joins named tables with comma lists and MERGEs into them', async () => {
+    await session.execute(`
+      CREATE TABLE src (id INT, amount DOUBLE);
+      INSERT INTO src VALUES (3, 33.0), (9, 99.0);
+      MERGE INTO orders USING src ON orders.id = src.id
+        WHEN MATCHED THEN UPDATE SET amount = src.amount
+        WHEN NOT MATCHED THEN INSERT *`);
+    expect(
+      await rows('SELECT orders.id, src.amount FROM orders, src WHERE orders.id = src.id ORDER BY 1'),
+    ).toEqual([
+      { id: 3, amount: 33 },
+      { id: 9, amount: 99 },
+    ]);
+  });
+
+  it('creates tables AS SELECT and replaces them in place', async () => {
+    await session.execute('CREATE TABLE ctas AS SELECT id FROM orders WHERE id < 3');
+    const before = await metastore.getTable('main.default.ctas');
+    await session.execute("CREATE OR REPLACE TABLE ctas COMMENT 'again' AS SELECT 42 AS answer");
+    const after = await metastore.getTable('main.default.ctas');
+    expect(after.location).toBe(before.location);
+    expect(after.comment).toBe('again');
+    expect(await rows('SELECT * FROM ctas')).toEqual([{ answer: 42 }]);
+    expect((await rows('DESCRIBE HISTORY ctas')).length).toBe(2);
+    await session.execute('CREATE TABLE IF NOT EXISTS ctas (x INT)');
+    expect(await rows('SELECT * FROM ctas')).toEqual([{ answer: 42 }]);
+  });
+
   it('creates and drops volumes and schemas with CASCADE', async () => {
     await session.execute('CREATE SCHEMA tmp_s; CREATE VOLUME tmp_s.files; CREATE TABLE tmp_s.t (a INT)');
     const vol = await metastore.getVolume('main.tmp_s.files');
     expect(vol.volumeType).toBe('managed');
+    await mkdir(vol.location, { recursive: true });
+    await writeFile(join(vol.location, 'a.csv'), 'x\n1\n');
+    expect(await rows("LIST '/Volumes/main/tmp_s/files/'")).toEqual([
+      {
+        path: '/Volumes/main/tmp_s/files/a.csv',
+        name: 'a.csv',
+        size: 4n,
+        modification_time: expect.any(BigInt),
+      },
+    ]);
     const t = await metastore.getTable('main.tmp_s.t');
     expect((await failure('DROP SCHEMA tmp_s')).sqlState).toBe('2BP01');
     await session.execute('DROP SCHEMA tmp_s CASCADE');

@@ -10,10 +10,16 @@ import { isPunct, isWord, quoteIdent, significant, type Token, tokenize } from '
 export interface NameResolver {
   readonly current: SchemaName;
   /** The table, view or function a name refers to, or undefined. */
-  lookup(name: ObjectName, kinds: readonly ('table' | 'view' | 'function')[]): Promise<ObjectInfo | undefined>;
+  lookup(
+    name: ObjectName,
+    kinds: readonly ('table' | 'view' | 'function')[],
+  ): Promise<ObjectInfo | undefined>;
   /** Throws the metastore's not-found error (with its did-you-mean) for a missing relation. */
   notFound(name: ObjectName, written: string): Promise<never>;
   schemaExists(schema: SchemaName): Promise<boolean>;
+  catalogExists(catalog: string): Promise<boolean>;
+  /** True when DuckDB has a database of that name (memory, system, temp, attached ones). */
+  engineHasCatalog(name: string): Promise<boolean>;
   /** True when DuckDB itself has a relation of that name (temp tables, CTE-free system views). */
   engineHasRelation(name: string): Promise<boolean>;
 }
@@ -62,16 +68,72 @@ const NOT_A_NAME = new Set([
   'IF',
   'OVERWRITE',
   'INTO',
+  // MERGE ... THEN UPDATE SET: the UPDATE of a clause, not a table.
+  'SET',
 ]);
 
 /** Words that can follow a table reference and are not an alias. */
 const NOT_ALIAS = new Set([
-  'WHERE', 'JOIN', 'INNER', 'LEFT', 'RIGHT', 'FULL', 'CROSS', 'NATURAL', 'POSITIONAL', 'ASOF', 'ANTI',
-  'SEMI', 'ON', 'USING', 'GROUP', 'ORDER', 'LIMIT', 'OFFSET', 'UNION', 'EXCEPT', 'INTERSECT', 'MINUS',
-  'HAVING', 'WINDOW', 'QUALIFY', 'TABLESAMPLE', 'PIVOT', 'UNPIVOT', 'SELECT', 'FROM', 'SET', 'VALUES',
-  'RETURNING', 'LATERAL', 'FETCH', 'FOR', 'WITH', 'INTO', 'BY', 'SAMPLE', 'REPLACE', 'WHEN', 'THEN',
-  'ELSE', 'END', 'VERSION', 'TIMESTAMP', 'ZORDER', 'RETAIN', 'DRY', 'LIMIT', 'TO', 'PARTITION', 'SET',
-  'ADD', 'DROP', 'ALTER', 'RENAME', 'UNSET', 'CHANGE',
+  'WHERE',
+  'JOIN',
+  'INNER',
+  'LEFT',
+  'RIGHT',
+  'FULL',
+  'CROSS',
+  'NATURAL',
+  'POSITIONAL',
+  'ASOF',
+  'ANTI',
+  'SEMI',
+  'ON',
+  'USING',
+  'GROUP',
+  'ORDER',
+  'LIMIT',
+  'OFFSET',
+  'UNION',
+  'EXCEPT',
+  'INTERSECT',
+  'MINUS',
+  'HAVING',
+  'WINDOW',
+  'QUALIFY',
+  'TABLESAMPLE',
+  'PIVOT',
+  'UNPIVOT',
+  'SELECT',
+  'FROM',
+  'SET',
+  'VALUES',
+  'RETURNING',
+  'LATERAL',
+  'FETCH',
+  'FOR',
+  'WITH',
+  'INTO',
+  'BY',
+  'SAMPLE',
+  'REPLACE',
+  'WHEN',
+  'THEN',
+  'ELSE',
+  'END',
+  'VERSION',
+  'TIMESTAMP',
+  'ZORDER',
+  'RETAIN',
+  'DRY',
+  'LIMIT',
+  'TO',
+  'PARTITION',
+  'SET',
+  'ADD',
+  'DROP',
+  'ALTER',
+  'RENAME',
+  'UNSET',
+  'CHANGE',
 ]);
 
 const MAX_VIEW_DEPTH = 16;
@@ -81,7 +143,8 @@ const FROM_CALLS = new Set(['EXTRACT', 'TRIM', 'SUBSTRING', 'SUBSTR', 'POSITION'
 /** Location inside delta.`...` (backticks doubled). */
 export const deltaRef = (location: string): string => `delta.\`${location.replaceAll('`', '``')}\``;
 
-const isName = (t: Token | undefined): t is Token => t !== undefined && (t.kind === 'word' || t.kind === 'quoted');
+const isName = (t: Token | undefined): t is Token =>
+  t !== undefined && (t.kind === 'word' || t.kind === 'quoted');
 const upper = (t: Token | undefined): string => (t?.kind === 'word' ? t.text.toUpperCase() : '');
 const part = (t: Token): string => (t.kind === 'word' ? t.text : t.value);
 
@@ -111,7 +174,10 @@ interface Replacement {
  */
 export async function resolveNames(sql: string, resolver: NameResolver, depth = 0): Promise<string> {
   if (depth > MAX_VIEW_DEPTH) {
-    throw new SqlError('INVALID_ARGUMENT', `views nest more than ${MAX_VIEW_DEPTH} levels deep (a view refers to itself?)`);
+    throw new SqlError(
+      'INVALID_ARGUMENT',
+      `views nest more than ${MAX_VIEW_DEPTH} levels deep (a view refers to itself?)`,
+    );
   }
   const tokens = significant(tokenize(sql));
   const ctes = cteNames(tokens);
@@ -127,7 +193,8 @@ export async function resolveNames(sql: string, resolver: NameResolver, depth = 
     if (!isName(t) || isPunct(tokens[i - 1], '.')) continue;
     const prev = tokens[i - 1];
     let context = isPunct(prev, ',') ? (listPositions.has(i) ? ',' : '') : upper(prev);
-    if (context === 'FROM' && (parens[parens.length - 1] === true || isWord(tokens[i - 2], 'DISTINCT'))) context = '';
+    if (context === 'FROM' && (parens[parens.length - 1] === true || isWord(tokens[i - 2], 'DISTINCT')))
+      context = '';
     // delta.`path` stays for the path layer.
     if (isWord(t, 'DELTA') && isPunct(tokens[i + 1], '.') && tokens[i + 2]?.kind === 'quoted') continue;
     let j = i + 1;
@@ -146,7 +213,8 @@ export async function resolveNames(sql: string, resolver: NameResolver, depth = 
     if (call) {
       if (parts.length >= 2) {
         const fn = await tryResolve(parts, resolver, ['function']);
-        if (fn?.kind === 'function') replacements.push({ start: t.start, end: tokens[j - 1]!.end, text: quoteIdent(fn.name) });
+        if (fn?.kind === 'function')
+          replacements.push({ start: t.start, end: tokens[j - 1]!.end, text: quoteIdent(fn.name) });
       }
       i = j - 1;
       continue;
@@ -156,24 +224,44 @@ export async function resolveNames(sql: string, resolver: NameResolver, depth = 
       continue;
     }
     if (parts.length === 1 && ctes.has(parts[0]!.toLowerCase())) continue;
+    // CREATE TEMP TABLE x / CREATE TABLE delta.`...`: the name being created is not looked up.
+    if (statementWord === 'CREATE' && context === 'TABLE') continue;
     const written = parts.join('.');
     const name = resolveOrThrow(parts, resolver.current);
     const info = await resolver.lookup(name, ['table', 'view']);
     const end = tokens[j - 1]!.end;
     const aliasAt = aliasPosition(tokens, j);
-    const wantsAlias = aliasAt !== undefined && (READ_CONTEXT.has(context) || (context === 'INTO' && statementWord === 'MERGE') || context === 'UPDATE');
+    const wantsAlias =
+      aliasAt !== undefined &&
+      (READ_CONTEXT.has(context) ||
+        (context === 'INTO' && statementWord === 'MERGE') ||
+        context === 'UPDATE');
     if (info === undefined) {
       if (parts.length === 1 && (await resolver.engineHasRelation(parts[0]!))) continue;
-      if (parts.length > 1 && !(await resolver.schemaExists(name))) continue;
+      // Unknown schemas may be DuckDB's (pg_catalog, information_schema); an unknown schema of a known
+      // catalog is ours to report.
+      const known =
+        parts.length === 3 ? await resolver.catalogExists(name.catalog) : await resolver.schemaExists(name);
+      if (parts.length === 2 && !known) continue;
+      if (parts.length === 3 && !known && (await resolver.engineHasCatalog(parts[0]!))) continue;
       await resolver.notFound(name, written);
     } else if (info.kind === 'table') {
       replacements.push({ start: t.start, end, text: deltaRef(info.location) });
-      if (wantsAlias) replacements.push({ start: aliasAt.offset, end: aliasAt.offset, text: ` AS ${quoteIdent(info.name)}` });
+      if (wantsAlias)
+        replacements.push({
+          start: aliasAt.offset,
+          end: aliasAt.offset,
+          text: ` AS ${quoteIdent(info.name)}`,
+        });
     } else if (info.kind === 'view') {
       if (!READ_CONTEXT.has(context) || statementWord === 'DELETE') {
-        throw new SqlError('INVALID_ARGUMENT', `${info.fullName} is a view: it can only be read (SELECT ... FROM ${info.fullName})`, { table: info.fullName, sqlState: '42809' });
+        throw new SqlError(
+          'INVALID_ARGUMENT',
+          `${info.fullName} is a view: it can only be read (SELECT ... FROM ${info.fullName})`,
+          { table: info.fullName, sqlState: '42809' },
+        );
       }
-      const inner = await resolveNames(info.sql, { ...resolver, current: { catalog: info.catalog, schema: info.schema } }, depth + 1);
+      const inner = await resolveNames(info.sql, { ...resolver, current: viewContext(info) }, depth + 1);
       const alias = aliasAt === undefined ? '' : ` AS ${quoteIdent(info.name)}`;
       replacements.push({ start: t.start, end, text: `(${inner})${alias}` });
     }
@@ -195,11 +283,29 @@ export async function resolveNames(sql: string, resolver: NameResolver, depth = 
   return out + sql.slice(at);
 }
 
+/** Spark's property keys for the catalog and schema a view's names were written against. */
+export const VIEW_CONTEXT_KEYS = [
+  'view.catalogAndNamespace.part.0',
+  'view.catalogAndNamespace.part.1',
+] as const;
+
+/** Names inside a view resolve against the catalog and schema current when it was created. */
+function viewContext(info: Extract<ObjectInfo, { kind: 'view' }>): SchemaName {
+  const catalog = info.properties[VIEW_CONTEXT_KEYS[0]];
+  const schema = info.properties[VIEW_CONTEXT_KEYS[1]];
+  return catalog !== undefined && schema !== undefined
+    ? { catalog, schema }
+    : { catalog: info.catalog, schema: info.schema };
+}
+
 function resolveOrThrow(parts: readonly string[], current: SchemaName): ObjectName {
   try {
     return resolveName(parts, current);
   } catch (e) {
-    throw new SqlError('INVALID_ARGUMENT', e instanceof Error ? e.message : String(e), { sqlState: '42602', name: parts.join('.') });
+    throw new SqlError('INVALID_ARGUMENT', e instanceof Error ? e.message : String(e), {
+      sqlState: '42602',
+      name: parts.join('.'),
+    });
   }
 }
 
@@ -217,7 +323,6 @@ async function tryResolve(
   return resolver.lookup(name, kinds);
 }
 
-
 /**
  * Where ` AS <alias>` goes after a reference ending before token `j`: undefined when the user wrote
  * an alias. A time-travel clause (`VERSION AS OF n`, `TIMESTAMP AS OF '...'`) comes first.
@@ -225,13 +330,20 @@ async function tryResolve(
 function aliasPosition(tokens: readonly Token[], j: number): { offset: number } | undefined {
   let k = j;
   const kw = upper(tokens[k]);
-  if ((kw === 'VERSION' || kw === 'TIMESTAMP') && isWord(tokens[k + 1], 'AS') && isWord(tokens[k + 2], 'OF')) {
+  if (
+    (kw === 'VERSION' || kw === 'TIMESTAMP') &&
+    isWord(tokens[k + 1], 'AS') &&
+    isWord(tokens[k + 2], 'OF')
+  ) {
     const value = tokens[k + 3];
     if (value === undefined || (value.kind !== 'number' && value.kind !== 'string')) return undefined;
     k += 4;
   }
   const next = tokens[k];
-  if (next !== undefined && (isWord(next, 'AS') || next.kind === 'quoted' || (next.kind === 'word' && !NOT_ALIAS.has(upper(next))))) {
+  if (
+    next !== undefined &&
+    (isWord(next, 'AS') || next.kind === 'quoted' || (next.kind === 'word' && !NOT_ALIAS.has(upper(next))))
+  ) {
     return undefined;
   }
   return { offset: tokens[k - 1]!.end };

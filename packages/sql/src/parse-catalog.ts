@@ -29,14 +29,39 @@ export type CatalogStatement =
       readonly ifExists: boolean;
       readonly cascade: boolean;
     }
-  | { readonly kind: 'drop'; readonly what: Leaf; readonly name: readonly string[]; readonly ifExists: boolean }
-  | { readonly kind: 'show'; readonly what: 'catalogs' | 'schemas' | 'tables' | 'views' | 'functions' | 'volumes'; readonly in?: readonly string[]; readonly like?: string }
+  | {
+      readonly kind: 'drop';
+      readonly what: Leaf;
+      readonly name: readonly string[];
+      readonly ifExists: boolean;
+    }
+  | {
+      readonly kind: 'show';
+      readonly what: 'catalogs' | 'schemas' | 'tables' | 'views' | 'functions' | 'volumes';
+      readonly in?: readonly string[];
+      readonly like?: string;
+    }
   | { readonly kind: 'showColumns'; readonly table: readonly string[] }
   | { readonly kind: 'showCreateTable'; readonly table: readonly string[] }
-  | { readonly kind: 'describeTable'; readonly table: readonly string[]; readonly extended: boolean; readonly rest: string }
+  | {
+      readonly kind: 'describeTable';
+      readonly table: readonly string[];
+      readonly extended: boolean;
+      readonly rest: string;
+    }
   | { readonly kind: 'describeContainer'; readonly what: Container; readonly name: readonly string[] }
-  | { readonly kind: 'comment'; readonly what: Container | 'table' | 'volume'; readonly name: readonly string[]; readonly comment: string | null }
-  | { readonly kind: 'rename'; readonly what: 'table' | 'view'; readonly from: readonly string[]; readonly to: readonly string[] }
+  | {
+      readonly kind: 'comment';
+      readonly what: Container | 'table' | 'volume';
+      readonly name: readonly string[];
+      readonly comment: string | null;
+    }
+  | {
+      readonly kind: 'rename';
+      readonly what: 'table' | 'view';
+      readonly from: readonly string[];
+      readonly to: readonly string[];
+    }
   | {
       /** CREATE TABLE <name>: `pathSql(location)` is the same statement on delta.`location`. */
       readonly kind: 'createTable';
@@ -68,6 +93,8 @@ export type CatalogStatement =
       readonly comment?: string;
       readonly deterministic: boolean;
     }
+  /** LIST '/Volumes/catalog/schema/volume[/dir]' [LIMIT n]. */
+  | { readonly kind: 'list'; readonly path: string; readonly limit?: number }
   | {
       readonly kind: 'createVolume';
       readonly name: readonly string[];
@@ -77,10 +104,17 @@ export type CatalogStatement =
     };
 
 const container = (c: Cursor): Container | undefined =>
-  c.acceptWords('CATALOG') ? 'catalog' : c.acceptWords('SCHEMA') || c.acceptWords('DATABASE') ? 'schema' : undefined;
+  c.acceptWords('CATALOG')
+    ? 'catalog'
+    : c.acceptWords('SCHEMA') || c.acceptWords('DATABASE')
+      ? 'schema'
+      : undefined;
 
 /** The catalog statement at the start of `stmt`, or undefined when it is not one. */
-export function parseCatalogStatement(stmt: StatementText, script: string = stmt.sql): CatalogStatement | undefined {
+export function parseCatalogStatement(
+  stmt: StatementText,
+  script: string = stmt.sql,
+): CatalogStatement | undefined {
   const c = new Cursor(stmt.tokens, stmt.sql, stmt.offset, script);
   if (c.acceptWords('USE')) {
     const what = container(c);
@@ -90,10 +124,18 @@ export function parseCatalogStatement(stmt: StatementText, script: string = stmt
   }
   if (c.peekWords('CREATE') || c.peekWords('REPLACE', 'TABLE')) return parseCreateNamed(c);
   if (c.acceptWords('DROP')) return parseDrop(c);
+  if (c.peekWords('LIST') && c.peek(1)?.kind === 'string') {
+    c.pos++;
+    const path = c.string();
+    const limit = c.acceptWords('LIMIT') ? c.integer('a LIMIT count') : undefined;
+    c.expectEnd();
+    return limit === undefined ? { kind: 'list', path } : { kind: 'list', path, limit };
+  }
   if (c.acceptWords('SHOW')) return parseShow(c);
   if (c.peekWords('DESCRIBE') || c.peekWords('DESC')) return parseDescribeNamed(c);
   if (c.acceptWords('COMMENT', 'ON')) {
-    const what = container(c) ?? (c.acceptWords('TABLE') ? 'table' : c.acceptWords('VOLUME') ? 'volume' : undefined);
+    const what =
+      container(c) ?? (c.acceptWords('TABLE') ? 'table' : c.acceptWords('VOLUME') ? 'volume' : undefined);
     if (what === undefined) throw c.error('CATALOG, SCHEMA, TABLE or VOLUME');
     const name = c.qualifiedName('a name');
     c.expectWords('IS');
@@ -183,15 +225,17 @@ function parseDescribeNamed(c: Cursor): CatalogStatement | undefined {
     c.expectEnd();
     return { kind: 'describeContainer', what, name };
   }
-  if (c.peekWords('HISTORY') || c.peekWords('DETAIL') || c.peekWords('QUERY') || c.peekWords('FUNCTION')) return undefined;
+  if (c.peekWords('HISTORY') || c.peekWords('DETAIL') || c.peekWords('QUERY') || c.peekWords('FUNCTION'))
+    return undefined;
   c.acceptWords('TABLE');
   const extended = c.acceptWords('EXTENDED') || c.acceptWords('FORMATTED');
   const t = c.peek();
   if (t === undefined || atPathRef(c) || (t.kind !== 'word' && t.kind !== 'quoted')) return undefined;
-  if (t.kind === 'word' && ['SELECT', 'WITH', 'FROM', 'VALUES'].includes(t.text.toUpperCase())) return undefined;
-  const start = c.here();
+  if (t.kind === 'word' && ['SELECT', 'WITH', 'FROM', 'VALUES'].includes(t.text.toUpperCase()))
+    return undefined;
   const table = c.qualifiedName('a table name');
-  return { kind: 'describeTable', table, extended, rest: c.text.slice(start) };
+  // What follows the name (a time-travel clause) is kept for the path-based DESCRIBE.
+  return { kind: 'describeTable', table, extended, rest: c.text.slice(c.tokens[c.pos - 1]!.end) };
 }
 
 function parseCreateNamed(c: Cursor): CatalogStatement | undefined {
@@ -213,8 +257,13 @@ function parseCreateNamed(c: Cursor): CatalogStatement | undefined {
     let properties: Record<string, string> = {};
     for (;;) {
       if (c.acceptWords('COMMENT')) comment = c.string('a comment string');
-      else if (c.acceptWords('MANAGED', 'LOCATION') || c.acceptWords('LOCATION')) location = c.string('a location string');
-      else if (c.acceptWords('WITH', 'DBPROPERTIES') || c.acceptWords('WITH', 'PROPERTIES') || c.acceptWords('OPTIONS'))
+      else if (c.acceptWords('MANAGED', 'LOCATION') || c.acceptWords('LOCATION'))
+        location = c.string('a location string');
+      else if (
+        c.acceptWords('WITH', 'DBPROPERTIES') ||
+        c.acceptWords('WITH', 'PROPERTIES') ||
+        c.acceptWords('OPTIONS')
+      )
         properties = { ...properties, ...parseProperties(c) };
       else break;
     }
@@ -269,7 +318,8 @@ function parseCreateTable(c: Cursor, orReplace: boolean, replaceOnly: boolean): 
   let properties: Record<string, string> = {};
   while (!c.atEnd()) {
     if (isPunct(c.peek(), '(')) {
-      if (c.pos > 0 && isWord(c.tokens[c.pos - 1], 'TBLPROPERTIES')) properties = { ...properties, ...parseProperties(c) };
+      if (c.pos > 0 && isWord(c.tokens[c.pos - 1], 'TBLPROPERTIES'))
+        properties = { ...properties, ...parseProperties(c) };
       else parenthesizedText(c);
     } else if (c.peekWords('LOCATION') && c.peek(1)?.kind === 'string') {
       const start = c.peek()!.start;
@@ -281,7 +331,8 @@ function parseCreateTable(c: Cursor, orReplace: boolean, replaceOnly: boolean): 
       comment = c.string();
     } else if (c.peekWords('TBLPROPERTIES')) {
       c.pos++;
-    } else if (c.peekWords('AS') || c.peekWords('SELECT') || c.peekWords('WITH') || c.peekWords('VALUES')) break;
+    } else if (c.peekWords('AS') || c.peekWords('SELECT') || c.peekWords('WITH') || c.peekWords('VALUES'))
+      break;
     else c.pos++;
   }
   const text = c.text;
@@ -316,7 +367,14 @@ function parseCreateView(c: Cursor, orReplace: boolean): CatalogStatement {
   }
   c.expectWords('AS');
   const query = c.rest().sql.trim();
-  return { kind: 'createView', name, orReplace, ifNotExists, query, ...(comment === undefined ? {} : { comment }) };
+  return {
+    kind: 'createView',
+    name,
+    orReplace,
+    ifNotExists,
+    query,
+    ...(comment === undefined ? {} : { comment }),
+  };
 }
 
 function parseCreateFunction(c: Cursor, orReplace: boolean): CatalogStatement {
@@ -331,7 +389,11 @@ function parseCreateFunction(c: Cursor, orReplace: boolean): CatalogStatement {
       let depth = 0;
       while (!c.atEnd()) {
         const t = c.peek()!;
-        if (depth === 0 && (isPunct(t, ',') || isPunct(t, ')') || isWord(t, 'DEFAULT') || isWord(t, 'COMMENT'))) break;
+        if (
+          depth === 0 &&
+          (isPunct(t, ',') || isPunct(t, ')') || isWord(t, 'DEFAULT') || isWord(t, 'COMMENT'))
+        )
+          break;
         if (isPunct(t, '(') || isPunct(t, '<')) depth++;
         if (isPunct(t, ')') || isPunct(t, '>')) depth--;
         c.pos++;
@@ -356,7 +418,12 @@ function parseCreateFunction(c: Cursor, orReplace: boolean): CatalogStatement {
   }
   c.expectWords('RETURNS');
   const typeStart = c.here();
-  while (!c.atEnd() && !['RETURN', 'COMMENT', 'LANGUAGE', 'DETERMINISTIC', 'NOT', 'CONTAINS', 'READS'].some((w) => c.peekWords(w))) {
+  while (
+    !c.atEnd() &&
+    !['RETURN', 'COMMENT', 'LANGUAGE', 'DETERMINISTIC', 'NOT', 'CONTAINS', 'READS'].some((w) =>
+      c.peekWords(w),
+    )
+  ) {
     if (isPunct(c.peek(), '(')) c.skipBalanced();
     else c.pos++;
   }

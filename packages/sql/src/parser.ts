@@ -6,6 +6,7 @@ import { SqlError } from './errors.js';
 import { targetTable } from './parse-common.js';
 import { parseAlter, parseCreate } from './parse-ddl.js';
 import { parseDelete, parseUpdate } from './parse-dml.js';
+import { atConvert, atCopyInto, parseConvert, parseCopyInto } from './parse-ingest.js';
 import { parseInsert } from './parse-insert.js';
 import { parseOptimize, parseSessionSet, parseVacuum } from './parse-maintenance.js';
 import { parseMerge } from './parse-merge.js';
@@ -40,6 +41,8 @@ export function parseStatement(stmt: StatementText, script: string = stmt.sql): 
   if (c.peekWords('DELETE', 'FROM') && targetsPath(c, 2)) return parseDelete(c);
   if (c.peekWords('UPDATE') && targetsPath(c, 1)) return parseUpdate(c);
   if (c.peekWords('MERGE') && mergesIntoPath(c)) return parseMerge(c);
+  if (atConvert(c)) return parseConvert(c);
+  if (atCopyInto(c)) return parseCopyInto(c);
   rejectNotYetSupported(c);
   return passthrough();
 }

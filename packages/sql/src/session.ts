@@ -1,14 +1,15 @@
 // Executes SQL scripts: Loch's own statements go to @loch/table, everything else to the engine
 // after each delta.`path` reference is replaced by a scan of the right snapshot.
 import { isAbsolute, normalize, resolve } from 'node:path';
+import type { Metastore } from '@loch/catalog';
 import { DataType, type Snapshot, type StructType } from '@loch/delta';
 import { type Engine, type QueryResult, toDuckType } from '@loch/engine-duckdb';
 import { missingFileError, type VersionSelector, type WriteOptions } from '@loch/table';
-import type { Metastore } from '@loch/catalog';
 import type { SqlText, Statement, StatementKind } from './ast.js';
 import { type CatalogHost, CatalogSession } from './catalog-statements.js';
 import { runDml } from './dml-statements.js';
 import { SqlError } from './errors.js';
+import { runConvert, runCopyInto } from './ingest-statements.js';
 import { insertSourceSql } from './insert-source.js';
 import { optimizeResultSql, vacuumResultSql } from './maintenance-result-sql.js';
 import { runMerge } from './merge-statement.js';
@@ -31,8 +32,8 @@ import {
   propertiesSql,
   restoreSql,
 } from './result-sql.js';
-import { splitStatements } from './split-statements.js';
 import { rewriteSparkSql } from './spark-compat.js';
+import { splitStatements } from './split-statements.js';
 import type { SqlTable, TableOpener } from './sql-table.js';
 import {
   alterOperation,
@@ -163,7 +164,12 @@ export class SqlSession {
         throw new SqlError(
           err.code,
           err.message,
-          { ...err.details, sqlState: err.sqlState, statementIndex: index + 1, statementCount: statements.length },
+          {
+            ...err.details,
+            sqlState: err.sqlState,
+            statementIndex: index + 1,
+            statementCount: statements.length,
+          },
           { cause: err.cause ?? err },
         );
       }
@@ -296,6 +302,13 @@ export class SqlSession {
       case 'vacuum':
       case 'setSession':
         return this.#maintenance(stmt);
+      case 'convertToDelta':
+        return runConvert(stmt, this.#table({ location: stmt.location }));
+      case 'copyInto':
+        return runCopyInto(stmt, await this.#existing(stmt.table), {
+          engine: this.#engine,
+          resolve: (l) => this.resolveLocation(l),
+        });
     }
   }
 

@@ -33,6 +33,13 @@ describe('rewriteSparkSql', () => {
     expect(rewriteSparkSql('SELECT to_date(s, fmt) FROM t')).toBe('SELECT to_date(s, fmt) FROM t');
     expect(rewriteSparkSql("SELECT to_date('2024-01-01')")).toBe("SELECT to_date('2024-01-01')");
   });
+
+  it('turns RLIKE / REGEXP with a literal pattern into a SIMILAR TO search', () => {
+    expect(rewriteSparkSql("SELECT * FROM t WHERE name RLIKE '^a' AND x NOT REGEXP 'b+'")).toBe(
+      "SELECT * FROM t WHERE name SIMILAR TO '(?s).*(?:^a).*' AND x NOT SIMILAR TO '(?s).*(?:b+).*'",
+    );
+    expect(rewriteSparkSql("SELECT rlike(a, 'x')")).toBe("SELECT rlike(a, 'x')");
+  });
 });
 
 describe('Spark functions through SqlSession', () => {
@@ -60,7 +67,9 @@ describe('Spark functions through SqlSession', () => {
     expect(await value("SELECT CAST(to_date('05.03.2024', 'dd.MM.yyyy') AS VARCHAR)")).toBe('2024-03-05');
     expect(await value("SELECT to_date('garbage', 'yyyy-MM-dd')")).toBeNull();
     expect(
-      await value("SELECT CAST(to_timestamp('2024-03-05 10:11:12.345', 'yyyy-MM-dd HH:mm:ss.SSS') AS VARCHAR)"),
+      await value(
+        "SELECT CAST(to_timestamp('2024-03-05 10:11:12.345', 'yyyy-MM-dd HH:mm:ss.SSS') AS VARCHAR)",
+      ),
     ).toBe('2024-03-05 10:11:12.345');
     expect(await value("SELECT date_format(TIMESTAMP '2024-03-05 10:11:12', 'yyyy-MM')")).toBe('2024-03');
     expect(await value("SELECT date_format(DATE '2024-03-05', 'dd/MM/yyyy HH:mm')")).toBe('05/03/2024 00:00');
@@ -68,7 +77,7 @@ describe('Spark functions through SqlSession', () => {
     expect(await value("SELECT from_unixtime(0, 'yyyy-MM-dd HH:mm:ss')")).toBe('1970-01-01 00:00:00');
     expect(
       await value(
-        "SELECT count(*) FROM (VALUES (current_date()), (current_date() - INTERVAL 30 DAYS)) t(d) WHERE d >= current_date() - INTERVAL 7 DAYS",
+        'SELECT count(*) FROM (VALUES (current_date()), (current_date() - INTERVAL 30 DAYS)) t(d) WHERE d >= current_date() - INTERVAL 7 DAYS',
       ),
     ).toBe(1n);
     expect(
@@ -76,6 +85,13 @@ describe('Spark functions through SqlSession', () => {
         "SELECT CAST(date_trunc('month', to_date(order_date, 'yyyy-MM-dd')) AS VARCHAR) FROM (VALUES ('2024-03-05')) t(order_date)",
       ),
     ).toBe('2024-03-01 00:00:00');
+  });
+
+  it('evaluates RLIKE as a regular-expression search', async () => {
+    const [r] = await session.execute(
+      "SELECT 'abc' RLIKE 'b', 'abc' RLIKE '^b', 'a.c' NOT RLIKE '\\.', 'Abc' REGEXP '(?i)^a'",
+    );
+    expect(r!.rows[0]).toEqual([true, false, false, true]);
   });
 
   it('reports an unsupported pattern letter as a SqlError', async () => {

@@ -98,22 +98,62 @@ const significant = (t: Token): boolean => t.kind !== 'space' && t.kind !== 'com
 
 /** Rewrites literal Spark datetime patterns in `sql` (nothing else changes). */
 export function rewriteSparkSql(sql: string): string {
-  if (!/to_date|to_timestamp|date_format|unix_timestamp|from_unixtime/i.test(sql)) return sql;
+  if (!/to_date|to_timestamp|date_format|unix_timestamp|from_unixtime|rlike|regexp/i.test(sql)) return sql;
   const tokens = tokenize(sql).filter(significant);
   const edits: { start: number; end: number; text: string }[] = [];
   for (let i = 0; i + 1 < tokens.length; i++) {
     const t = tokens[i]!;
+    const rlike = rlikeEdit(tokens, i);
+    if (rlike !== undefined) {
+      edits.push(rlike);
+      continue;
+    }
     const argIndex = t.kind === 'word' ? PATTERN_ARG[t.text.toLowerCase()] : undefined;
     if (argIndex === undefined || tokens[i + 1]!.text !== '(') continue;
     // A qualified name (x.to_date) is some other object's member.
     if (i > 0 && tokens[i - 1]!.text === '.') continue;
     const literal = patternArgument(tokens, i + 2, argIndex);
     if (literal === undefined) continue;
-    edits.push({ start: literal.start, end: literal.end, text: quoteString(sparkPatternToStrftime(literal.value)) });
+    edits.push({
+      start: literal.start,
+      end: literal.end,
+      text: quoteString(sparkPatternToStrftime(literal.value)),
+    });
   }
   let out = sql;
   for (const e of edits.reverse()) out = out.slice(0, e.start) + e.text + out.slice(e.end);
   return out;
+}
+
+/**
+ * `a RLIKE 'p'` / `a REGEXP 'p'` (Spark: p matches anywhere in a) -> `a SIMILAR TO '(?s).*(?:p).*'`
+ * (DuckDB: a full-match regular expression). Only a literal pattern; the operator position is
+ * recognised by an operand before it.
+ */
+function rlikeEdit(
+  tokens: readonly Token[],
+  i: number,
+): { start: number; end: number; text: string } | undefined {
+  const t = tokens[i]!;
+  if (t.kind !== 'word' || !/^(rlike|regexp)$/i.test(t.text)) return undefined;
+  const pattern = tokens[i + 1];
+  // `a NOT RLIKE 'p'`: the operand is before the NOT.
+  const before = tokens[/^not$/i.test(tokens[i - 1]?.text ?? '') ? i - 2 : i - 1];
+  if (pattern?.kind !== 'string' || before === undefined) return undefined;
+  const operandEnd =
+    before.kind === 'quoted' ||
+    before.kind === 'string' ||
+    before.kind === 'number' ||
+    before.text === ')' ||
+    before.text === ']' ||
+    (before.kind === 'word' &&
+      !/^(select|where|and|or|not|on|having|when|then|else|by|,)$/i.test(before.text));
+  if (!operandEnd) return undefined;
+  return {
+    start: t.start,
+    end: pattern.end,
+    text: `SIMILAR TO ${quoteString(`(?s).*(?:${pattern.value}).*`)}`,
+  };
 }
 
 /** The argument `index` of a call whose arguments start at `from`, when it is a lone string literal. */

@@ -4,6 +4,8 @@ import type { Snapshot } from '@loch/delta';
 import type {
   AlterOperation,
   ChangeFeedRange,
+  ConvertOptions,
+  ConvertResult,
   CreateTableOptions,
   DeleteResult,
   DmlOptions,
@@ -49,6 +51,8 @@ export interface SqlTable {
     predicateSql?: string,
     opts?: DmlOptions,
   ): Promise<UpdateResult>;
+  /** CONVERT TO DELTA over the parquet files at this location; optional so test doubles may omit it. */
+  convertFromParquet?(opts: ConvertOptions): Promise<ConvertResult>;
   /** MERGE (a builder); optional so test doubles may omit it. */
   merge?(source: string, condition: string, opts?: MergeOptions): SqlMergeBuilder;
 }

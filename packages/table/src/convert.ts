@@ -33,11 +33,14 @@ export interface ConvertResult {
 
 export async function convertFromParquet(h: TableHandle, opts: ConvertOptions = {}): Promise<ConvertResult> {
   const existing = await h.latest();
-  if (existing !== undefined) return { version: existing.version, numFiles: existing.files.length, alreadyDelta: true };
+  if (existing !== undefined)
+    return { version: existing.version, numFiles: existing.files.length, alreadyDelta: true };
   const root = localDir(h.location);
   const files = (await walk(root)).filter((f) => f.endsWith('.parquet')).sort();
   if (files.length === 0) {
-    throw new DeltaError('FILE_NOT_FOUND', `CONVERT TO DELTA found no parquet files under ${root}`, { path: root });
+    throw new DeltaError('FILE_NOT_FOUND', `CONVERT TO DELTA found no parquet files under ${root}`, {
+      path: root,
+    });
   }
   const partitions = opts.partitionColumns ?? [];
   const list = `[${files.map((f) => quoteString(join(root, f))).join(', ')}]`;
@@ -45,7 +48,9 @@ export async function convertFromParquet(h: TableHandle, opts: ConvertOptions = 
     `SELECT * FROM read_parquet(${list}, union_by_name = true, hive_partitioning = false)`,
   );
   const partitionNames = new Set(partitions.map((p) => p.name.toLowerCase()));
-  const dataSchema = schemaFromDuckColumns(described.filter((c) => !partitionNames.has(c.name.toLowerCase())));
+  const dataSchema = schemaFromDuckColumns(
+    described.filter((c) => !partitionNames.has(c.name.toLowerCase())),
+  );
   const schema = DataType.struct([...dataSchema.fields, ...partitions]);
   const { metadata, protocol } = newTableActions(h, {
     schema,
@@ -85,9 +90,13 @@ export async function convertFromParquet(h: TableHandle, opts: ConvertOptions = 
 function localDir(location: string): string {
   if (location.startsWith('file:')) return fileURLToPath(location);
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) {
-    throw new DeltaError('INVALID_ARGUMENT', `CONVERT TO DELTA works on local directories only, not ${location}`, {
-      location,
-    });
+    throw new DeltaError(
+      'INVALID_ARGUMENT',
+      `CONVERT TO DELTA works on local directories only, not ${location}`,
+      {
+        location,
+      },
+    );
   }
   return location;
 }
@@ -118,7 +127,11 @@ function partitionValues(rel: string, partitions: readonly StructField[]): Recor
   }
   partitions.forEach((p, i) => {
     const [name, ...rest] = dirs[i]!.split('=');
-    if (name === undefined || unescapePathName(name).toLowerCase() !== p.name.toLowerCase() || rest.length === 0) {
+    if (
+      name === undefined ||
+      unescapePathName(name).toLowerCase() !== p.name.toLowerCase() ||
+      rest.length === 0
+    ) {
       throw new DeltaError(
         'INVALID_ARGUMENT',
         `directory '${dirs[i]}' of ${rel} does not match partition column ${p.name}; check PARTITIONED BY order`,

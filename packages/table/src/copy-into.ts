@@ -16,6 +16,8 @@ export interface CopyIntoOptions {
   /** A file, a directory (every file below it, except hidden and `_`-prefixed ones) or a glob. */
   readonly from: string;
   readonly format: CopyFileFormat;
+  /** FILES = (...): these names under `from` instead of everything `from` names. */
+  readonly files?: readonly string[];
   /** FORMAT_OPTIONS: header, sep/delimiter, quote, escape, nullValue, multiLine... (Spark names). */
   readonly formatOptions?: Readonly<Record<string, string>>;
   /** COPY_OPTIONS: mergeSchema ('true' adds new columns), force ('true' reloads loaded files). */
@@ -56,11 +58,23 @@ export async function copyIntoTable(
   const snapshot = await target.snapshot();
   const copy = lowerKeys(opts.copyOptions ?? {});
   const force = copy['force'] === 'true';
-  const files = await listFiles(engine, opts.from);
+  const files =
+    opts.files === undefined
+      ? await listFiles(engine, opts.from)
+      : await keyed(
+          opts.files.map((f) => resolve(opts.from, f)),
+          opts.from,
+        );
   const fresh = force ? files : files.filter((f) => !snapshot.txns.has(f.appId));
   const skippedFiles = files.filter((f) => !fresh.includes(f)).map((f) => f.path);
   if (fresh.length === 0) {
-    return { numAffectedRows: 0, numInsertedRows: 0, numSkippedCorruptFiles: 0, loadedFiles: [], skippedFiles };
+    return {
+      numAffectedRows: 0,
+      numInsertedRows: 0,
+      numSkippedCorruptFiles: 0,
+      loadedFiles: [],
+      skippedFiles,
+    };
   }
   const reader = readerSql(
     format,
@@ -69,7 +83,8 @@ export async function copyIntoTable(
   );
   const mergeSchema = copy['mergeschema'] === 'true';
   const sourceColumns = (await engine.describe(`SELECT * FROM ${reader}`)).map((c) => c.name);
-  const header = format !== 'CSV' || (opts.formatOptions && lowerKeys(opts.formatOptions)['header'] === 'true');
+  const header =
+    format !== 'CSV' || (opts.formatOptions && lowerKeys(opts.formatOptions)['header'] === 'true');
   const select = selectList(snapshot, sourceColumns, format, Boolean(header), mergeSchema);
   const result = await target.write(`SELECT ${select} FROM ${reader} AS src`, {
     mode: 'append',
@@ -89,9 +104,13 @@ export async function copyIntoTable(
 function checkFormat(format: string): CopyFileFormat {
   const upper = format.toUpperCase();
   if (upper === 'CSV' || upper === 'JSON' || upper === 'PARQUET') return upper;
-  throw new DeltaError('INVALID_ARGUMENT', `COPY INTO FILEFORMAT = ${format} is not supported; use CSV, JSON or PARQUET`, {
-    format,
-  });
+  throw new DeltaError(
+    'INVALID_ARGUMENT',
+    `COPY INTO FILEFORMAT = ${format} is not supported; use CSV, JSON or PARQUET`,
+    {
+      format,
+    },
+  );
 }
 
 const lowerKeys = (o: Readonly<Record<string, string>>): Record<string, string> =>
@@ -107,16 +126,29 @@ async function listFiles(engine: Engine, from: string): Promise<SourceFile[]> {
   } else {
     const info = await stat(local).catch(() => undefined);
     if (info === undefined) {
-      throw new DeltaError('FILE_NOT_FOUND', `COPY INTO source ${from} does not exist; give a file, directory or glob`, {
-        path: from,
-      });
+      throw new DeltaError(
+        'FILE_NOT_FOUND',
+        `COPY INTO source ${from} does not exist; give a file, directory or glob`,
+        {
+          path: from,
+        },
+      );
     }
     paths = info.isDirectory() ? await walk(resolve(local)) : [resolve(local)];
   }
-  paths.sort();
+  return keyed(paths, from);
+}
+
+/** Each file with its idempotence key (path, size, modification time), sorted by path. */
+async function keyed(paths: readonly string[], from: string): Promise<SourceFile[]> {
   const out: SourceFile[] = [];
-  for (const path of paths) {
-    const info = await stat(path);
+  for (const path of [...paths].sort()) {
+    const info = await stat(path).catch(() => undefined);
+    if (info === undefined) {
+      throw new DeltaError('FILE_NOT_FOUND', `COPY INTO source file ${path} (from ${from}) does not exist`, {
+        path,
+      });
+    }
     if (!info.isFile()) continue;
     const key = `${path}\n${info.size}\n${Math.trunc(info.mtimeMs)}`;
     out.push({ path, appId: COPY_INTO_APP_PREFIX + createHash('sha256').update(key).digest('hex') });
@@ -136,7 +168,11 @@ async function walk(dir: string): Promise<string[]> {
   return out;
 }
 
-function readerSql(format: CopyFileFormat, paths: readonly string[], o: Readonly<Record<string, string>>): string {
+function readerSql(
+  format: CopyFileFormat,
+  paths: readonly string[],
+  o: Readonly<Record<string, string>>,
+): string {
   const list = `[${paths.map(quoteString).join(', ')}]`;
   if (format === 'PARQUET') return `read_parquet(${list}, union_by_name = true)`;
   if (format === 'JSON') return `read_json_auto(${list}, format = 'auto', union_by_name = true)`;

@@ -7,6 +7,8 @@ import type { QueryResult } from '@loch/engine-duckdb';
 import { alterTable } from './alter.js';
 import { changeFeedSql } from './change-feed.js';
 import { writeCheckpoint } from './checkpoint.js';
+import { type ConvertOptions, type ConvertResult, convertFromParquet } from './convert.js';
+import { type CopyIntoOptions, type CopyIntoResult, copyIntoTable } from './copy-into.js';
 import { createTable } from './create.js';
 import { deleteRows } from './delete.js';
 import { tableDetail, tableHistory } from './history.js';
@@ -192,6 +194,16 @@ export class DeltaTable implements SnapshotSource {
   /** Writes the rows of a DuckDB query. */
   async write(sourceSql: string, opts: WriteOptions): Promise<WriteResult> {
     return writeTable(await this.handle(), sourceSql, opts);
+  }
+
+  /** CONVERT TO DELTA: a Delta log over the parquet files already at this (local) location. */
+  async convertFromParquet(opts?: ConvertOptions): Promise<ConvertResult> {
+    return convertFromParquet(await this.handle(), opts);
+  }
+
+  /** COPY INTO: loads the files `opts.from` names, skipping those loaded before. */
+  async copyInto(opts: CopyIntoOptions): Promise<CopyIntoResult> {
+    return copyIntoTable(this, (await this.handle()).engine, opts);
   }
 
   /** DELETE FROM t [WHERE predicateSql]: a DuckDB predicate over the table's columns. */

@@ -22,6 +22,15 @@ export {
   writeCheckpoint,
 } from './checkpoint.js';
 export { type CommitOutcome, type CommitPlan, commit } from './commit.js';
+export { type ConvertOptions, type ConvertResult, convertFromParquet } from './convert.js';
+export {
+  COPY_INTO_APP_PREFIX,
+  type CopyFileFormat,
+  type CopyIntoOptions,
+  type CopyIntoResult,
+  type CopyTarget,
+  copyIntoTable,
+} from './copy-into.js';
 export { DeltaTable, type ScanPlanOptions, type ScanSqlOptions, tableUrl } from './delta-table.js';
 export {
   type GeneratedColumn,

@@ -1,6 +1,8 @@
 // MERGE through the TypeScript builder: each clause kind, clause order, the multiple-match error,
 // schema evolution, pruning, both strategies, the change feed and the blueprint's CDC pattern.
+import type { ObjectStore } from '@loch/delta';
 import type { DuckEngine } from '@loch/engine-duckdb';
+import { openStore } from '@loch/storage';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DeltaTable } from './delta-table.js';
 import { MULTIPLE_MATCHES } from './merge.js';
@@ -142,6 +144,56 @@ describe.each([
       numTargetRowsNotMatchedBySourceUpdated: '3',
       numTargetRowsNotMatchedBySourceDeleted: '2',
     });
+  });
+
+  it('combines all three clause groups (full sync of a snapshot source)', async () => {
+    await seed(properties);
+    const r = await t
+      .merge('SELECT * FROM (VALUES (1, 100), (4, 40), (7, 70)) AS x(id, v)', 'target.id = source.id')
+      .whenMatchedUpdate({ set: { v: 'source.v' } })
+      .whenNotMatchedInsertAll()
+      .whenNotMatchedBySourceDelete()
+      .execute();
+    expect(r).toMatchObject({ numTargetRowsUpdated: 2, numTargetRowsInserted: 1, numTargetRowsDeleted: 4 });
+    expect(await rows()).toEqual([
+      { id: 1, v: 100 },
+      { id: 4, v: 40 },
+      { id: 7, v: 70 },
+    ]);
+  });
+
+  it('merges into a partitioned table, pruning partitions by the ON condition', async () => {
+    await t.write('SELECT range AS id, range % 2 AS p, range * 10 AS v FROM range(6)', {
+      mode: 'errorIfExists',
+      partitionBy: ['p'],
+      properties,
+    });
+    const r = await t
+      .merge(
+        'SELECT * FROM (VALUES (1, 1, -1), (3, 1, -3), (11, 1, 110)) AS x(id, p, v)',
+        't.id = s.id AND t.p = 1',
+        {
+          targetAlias: 't',
+          sourceAlias: 's',
+        },
+      )
+      .whenMatchedUpdateAll()
+      .whenNotMatchedInsertAll()
+      .execute();
+    expect(r).toMatchObject({
+      numTargetFilesAfterSkipping: 1,
+      numTargetRowsUpdated: 2,
+      numTargetRowsInserted: 1,
+    });
+    expect((await rows()).map((x) => `${x.id}:${x.p}:${x.v}`)).toEqual([
+      '0:0:0',
+      '1:1:-1',
+      '2:0:20',
+      '3:1:-3',
+      '4:0:40',
+      '5:1:50',
+      '11:1:110',
+    ]);
   });
 
   it('fails when several source rows match one target row, writing nothing', async () => {
@@ -315,5 +367,38 @@ describe('MERGE scope', () => {
       (r) => `${r.customer_id}:${r.name}:${r.email}`,
     );
     expect(out).toEqual(['2:Bob:bob@', '3:n3:e3', '7:Eve:eve@']);
+  });
+
+  it('conflicts with a concurrent delete of a file it read; not with an append elsewhere', async () => {
+    await seed();
+    // Writer A: runs `interloper` right before publishing its commit.
+    const racing = (interloper: () => Promise<unknown>): DeltaTable => {
+      let pending: (() => Promise<unknown>) | undefined = interloper;
+      return tableAt(
+        {
+          ...ctx,
+          stores: async (url) => {
+            const inner = await openStore(url);
+            return Object.assign(Object.create(inner) as ObjectStore, {
+              putIfAbsent: async (path: string, data: Uint8Array) => {
+                if (path.startsWith('_delta_log/') && pending !== undefined) {
+                  const run = pending;
+                  pending = undefined;
+                  await run();
+                }
+                return inner.putIfAbsent(path, data);
+              },
+            });
+          },
+        },
+        dir,
+      );
+    };
+    const upsert = (table: DeltaTable) =>
+      table.merge('SELECT 1 AS id, 5 AS v', 'target.id = source.id').whenMatchedUpdateAll().execute();
+    await expectDeltaError(upsert(racing(() => t.delete('id = 2'))), 'CONCURRENT_MODIFICATION');
+    const r = await upsert(racing(() => t.write('SELECT 100 AS id, 0 AS v', { mode: 'append' })));
+    expect(r.committed).toBe(true);
+    expect((await rows()).find((x) => x.id === 1)).toEqual({ id: 1, v: 5 });
   });
 });

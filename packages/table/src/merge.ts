@@ -109,12 +109,12 @@ async function mergeOnce(h: TableHandle, input: MergeSpec): Promise<MergeResult>
   const counts = new Map<number, number>();
   const touched: Touched[] = [];
   if (candidates.length > 0 && !insertOnly) {
-    const spec2 = await buildScanSpec(h, snapshot, {
+    const actionScan = await buildScanSpec(h, snapshot, {
       files: candidates,
       fileColumn: FILE_COLUMN,
       rowIndexColumn: ROW_COLUMN,
     });
-    const scan = await h.engine.scanSql(spec2);
+    const scan = await h.engine.scanSql(actionScan);
     const rowsAgg = dv ? `, string_agg(CAST(__r AS VARCHAR), ',')` : '';
     const actions = sql.targetActions(scan, FILE_COLUMN, ROW_COLUMN);
     // With unique source keys no target row can match twice: one grouping suffices.

@@ -109,13 +109,22 @@ async function commitRebasing(
   }
 }
 
-export async function optimizeTable(h: TableHandle, opts: OptimizeOptions = {}): Promise<OptimizeResult> {
+/** Auto compaction's OPTIMIZE: the files it may rewrite, bin-packed only, recorded as auto. */
+export interface AutoCompactScope {
+  readonly select: (snapshot: Snapshot) => readonly AddFile[];
+}
+
+export async function optimizeTable(
+  h: TableHandle,
+  opts: OptimizeOptions = {},
+  auto?: AutoCompactScope,
+): Promise<OptimizeResult> {
   const startTimeMs = h.now();
   const snapshot = await h.require();
   checkWriteSupport(snapshot.protocol);
   const target = opts.targetFileSize ?? targetFileSizeOf(snapshot.metadata.configuration);
-  const files = await selectFiles(h, snapshot, opts.where);
-  const clusterBy = clusteringColumnNames(snapshot);
+  const files = auto === undefined ? await selectFiles(h, snapshot, opts.where) : auto.select(snapshot);
+  const clusterBy = auto === undefined ? clusteringColumnNames(snapshot) : [];
   if (clusterBy.length > 0 && opts.zOrderBy !== undefined && opts.zOrderBy.length > 0) {
     throw new DeltaError(
       'INVALID_ARGUMENT',
@@ -196,7 +205,7 @@ export async function optimizeTable(h: TableHandle, opts: OptimizeOptions = {}):
           predicate: JSON.stringify(opts.where === undefined ? [] : [opts.where]),
           zOrderBy: JSON.stringify(clusterBy.length > 0 ? [] : (zOrderBy ?? [])),
           ...(clusterBy.length > 0 ? { clusterBy: JSON.stringify(clusterBy) } : {}),
-          auto: 'false',
+          auto: auto === undefined ? 'false' : 'true',
         },
         // The names Delta records in commitInfo for OPTIMIZE (DESCRIBE HISTORY shows them).
         operationMetrics: {

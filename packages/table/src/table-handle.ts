@@ -26,6 +26,8 @@ export class TableHandle {
   private queuedCheckpoint: Snapshot | undefined;
   /** The error of the last background checkpoint that failed (they never throw). */
   lastCheckpointError: unknown;
+  /** The error of the last auto compaction that failed (they never fail the write). */
+  lastAutoCompactError: unknown;
 
   constructor(ctx: TableContext, store: ObjectStore) {
     this.ctx = ctx;

@@ -4,6 +4,7 @@
 // that references them, and a failure after writing deletes those files.
 import { type Action, checkWriteSupport, DeltaError, type StructType } from '@loch/delta';
 import { schemaFromDuckColumns, toDuckType } from '@loch/engine-duckdb';
+import { autoCompactAfterWrite, optimizedWrite } from './auto-optimize.js';
 import { recordsChanges, tagChanges, writeChangeDataFiles } from './change-data-files.js';
 import { commit, deleteFiles } from './commit.js';
 import { withCheckConstraints } from './constraints.js';
@@ -134,7 +135,8 @@ export async function writeTable(
 
   const written: string[] = [];
   try {
-    const data = await writeDataFiles(h, dataSql, plan.target);
+    const ow = optimizedWrite(dataSql, plan.target);
+    const data = await writeDataFiles(h, ow.sql, plan.target, ow.options);
     written.push(...data.paths);
     let copiedRows = 0;
     const adds = [...data.adds];
@@ -189,6 +191,8 @@ export async function writeTable(
       isBlindAppend: snapshot === undefined || opts.mode === 'append',
       ...(opts.userMetadata !== undefined ? { userMetadata: opts.userMetadata } : {}),
     });
+    // After the commit, so it never fails the write (it never throws).
+    await autoCompactAfterWrite(h, plan.target.configuration, adds);
     return {
       version: result.version,
       numFiles: adds.length,

@@ -1,0 +1,128 @@
+// Auto-optimize, as Databricks defines it: `delta.autoOptimize.optimizeWrite` makes a write produce
+// fewer, larger files (one per partition, or target-size files when unpartitioned), and
+// `delta.autoOptimize.autoCompact` bin-packs the small files of the partitions a write touched
+// right after its commit. Compaction is best effort: it never fails the write that triggered it,
+// and a concurrent writer wins over it (OPTIMIZE only rebases past commits that leave its files).
+import { type AddFile, parseByteSize, type Snapshot, targetFileSizeOf } from '@loch/delta';
+import type { DataFileTarget } from './data-files.js';
+import { optimizeTable } from './optimize.js';
+import { quoteIdent } from './sql-text.js';
+import type { TableHandle } from './table-handle.js';
+import type { OptimizeResult } from './types.js';
+
+export const OPTIMIZE_WRITE_KEY = 'delta.autoOptimize.optimizeWrite';
+export const AUTO_COMPACT_KEY = 'delta.autoOptimize.autoCompact';
+/** Table-level overrides of Databricks' session confs of the same suffix (tests use small values). */
+export const MIN_NUM_FILES_KEY = 'loch.autoCompact.minNumFiles';
+export const MAX_FILE_SIZE_KEY = 'loch.autoCompact.maxFileSize';
+const SPARK_MIN_NUM_FILES_KEY = 'spark.databricks.delta.autoCompact.minNumFiles';
+const SPARK_MAX_FILE_SIZE_KEY = 'spark.databricks.delta.autoCompact.maxFileSize';
+
+/** `spark.databricks.delta.autoCompact.minNumFiles`' default. */
+export const DEFAULT_MIN_NUM_FILES = 50;
+/** `spark.databricks.delta.autoCompact.maxFileSize`' default: files below it are "small". */
+export const DEFAULT_MAX_FILE_SIZE = 134_217_728;
+
+type Configuration = Readonly<Record<string, string>>;
+
+/** Databricks accepts `true`, and `auto`/`legacy` for autoCompact; anything else is off. */
+const isOn = (value: string | undefined, extra: readonly string[] = []): boolean => {
+  const v = value?.trim().toLowerCase();
+  return v === 'true' || (v !== undefined && extra.includes(v));
+};
+
+export const optimizeWriteEnabled = (configuration: Configuration): boolean =>
+  isOn(configuration[OPTIMIZE_WRITE_KEY]);
+
+export const autoCompactEnabled = (configuration: Configuration): boolean =>
+  isOn(configuration[AUTO_COMPACT_KEY], ['auto', 'legacy']);
+
+export interface AutoCompactSettings {
+  /** Compaction runs when the touched partitions hold at least this many small files. */
+  readonly minNumFiles: number;
+  /** Files smaller than this are small; it is also the bin size of the compaction. */
+  readonly maxFileSize: number;
+}
+
+export function autoCompactSettings(configuration: Configuration): AutoCompactSettings {
+  const rawMin = configuration[MIN_NUM_FILES_KEY] ?? configuration[SPARK_MIN_NUM_FILES_KEY];
+  const min = rawMin === undefined ? Number.NaN : Number(rawMin);
+  const rawMax = configuration[MAX_FILE_SIZE_KEY] ?? configuration[SPARK_MAX_FILE_SIZE_KEY];
+  return {
+    // Two files is the least that compaction can merge.
+    minNumFiles: Number.isInteger(min) && min >= 2 ? min : DEFAULT_MIN_NUM_FILES,
+    maxFileSize: rawMax === undefined ? DEFAULT_MAX_FILE_SIZE : parseByteSize(rawMax),
+  };
+}
+
+export interface OptimizedWrite {
+  readonly sql: string;
+  readonly options: { readonly targetFileSize?: number };
+}
+
+/**
+ * The write of `sql` under optimized writes. Partitioned: rows arrive grouped by partition (the
+ * shuffle Databricks does), so the engine keeps one file open per partition instead of closing
+ * and reopening files once a write spans more partitions than it keeps open. Unpartitioned: files
+ * roll over at the table's target file size.
+ */
+export function optimizedWrite(sql: string, target: DataFileTarget): OptimizedWrite {
+  if (!optimizeWriteEnabled(target.configuration)) return { sql, options: {} };
+  if (target.partitionColumns.length === 0) {
+    return { sql, options: { targetFileSize: targetFileSizeOf(target.configuration) } };
+  }
+  const order = target.partitionColumns.map((c) => quoteIdent(c)).join(', ');
+  return { sql: `SELECT * FROM (${sql}) AS __loch_ow ORDER BY ${order}`, options: {} };
+}
+
+const partitionKey = (values: Readonly<Record<string, string | null>>): string =>
+  JSON.stringify(Object.entries(values).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+
+/**
+ * The small files auto compaction rewrites in `snapshot`: those of the partitions `written`
+ * touched (the whole table when unpartitioned), or none when fewer than `minNumFiles`.
+ */
+export function autoCompactFiles(
+  snapshot: Snapshot,
+  written: readonly AddFile[],
+  settings: AutoCompactSettings,
+): AddFile[] {
+  const touched = new Set(written.map((a) => partitionKey(a.partitionValues)));
+  const small = snapshot.files.filter(
+    (f) =>
+      f.size < settings.maxFileSize &&
+      (snapshot.partitionColumns.length === 0 || touched.has(partitionKey(f.partitionValues))),
+  );
+  return small.length >= settings.minNumFiles ? small : [];
+}
+
+export type AutoCompactOutcome =
+  | { readonly kind: 'disabled' }
+  | { readonly kind: 'skipped' }
+  | { readonly kind: 'compacted'; readonly result: OptimizeResult }
+  | { readonly kind: 'failed'; readonly error: unknown };
+
+/**
+ * Runs auto compaction after a write committed `written`, when the table enables it. Never
+ * throws: a failure is returned and kept on the handle (`lastAutoCompactError`), and the files the
+ * compaction wrote are deleted by OPTIMIZE itself.
+ */
+export async function autoCompactAfterWrite(
+  h: TableHandle,
+  configuration: Configuration,
+  written: readonly AddFile[],
+): Promise<AutoCompactOutcome> {
+  if (!autoCompactEnabled(configuration) || written.length === 0) return { kind: 'disabled' };
+  try {
+    const settings = autoCompactSettings(configuration);
+    const result = await optimizeTable(
+      h,
+      { targetFileSize: settings.maxFileSize },
+      { select: (snapshot) => autoCompactFiles(snapshot, written, settings) },
+    );
+    return result.version === undefined ? { kind: 'skipped' } : { kind: 'compacted', result };
+  } catch (error) {
+    h.lastAutoCompactError = error;
+    return { kind: 'failed', error };
+  }
+}
