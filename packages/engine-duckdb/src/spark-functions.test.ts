@@ -85,6 +85,8 @@ const cases: [string, string | null][] = [
   ["ltrim('  a ')", 'a '],
   ["rtrim(' a  ')", ' a'],
   ['size([1, 2, 3])', '3'],
+  ["array_join(['hello', NULL, 'world'], ' ')", 'hello world'],
+  ["array_join(['hello', NULL, 'world'], ' ', ',')", 'hello , world'],
   ['size(CAST(NULL AS INTEGER[]))', '-1'],
   ["CAST('2.345' AS DECIMAL(18,2))", '2.35'],
   ["CAST('-2.345' AS DECIMAL(18,2))", '-2.35'],

@@ -121,6 +121,13 @@ export const SPARK_MACROS: readonly SparkMacro[] = [
   // Collections. Spark's size(NULL) is -1 (spark.sql.legacy.sizeOfNull, on unless ANSI mode).
   { name: 'size', body: '(x) AS CASE WHEN x IS NULL THEN -1 ELSE CAST(len(x) AS INTEGER) END' },
   { name: 'explode', body: '(x) AS unnest(x)' },
+  // concat_ws cannot take an array here (DuckDB prints it): array_join is Spark's way to join one.
+  {
+    name: 'array_join',
+    body:
+      '(a, sep) AS array_to_string(a, sep), ' +
+      '(a, sep, r) AS array_to_string(list_transform(a, x -> coalesce(CAST(x AS VARCHAR), r)), sep)',
+  },
   // Spark's collect_* skip NULLs.
   { name: 'collect_list', body: '(x) AS list(x) FILTER (WHERE x IS NOT NULL)' },
   { name: 'collect_set', body: '(x) AS list(DISTINCT x) FILTER (WHERE x IS NOT NULL)' },

@@ -79,8 +79,8 @@ const partitionKey = (values: Readonly<Record<string, string | null>>): string =
   JSON.stringify(Object.entries(values).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 
 /**
- * The small files auto compaction rewrites in `snapshot`: those of the partitions `written`
- * touched (the whole table when unpartitioned), or none when fewer than `minNumFiles`.
+ * The small files auto compaction rewrites in `snapshot`: in each partition `written` touched (the
+ * table, when unpartitioned) that holds at least `minNumFiles` small files, all of them.
  */
 export function autoCompactFiles(
   snapshot: Snapshot,
@@ -88,12 +88,16 @@ export function autoCompactFiles(
   settings: AutoCompactSettings,
 ): AddFile[] {
   const touched = new Set(written.map((a) => partitionKey(a.partitionValues)));
-  const small = snapshot.files.filter(
-    (f) =>
-      f.size < settings.maxFileSize &&
-      (snapshot.partitionColumns.length === 0 || touched.has(partitionKey(f.partitionValues))),
-  );
-  return small.length >= settings.minNumFiles ? small : [];
+  const byPartition = new Map<string, AddFile[]>();
+  for (const f of snapshot.files) {
+    if (f.size >= settings.maxFileSize) continue;
+    const key = snapshot.partitionColumns.length === 0 ? '' : partitionKey(f.partitionValues);
+    if (key !== '' && !touched.has(key)) continue;
+    const group = byPartition.get(key);
+    if (group === undefined) byPartition.set(key, [f]);
+    else group.push(f);
+  }
+  return [...byPartition.values()].filter((g) => g.length >= settings.minNumFiles).flat();
 }
 
 export type AutoCompactOutcome =
