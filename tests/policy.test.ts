@@ -10,7 +10,7 @@ const allowed: Record<string, string[]> = {
   '@loch/pgwire': [],
   '@loch/engine-duckdb': ['@loch/delta', '@duckdb/node-api'],
   '@loch/table': ['@loch/delta', '@loch/storage', '@loch/engine-duckdb'],
-  '@loch/sql': ['@loch/delta', '@loch/storage', '@loch/engine-duckdb', '@loch/table'],
+  '@loch/sql': ['@loch/delta', '@loch/storage', '@loch/engine-duckdb', '@loch/table', '@loch/catalog'],
   '@loch/catalog': ['better-sqlite3', 'pg'],
   '@loch/server': ['@loch/pgwire', '@loch/sql', '@loch/catalog', '@loch/engine-duckdb'],
 };

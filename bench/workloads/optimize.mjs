@@ -2,7 +2,7 @@
 // rows (read_parquet over the same file list) into files of the target size; and the time to
 // compact 30,000 tiny files. Small files are built fast: one DuckDB COPY ... PARTITION_BY (one file
 // per directory), then one Delta commit adding them all (no stats: bin-packing needs sizes only).
-import { readdirSync, rmSync, statSync, unlinkSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDuck, parquetList, readSettings } from '../lib/duck.mjs';
 import { emit, log, round, stats, timed, workDir } from '../lib/harness.mjs';
@@ -78,11 +78,21 @@ export async function run(opts) {
     // 2. 30,000 tiny files.
     const tinyDir = join(wd.dir, 'tiny');
     t = await timed(() => buildTable(duck, loch.delta, tinyDir, tinyFiles, tinyFiles * 10));
+    const tinyOriginal = t.value;
     build.tinyMs = round(t.ms);
     log(`[optimize] built ${tinyFiles} tiny files in ${round(t.ms, 0)} ms`);
     const tiny = loch.DeltaTable.forPath(loch.ctx, tinyDir);
     const tr = await timed(() => tiny.optimize());
     log(`[optimize] ${tinyFiles} tiny files compacted in ${round(tr.ms, 0)} ms`);
+    // Reference only: DuckDB alone reading the same tiny files into one file.
+    const tinyList = parquetList(tinyOriginal.map((f) => join(tinyDir, f.path)));
+    const tinyOut = join(wd.dir, 'tiny-copy.parquet');
+    const td = await timed(() =>
+      duck.rows(
+        `COPY (SELECT * FROM read_parquet(${tinyList})) TO '${tinyOut}' (FORMAT parquet, COMPRESSION snappy)`,
+      ),
+    );
+    log(`[optimize] duckdb COPY of the ${tinyFiles} tiny files: ${round(td.ms, 0)} ms`);
 
     const ratios = {
       compaction: l.min / d.min / TARGET.ratio,
@@ -104,7 +114,13 @@ export async function run(opts) {
         lochFilesAdded: metrics?.numFilesAdded,
         duckdbFiles: duckFiles,
       },
-      tinyFiles: { files: tinyFiles, rows: tinyFiles * 10, ms: round(tr.ms), filesAdded: tr.value.metrics.numFilesAdded },
+      tinyFiles: {
+        files: tinyFiles,
+        rows: tinyFiles * 10,
+        ms: round(tr.ms),
+        filesAdded: tr.value.metrics.numFilesAdded,
+        duckdbCopyMs: round(td.ms),
+      },
       build,
       settings: engineSettings,
       loch: 'ok',
@@ -117,7 +133,7 @@ export async function run(opts) {
 }
 
 /** numFiles parquet files (one per directory b=K) holding `rows` rows, and version 0 adding them. */
-async function buildTable(duck, delta, tableDir, numFiles, rows) {
+export async function buildTable(duck, delta, tableDir, numFiles, rows) {
   mkdirSync(tableDir, { recursive: true });
   const per = Math.ceil(rows / numFiles);
   const [[threads]] = await duck.rows("SELECT current_setting('threads')");
@@ -141,7 +157,12 @@ async function buildTable(duck, delta, tableDir, numFiles, rows) {
   const actions = [
     {
       kind: 'commitInfo',
-      value: { timestamp: BASE_TS, operation: 'CREATE TABLE', operationParameters: {}, engineInfo: 'loch-bench' },
+      value: {
+        timestamp: BASE_TS,
+        operation: 'CREATE TABLE',
+        operationParameters: {},
+        engineInfo: 'loch-bench',
+      },
     },
     { kind: 'protocol', minReaderVersion: 1, minWriterVersion: 2 },
     {
@@ -165,14 +186,18 @@ async function buildTable(duck, delta, tableDir, numFiles, rows) {
     });
   }
   mkdirSync(join(tableDir, '_delta_log'), { recursive: true });
-  writeFileSync(join(tableDir, '_delta_log', `${'0'.padStart(20, '0')}.json`), delta.serializeActions(actions));
+  writeFileSync(
+    join(tableDir, '_delta_log', `${'0'.padStart(20, '0')}.json`),
+    delta.serializeActions(actions),
+  );
   return files;
 }
 
 /** Back to version 0: drops later commits and every data file OPTIMIZE wrote at the root. */
-function resetTable(tableDir, original) {
+export function resetTable(tableDir, original) {
   const log = join(tableDir, '_delta_log');
-  for (const name of readdirSync(log)) if (!name.startsWith('0'.padStart(20, '0'))) unlinkSync(join(log, name));
+  for (const name of readdirSync(log))
+    if (!name.startsWith('0'.padStart(20, '0'))) unlinkSync(join(log, name));
   const keep = new Set(original.map((f) => f.path.split('/')[0]));
   for (const name of readdirSync(tableDir)) {
     if (name === '_delta_log' || keep.has(name)) continue;

@@ -66,13 +66,13 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         }
         // No statements on a terminal (or -i): the interactive shell. Piped stdin still needs `-`.
         if (rest.length === 0 && (values.interactive === true || process.stdin.isTTY === true)) {
-          const warehouse = resolve(io.cwd, values.warehouse ?? io.env['LOCH_WAREHOUSE'] ?? '.');
+          const warehouse = resolve(io.cwd, values.warehouse ?? io.env['LOCH_WAREHOUSE'] ?? 'warehouse');
           const { startShell } = await import('./shell.js');
           return await startShell({ format, warehouse, env: io.env, cwd: io.cwd });
         }
         if (rest.length === 0)
           throw new UsageError('loch sql needs the statements to run, e.g. loch sql "SELECT 1"');
-        const baseDir = resolve(io.cwd, values.warehouse ?? io.env['LOCH_WAREHOUSE'] ?? '.');
+        const baseDir = resolve(io.cwd, values.warehouse ?? io.env['LOCH_WAREHOUSE'] ?? 'warehouse');
         // `-` reads the statements from stdin: no shell quoting of backticks.
         const sql = rest.length === 1 && rest[0] === '-' ? await io.stdin() : rest.join(' ');
         if (sql.trim() === '') throw new UsageError('loch sql got no statements to run');

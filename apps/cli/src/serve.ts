@@ -1,6 +1,5 @@
 // `loch serve`: the PostgreSQL-protocol server over the warehouse, until SIGINT/SIGTERM.
 import { readFileSync } from 'node:fs';
-import { openMetastore } from '@loch/catalog';
 import { PgServer } from '@loch/server';
 import { SqlSession } from '@loch/sql';
 import { openLoch } from './api.js';
@@ -23,11 +22,12 @@ export interface Serving {
 
 /** Opens the warehouse and starts listening; prints the address (and a fresh admin password once). */
 export async function startServe(options: ServeOptions, out: (text: string) => void): Promise<Serving> {
-  const { metastore, bootstrap } = await openMetastore(options.warehouse);
-  let loch: Awaited<ReturnType<typeof openLoch>> | undefined;
+  // One warehouse handle: the engine, the tables and the metastore that authenticates users and
+  // resolves catalog names for every pg-wire session.
+  const opened = await openLoch({ warehouse: options.warehouse });
   try {
-    loch = await openLoch({ warehouse: options.warehouse });
-    const opened = loch;
+    const { metastore, bootstrap } = opened;
+    if (metastore === undefined) throw new Error(`no metastore could be opened in ${options.warehouse}`);
     const tls =
       options.tlsCert !== undefined && options.tlsKey !== undefined
         ? { cert: readFileSync(options.tlsCert), key: readFileSync(options.tlsKey) }
@@ -59,12 +59,10 @@ export async function startServe(options: ServeOptions, out: (text: string) => v
       close: async () => {
         await server.close();
         await opened.close();
-        await metastore.close();
       },
     };
   } catch (e) {
-    await loch?.close();
-    await metastore.close();
+    await opened.close();
     throw e;
   }
 }

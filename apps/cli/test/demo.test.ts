@@ -12,7 +12,7 @@ afterAll(() => cleanup());
 
 it('builds bronze/silver/gold, shows history and time travel, and can run again', () => {
   for (let run = 0; run < 2; run++) {
-    const r = loch(['demo'], { env: { LOCH_WAREHOUSE: `${dir}/wh` } });
+    const r = loch(['demo'], { env: { LOCH_WAREHOUSE: `${dir}/wh`, LOCH_ADMIN_PASSWORD: 'test' } });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('== Bronze');
@@ -41,7 +41,7 @@ it('builds bronze/silver/gold, shows history and time travel, and can run again'
 });
 
 it('--warehouse wins over LOCH_WAREHOUSE', () => {
-  const r = loch(['demo', '--warehouse', `${dir}/other`], { env: { LOCH_WAREHOUSE: `${dir}/ignored` } });
+  const r = loch(['demo', '--warehouse', `${dir}/other`], { env: { LOCH_WAREHOUSE: `${dir}/ignored`, LOCH_ADMIN_PASSWORD: 'test' } });
   expect(r.code).toBe(0);
   expect(r.stdout).toContain(`${dir}/other`);
 });

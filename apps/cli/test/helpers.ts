@@ -19,15 +19,26 @@ export interface RunResult {
   readonly stderr: string;
 }
 
+// Commands without --warehouse use ./warehouse: run them from a scratch directory, not the repo.
+let scratch: string | undefined;
+function scratchDir(): string {
+  if (scratch === undefined) {
+    const dir = mkdtempSync(join(tmpdir(), 'loch-cli-cwd-'));
+    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+    scratch = dir;
+  }
+  return scratch;
+}
+
 export function loch(
   args: readonly string[],
-  opts: { cwd?: string; env?: Record<string, string> } = {},
+  opts: { cwd?: string; env?: Record<string, string>; input?: string } = {},
 ): RunResult {
   const env: Record<string, string | undefined> = { ...process.env, ...opts.env };
   if (!opts.env?.['LOCH_DEBUG']) delete env['LOCH_DEBUG'];
   if (!opts.env?.['LOCH_WAREHOUSE']) delete env['LOCH_WAREHOUSE'];
   const r = spawnSync(process.execPath, [MAIN, ...args], {
-    cwd: opts.cwd ?? process.cwd(),
+    cwd: opts.cwd ?? scratchDir(),
     env,
     encoding: 'utf8',
     input: opts.input ?? '',

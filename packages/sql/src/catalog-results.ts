@@ -2,7 +2,7 @@
 // Databricks' column names so tools written against Databricks find what they expect.
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Metastore, SchemaName, TableInfo } from '@loch/catalog';
+import type { FunctionInfo, Metastore, SchemaName, TableInfo } from '@loch/catalog';
 import type { QueryResult } from '@loch/engine-duckdb';
 import type { CatalogHost } from './catalog-statements.js';
 import { SqlError } from './errors.js';
@@ -55,8 +55,8 @@ export async function showObjects(
   const rel = await ms.listTables(schema, { ...like, ...kind });
   return {
     columns: [
-      { name: 'database', type: 'VARCHAR' },
-      { name: 'tableName', type: 'VARCHAR' },
+      { name: s.what === 'views' ? 'namespace' : 'database', type: 'VARCHAR' },
+      { name: s.what === 'views' ? 'viewName' : 'tableName', type: 'VARCHAR' },
       { name: 'isTemporary', type: 'BOOLEAN' },
     ],
     rows: rel.map((r) => [r.schema, r.name, false]),
@@ -187,4 +187,29 @@ export async function listVolume(
     ],
     rows,
   };
+}
+
+/** DESCRIBE FUNCTION [EXTENDED]: Databricks' function_desc rows. */
+export function describeFunction(fn: FunctionInfo, extended: boolean): QueryResult {
+  const input = fn.params.map(
+    (p) => `${p.name} ${p.type}${p.default === undefined ? '' : ` DEFAULT ${p.default}`}`,
+  );
+  const lines = [
+    `Function: ${fn.fullName}`,
+    'Type:     SCALAR',
+    `Input:    ${input.length === 0 ? '()' : input.join(', ')}`,
+    `Returns:  ${fn.returnType}`,
+    ...(extended
+      ? [
+          ...(fn.comment === undefined ? [] : [`Comment:  ${fn.comment}`]),
+          `Deterministic: ${fn.deterministic}`,
+          `Owner:    ${fn.owner}`,
+          `Body:     ${fn.body}`,
+        ]
+      : []),
+  ];
+  return text(
+    ['function_desc'],
+    lines.map((l) => [l]),
+  );
 }

@@ -152,6 +152,13 @@ describe('named tables', () => {
     await session.execute('INSERT INTO orders VALUES (4, 40.0)');
     expect(await rows('SELECT id FROM big ORDER BY id')).toEqual([{ id: 3 }, { id: 4 }]);
     expect(await rows('SELECT main.default.plus_one(1) AS p')).toEqual([{ p: 2 }]);
+    expect((await rows('DESCRIBE FUNCTION plus_one')).map((r) => r['function_desc'])).toEqual([
+      'Function: main.default.plus_one',
+      'Type:     SCALAR',
+      'Input:    x INT',
+      'Returns:  INT',
+    ]);
+    expect(await rows('SHOW VIEWS')).toEqual([{ namespace: 'default', viewName: 'big', isTemporary: false }]);
     await session.execute('DROP VIEW big; DROP FUNCTION plus_one');
     expect((await failure('SELECT * FROM big')).sqlState).toBe('42P01');
   });
@@ -161,6 +168,12 @@ describe('named tables', () => {
     await engine.run('DROP MACRO twice');
     const other = newSession();
     expect(await rows('SELECT twice(count(*)::INT) AS n FROM orders', other)).toEqual([{ n: 6 }]);
+  });
+
+  it('resolves names in rewriteQuery too (what a streaming server calls)', async () => {
+    const sql = await session.rewriteQuery('SELECT count(*) AS n FROM orders');
+    expect(sql).not.toContain('FROM orders');
+    expect((await engine.query(sql)).rows).toEqual([[3n]]);
   });
 
   it('leaves CTEs, DuckDB relations, path tables and FROM inside calls alone', async () => {
@@ -202,6 +215,27 @@ describe('named tables', () => {
     expect((await rows('DESCRIBE HISTORY ctas')).length).toBe(2);
     await session.execute('CREATE TABLE IF NOT EXISTS ctas (x INT)');
     expect(await rows('SELECT * FROM ctas')).toEqual([{ answer: 42 }]);
+  });
+
+  it('runs ALTER, OPTIMIZE, VACUUM, RESTORE and DESCRIBE DETAIL on a named table', async () => {
+    await session.execute(`
+      CREATE TABLE maint (id INT) TBLPROPERTIES ('delta.enableDeletionVectors' = 'false');
+      INSERT INTO maint VALUES (1);
+      INSERT INTO maint (id) VALUES (2);
+      ALTER TABLE maint ADD COLUMNS (note STRING);
+      ALTER TABLE maint SET TBLPROPERTIES ('owner.team' = 'x');
+      OPTIMIZE maint;
+      SET spark.databricks.delta.retentionDurationCheck.enabled = false;
+      VACUUM maint RETAIN 0 HOURS DRY RUN;`);
+    expect(await rows('SELECT * FROM maint ORDER BY id')).toEqual([
+      { id: 1, note: null },
+      { id: 2, note: null },
+    ]);
+    await session.execute('RESTORE TABLE maint TO VERSION AS OF 1');
+    expect(await rows('SELECT * FROM maint')).toEqual([{ id: 1 }]);
+    const [detail] = await rows('DESCRIBE DETAIL maint');
+    expect(detail!['name']).toBe('main.default.maint');
+    await session.execute('CREATE TEMP TABLE scratch2 AS SELECT 1 AS x; DROP TABLE scratch2');
   });
 
   it('creates and drops volumes and schemas with CASCADE', async () => {

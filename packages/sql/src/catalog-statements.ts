@@ -2,8 +2,6 @@
 // and views are resolved to the path-based form the rest of the session already runs.
 import { rm } from 'node:fs/promises';
 import {
-  type FunctionInfo,
-  isCatalogError,
   type Metastore,
   type ObjectName,
   resolveName,
@@ -12,9 +10,9 @@ import {
   type TableInfo,
 } from '@loch/catalog';
 import type { Engine, QueryResult } from '@loch/engine-duckdb';
-import { toDuckType } from '@loch/engine-duckdb';
 import type { Statement } from './ast.js';
 import {
+  describeFunction,
   describeNamedTable,
   isUrl,
   listVolume,
@@ -22,8 +20,6 @@ import {
   showObjects,
   text,
 } from './catalog-results.js';
-import { Cursor } from './cursor.js';
-import { parseDataType } from './data-types.js';
 import { SqlError } from './errors.js';
 import { catalogToSqlError, metastoreResolver } from './metastore-resolver.js';
 import { resolveNames, VIEW_CONTEXT_KEYS } from './name-resolution.js';
@@ -32,13 +28,15 @@ import { parseStatement } from './parser.js';
 import { type StatementText, splitStatements } from './split-statements.js';
 import { loadFunctions, registerFunction } from './sql-functions.js';
 import type { TableOpener } from './sql-table.js';
-import { quoteIdent, quoteString, tokenize } from './tokenizer.js';
+import { quoteIdent } from './tokenizer.js';
 
 export interface CatalogHost {
   readonly engine: Engine;
   readonly openTable: TableOpener;
   run(stmt: Statement): Promise<QueryResult>;
   resolveLocation(location: string): string;
+  /** delta.`path` references replaced by their scans (the SQL DuckDB would run). */
+  rewriteQuery(sql: string): Promise<string>;
 }
 
 const EMPTY: QueryResult = { columns: [], rows: [] };
@@ -71,7 +69,7 @@ export class CatalogSession {
       );
       await this.#functionsLoaded;
       const catalogStmt = parseCatalogStatement(stmt, script);
-      if (catalogStmt !== undefined)
+      if (catalogStmt !== undefined && !(await this.#isDuckDbDrop(catalogStmt)))
         return { kind: catalogStmt.kind, result: await this.#runCatalog(catalogStmt) };
       const sql = await this.resolve(stmt.sql);
       const parsed =
@@ -80,6 +78,13 @@ export class CatalogSession {
     } catch (e) {
       throw catalogToSqlError(e);
     }
+  }
+
+  /** DROP TABLE|VIEW of a DuckDB temp relation the metastore does not know: DuckDB's to run. */
+  async #isDuckDbDrop(s: CatalogStatement): Promise<boolean> {
+    if (s.kind !== 'drop' || (s.what !== 'table' && s.what !== 'view') || s.name.length !== 1) return false;
+    if ((await this.#metastore.lookup(this.#name(s.name), ['table', 'view'])) !== undefined) return false;
+    return metastoreResolver(this.#metastore, this.#host.engine, this.#current).engineHasRelation(s.name[0]!);
   }
 
   /** `sql` with named tables as delta.`location` and views expanded. */
@@ -148,6 +153,8 @@ export class CatalogSession {
         return showCreateTable(this.#host, await this.#table(s.table));
       case 'describeTable':
         return describeNamedTable(this.#host, await this.#table(s.table), s.rest, s.extended);
+      case 'describeFunction':
+        return describeFunction(await ms.getFunction(this.#name(s.name)), s.extended);
       case 'describeContainer': {
         const info =
           s.what === 'catalog'
@@ -182,7 +189,7 @@ export class CatalogSession {
         const name = this.#name(s.name);
         // Validate now (as Databricks does): a view over a missing table fails at CREATE time.
         const resolved = await this.resolve(s.query);
-        await this.#host.engine.describe(`SELECT * FROM (${await this.#rewrite(resolved)})`);
+        await this.#host.engine.describe(`SELECT * FROM (${await this.#host.rewriteQuery(resolved)})`);
         const mode = s.orReplace ? 'orReplace' : s.ifNotExists ? 'ifNotExists' : 'error';
         await ms.createView(
           {
@@ -241,12 +248,6 @@ export class CatalogSession {
         return EMPTY;
       }
     }
-  }
-
-  /** The rewrite the session applies to queries (delta.`path` -> scan), for validation. */
-  async #rewrite(sql: string): Promise<string> {
-    const host = this.#host as CatalogHost & { rewriteQuery?: (sql: string) => Promise<string> };
-    return host.rewriteQuery ? host.rewriteQuery(sql) : sql;
   }
 
   async #drop(

@@ -42,6 +42,7 @@ export type CatalogStatement =
       readonly like?: string;
     }
   | { readonly kind: 'showColumns'; readonly table: readonly string[] }
+  | { readonly kind: 'describeFunction'; readonly name: readonly string[]; readonly extended: boolean }
   | { readonly kind: 'showCreateTable'; readonly table: readonly string[] }
   | {
       readonly kind: 'describeTable';
@@ -225,8 +226,13 @@ function parseDescribeNamed(c: Cursor): CatalogStatement | undefined {
     c.expectEnd();
     return { kind: 'describeContainer', what, name };
   }
-  if (c.peekWords('HISTORY') || c.peekWords('DETAIL') || c.peekWords('QUERY') || c.peekWords('FUNCTION'))
-    return undefined;
+  if (c.acceptWords('FUNCTION')) {
+    const extended = c.acceptWords('EXTENDED');
+    const name = c.qualifiedName('a function name');
+    c.expectEnd();
+    return { kind: 'describeFunction', name, extended };
+  }
+  if (c.peekWords('HISTORY') || c.peekWords('DETAIL') || c.peekWords('QUERY')) return undefined;
   c.acceptWords('TABLE');
   const extended = c.acceptWords('EXTENDED') || c.acceptWords('FORMATTED');
   const t = c.peek();

@@ -186,7 +186,10 @@ export class SqlSession {
   /** The DuckDB SQL a query runs as: every delta.`path` reference replaced by its snapshot's scan. */
   async rewriteQuery(query: SqlText | string): Promise<string> {
     // Spark datetime patterns first: later steps slice the text by token offsets.
-    const sql = rewriteSparkSql(typeof query === 'string' ? query : query.sql);
+    const text = typeof query === 'string' ? query : query.sql;
+    // Callers that rewrite a query directly (a pg-wire server streaming it) get named tables resolved too.
+    const named = this.#catalog === undefined ? text : await this.#catalog.resolve(text);
+    const sql = rewriteSparkSql(named);
     const tokens = tokenize(sql);
     const changes = findTableChanges(sql, tokens);
     const refs = outsideTableChanges(findTableRefs(sql, tokens), changes);

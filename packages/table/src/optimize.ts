@@ -79,6 +79,36 @@ const statsColumnCount = (snapshot: Snapshot): number => {
 
 const MAX_REBASES = 10;
 
+/**
+ * Bins written at once (Delta runs bins as parallel tasks). Two overlap one bin's single-threaded
+ * parts (opening many small files, finishing the output file) with another's scan; more only
+ * compete for the same cores and memory.
+ */
+const BIN_CONCURRENCY = 2;
+
+/**
+ * `fn` over `items`, at most BIN_CONCURRENCY at a time, results in input order. Waits for every
+ * started call before rethrowing the first failure, so the caller's cleanup sees all written files.
+ */
+async function forEachConcurrently<T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const worker = async (): Promise<void> => {
+    while (failure === undefined && next < items.length) {
+      const i = next++;
+      try {
+        results[i] = await fn(items[i]!);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(BIN_CONCURRENCY, items.length) }, worker));
+  if (failure !== undefined) throw failure.error;
+  return results;
+}
+
 const fingerprint = (s: Snapshot): string => JSON.stringify([s.metadata, s.protocol]);
 
 /**
@@ -181,7 +211,7 @@ export async function optimizeTable(
         );
       }
     }
-    for (const bin of zOrderBy === undefined ? plan.bins : []) {
+    const binData = await forEachConcurrently(zOrderBy === undefined ? plan.bins : [], async (bin) => {
       const rollOver = bin.size > target && snapshot.partitionColumns.length === 0;
       const data = await writeDataFiles(
         h,
@@ -190,8 +220,9 @@ export async function optimizeTable(
         rollOver ? { targetFileSize: target } : {},
       );
       written.push(...data.paths);
-      for (const add of data.adds) adds.push({ ...add, dataChange: false });
-    }
+      return data;
+    });
+    for (const data of binData) for (const add of data.adds) adds.push({ ...add, dataChange: false });
     const now = h.now();
     const dvs = removed.filter((f) => f.deletionVector != null);
     const addedSizes = adds.map((a) => a.size);
