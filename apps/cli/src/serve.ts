@@ -1,7 +1,6 @@
 // `loch serve`: the PostgreSQL-protocol server over the warehouse, until SIGINT/SIGTERM.
 import { readFileSync } from 'node:fs';
-import { PgServer } from '@loch/server';
-import { SqlSession } from '@loch/sql';
+import { CatalogMirror, MirroredSqlSession, PgServer } from '@loch/server';
 import { openLoch } from './api.js';
 
 export interface ServeOptions {
@@ -32,6 +31,8 @@ export async function startServe(options: ServeOptions, out: (text: string) => v
       options.tlsCert !== undefined && options.tlsKey !== undefined
         ? { cert: readFileSync(options.tlsCert), key: readFileSync(options.tlsKey) }
         : undefined;
+    // psql's \dt and \d read DuckDB's pg_catalog: named tables are mirrored there on demand.
+    const mirror = new CatalogMirror(opened.engine);
     const server = await PgServer.start({
       host: options.host,
       port: options.port,
@@ -39,10 +40,13 @@ export async function startServe(options: ServeOptions, out: (text: string) => v
       auth: metastore,
       authMode: options.authCleartext ? 'cleartext' : 'scram',
       newSession: () =>
-        new SqlSession({
+        new MirroredSqlSession({
           engine: opened.engine,
           openTable: (l) => opened.table(l),
           baseDir: opened.warehouse,
+          metastore,
+          mirror,
+          schemaOf: async (t) => (await opened.table(t.location).snapshot()).schema,
         }),
       ...(tls === undefined ? {} : { tls }),
     });

@@ -92,13 +92,23 @@ describe('loch serve', () => {
     expect(bad.stderr).toMatch(/ERROR/);
   });
 
-  it.skipIf(!hasPsql)('lists tables for psql \\dt', () => {
-    const r = psql('CREATE TABLE local_t (a INTEGER)', '\\dt');
+  it.skipIf(!hasPsql)('lists catalog tables for psql \\dt', () => {
+    // A named table is a managed Delta table main.default.listed_t: psql shows Loch's schema.
+    const r = psql(
+      'CREATE TABLE listed_t (a INTEGER)',
+      'INSERT INTO main.default.listed_t VALUES (1)',
+      '\\dt',
+    );
     expect(r.stderr).toBe('');
-    expect(r.stdout).toContain('main|local_t|table|admin');
+    expect(r.stdout).toContain('default|listed_t|table|admin');
+    // The mirror psql reads holds no data: queries still go to the Delta table.
+    const q = psql('SELECT count(*) FROM listed_t', 'DROP TABLE listed_t', '\\dt');
+    expect(q.stderr).not.toContain('ERROR');
+    expect(q.stdout.trim().split('\n')[0]).toBe('1');
+    expect(q.stdout).not.toContain('listed_t');
   });
 
-  it.skipIf(!hasPsql)('describes a table for psql \\d', () => {
+  it.skipIf(!hasPsql)('describes a catalog table for psql \\d', () => {
     const r = psql('CREATE TABLE described (a INTEGER NOT NULL, b DECIMAL(10,2))', '\\d described');
     expect(r.stderr).toBe('');
     expect(r.stdout).toContain('a|int4||not null|');

