@@ -6,7 +6,18 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from './lib/harness.mjs';
 
-const WORKLOADS = ['scan', 'snapshot-load', 'commit-latency', 'bulk-write', 'skipping', 'merge', 'optimize', 'vacuum', 'delete', 'concurrent-commits'];
+const WORKLOADS = [
+  'scan',
+  'snapshot-load',
+  'commit-latency',
+  'bulk-write',
+  'skipping',
+  'merge',
+  'optimize',
+  'vacuum',
+  'delete',
+  'concurrent-commits',
+];
 
 const [name, ...rest] = process.argv.slice(2);
 if (name === undefined || name === '--help' || name === '-h') {

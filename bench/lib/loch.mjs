@@ -80,7 +80,8 @@ export async function openLoch() {
     );
   }
   // The same settings as openLoch(): checkpoints run after the commit returns.
-  const ctx = engine && stores ? { engine, stores, engineInfo: 'loch-bench', checkpointMode: 'background' } : undefined;
+  const ctx =
+    engine && stores ? { engine, stores, engineInfo: 'loch-bench', checkpointMode: 'background' } : undefined;
   const loch = {
     ctx,
     engine,

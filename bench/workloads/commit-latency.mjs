@@ -57,7 +57,9 @@ export async function run(opts) {
     const drift = last / first;
     const flushed = await timed(() => table.flush());
     const lastCheckpoint = await loch.stores(join(wd.dir, 'table'));
-    const hint = JSON.parse(new TextDecoder().decode(await lastCheckpoint.get('_delta_log/_last_checkpoint')));
+    const hint = JSON.parse(
+      new TextDecoder().decode(await lastCheckpoint.get('_delta_log/_last_checkpoint')),
+    );
     log(
       `[commit-latency] background checkpoints drained in ${round(flushed.ms, 1)} ms; _last_checkpoint at version ${hint.version}`,
     );

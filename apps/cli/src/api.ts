@@ -64,7 +64,12 @@ export async function openLoch(options: OpenOptions = {}): Promise<Loch> {
   }
   // Checkpoints run after the commit returns (one at a time per table), so a commit's latency
   // does not include rewriting the table state; close() waits for them.
-  const ctx: TableContext = { engine, stores: openStore, engineInfo: ENGINE_INFO, checkpointMode: 'background' };
+  const ctx: TableContext = {
+    engine,
+    stores: openStore,
+    engineInfo: ENGINE_INFO,
+    checkpointMode: 'background',
+  };
   // One DeltaTable per location keeps its cached snapshot warm across statements.
   const tables = new Map<string, DeltaTable>();
   const open = (location: string): DeltaTable => {

@@ -1,4 +1,5 @@
 // `loch` as a library: the TypeScript API. The binary is `dist/main.js`.
-export { ENGINE_INFO, type Loch, type OpenOptions, openLoch, type ReadOptions } from './api.js';
-export { DeltaTable } from '@loch/table';
+
 export type * from '@loch/table';
+export { DeltaTable } from '@loch/table';
+export { ENGINE_INFO, type Loch, type OpenOptions, openLoch, type ReadOptions } from './api.js';

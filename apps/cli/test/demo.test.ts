@@ -41,7 +41,9 @@ it('builds bronze/silver/gold, shows history and time travel, and can run again'
 });
 
 it('--warehouse wins over LOCH_WAREHOUSE', () => {
-  const r = loch(['demo', '--warehouse', `${dir}/other`], { env: { LOCH_WAREHOUSE: `${dir}/ignored`, LOCH_ADMIN_PASSWORD: 'test' } });
+  const r = loch(['demo', '--warehouse', `${dir}/other`], {
+    env: { LOCH_WAREHOUSE: `${dir}/ignored`, LOCH_ADMIN_PASSWORD: 'test' },
+  });
   expect(r.code).toBe(0);
   expect(r.stdout).toContain(`${dir}/other`);
 });

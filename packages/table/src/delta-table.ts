@@ -20,7 +20,6 @@ import { restoreTable } from './restore.js';
 import { buildScanSpec, planScan, type ScanFilter, type ScanMetrics } from './scan.js';
 import { quoteIdent } from './sql-text.js';
 import { TableHandle } from './table-handle.js';
-import { vacuumTable } from './vacuum.js';
 import type {
   AlterOperation,
   ChangeFeedRange,
@@ -43,6 +42,7 @@ import type {
   WriteResult,
 } from './types.js';
 import { updateRows } from './update.js';
+import { vacuumTable } from './vacuum.js';
 import { writeTable } from './write.js';
 
 export interface ScanSqlOptions {
@@ -229,18 +229,15 @@ export class DeltaTable implements SnapshotSource {
     condition: string,
     opts: MergeOptions = {},
   ): MergeBuilder {
-    return new MergeBuilder(
-      () => this.handle(),
-      {
-        sourceSql: typeof source === 'string' ? source : '',
-        condition,
-        matched: [],
-        notMatched: [],
-        notMatchedBySource: [],
-        options: opts,
-        ...(typeof source === 'string' ? {} : { resolveSource: () => source.scanSql() }),
-      },
-    );
+    return new MergeBuilder(() => this.handle(), {
+      sourceSql: typeof source === 'string' ? source : '',
+      condition,
+      matched: [],
+      notMatched: [],
+      notMatchedBySource: [],
+      options: opts,
+      ...(typeof source === 'string' ? {} : { resolveSource: () => source.scanSql() }),
+    });
   }
 
   async history(limit?: number): Promise<HistoryEntry[]> {

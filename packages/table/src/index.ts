@@ -40,10 +40,10 @@ export {
 } from './generated-columns.js';
 export { tableFeatureNames } from './history.js';
 export { type IdentityColumn, identityColumns } from './identity-columns.js';
-export { missingFileError } from './missing-file.js';
-export { type ConditionOption, MergeBuilder } from './merge-builder.js';
 export { MULTIPLE_MATCHES } from './merge.js';
+export { type ConditionOption, MergeBuilder } from './merge-builder.js';
 export type * from './merge-types.js';
+export { missingFileError } from './missing-file.js';
 export { buildScanSpec, type ScanFilter, type ScanMetrics, type ScanOptions } from './scan.js';
 export { DEFAULT_ENGINE_INFO, parseTimestamp, TableHandle } from './table-handle.js';
 export type * from './types.js';
