@@ -38,7 +38,7 @@ let t: DeltaTable;
 
 beforeAll(async () => {
   engine = await openEngine();
-  ctx = contextFor(engine, () => NOW);
+  ctx = contextFor(engine, () => clock);
 });
 afterAll(async () => {
   await engine.close();
@@ -51,9 +51,17 @@ afterEach(async () => {
   await removeDir(dir);
 });
 
+// The table is written "60 days ago" (its createdTime too, which cleanup uses to skip young
+// tables); the files are then aged by hand and the clock set back to NOW for the cleanup.
+let clock = NOW;
 async function appends(n: number, properties: Record<string, string>): Promise<void> {
-  for (let i = 0; i < n; i++) {
-    await t.write(`SELECT ${i} AS id`, { mode: 'append', properties });
+  clock = NOW - 60 * DAY;
+  try {
+    for (let i = 0; i < n; i++) {
+      await t.write(`SELECT ${i} AS id`, { mode: 'append', properties });
+    }
+  } finally {
+    clock = NOW;
   }
 }
 
