@@ -125,6 +125,29 @@ describe('checkpoints', () => {
     expect(await ids(fresh)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   });
 
+  it('runs a deferred background checkpoint once the writer pauses, without a flush', async () => {
+    const bg = tableAt({ ...ctx, checkpointMode: 'background' }, dir);
+    await bg.write('SELECT 0::BIGINT AS id', {
+      mode: 'append',
+      properties: { 'delta.checkpointInterval': '2' },
+    });
+    await bg.write('SELECT 1::BIGINT AS id', { mode: 'append' });
+    await bg.write('SELECT 2::BIGINT AS id', { mode: 'append' });
+    const { readFile } = await import('node:fs/promises');
+    const hint = async () =>
+      readFile(`${dir}/_delta_log/_last_checkpoint`, 'utf8').then(
+        (t) => JSON.parse(t).version as number,
+        () => undefined,
+      );
+    let version: number | undefined;
+    for (let i = 0; i < 100 && version === undefined; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      version = await hint();
+    }
+    expect(version).toBe(2);
+    await bg.flush();
+  });
+
   it('never fails a commit because its checkpoint failed', async () => {
     const broken: TableContext['stores'] = async (url) => {
       const inner = await openStore(url);

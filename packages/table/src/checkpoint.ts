@@ -64,6 +64,7 @@ export const checkpointDue = (snapshot: Snapshot, version: number): boolean =>
  * triggered it.
  */
 export async function maybeCheckpoint(h: TableHandle, snapshot: Snapshot, version: number): Promise<unknown> {
+  h.noteCommit();
   if (!checkpointDue(snapshot, version)) return maybeCompactLog(h, snapshot, version);
   if (h.ctx.checkpointMode === 'background') {
     h.enqueueCheckpoint(snapshot, (s) => checkpointQuietly(h, s));

@@ -16,6 +16,11 @@ import type { TableContext, VersionSelector } from './types.js';
 
 export const DEFAULT_ENGINE_INFO = 'Loch/0.1.0';
 
+/** A background checkpoint starts once no commit came for this long... */
+const CHECKPOINT_QUIET_MS = 20;
+/** ...or this long after it became due, whichever is first. */
+const CHECKPOINT_MAX_DEFER_MS = 1000;
+
 export class TableHandle {
   readonly ctx: TableContext;
   readonly store: ObjectStore;
@@ -24,6 +29,8 @@ export class TableHandle {
   private latestSnapshot: Snapshot | undefined;
   private checkpointChain: Promise<void> = Promise.resolve();
   private queuedCheckpoint: Snapshot | undefined;
+  private lastCommitAt = 0;
+  private flushing = 0;
   /** The error of the last background checkpoint that failed (they never throw). */
   lastCheckpointError: unknown;
   /** The error of the last auto compaction that failed (they never fail the write). */
@@ -106,8 +113,12 @@ export class TableHandle {
   enqueueCheckpoint(snapshot: Snapshot, task: (s: Snapshot) => Promise<unknown>): void {
     const idle = this.queuedCheckpoint === undefined;
     this.queuedCheckpoint = snapshot;
+    this.lastCommitAt = Date.now();
     if (!idle) return;
     this.checkpointChain = this.checkpointChain.then(async () => {
+      // Wait for the writer to pause (or at most CHECKPOINT_MAX_DEFER_MS): a checkpoint competes
+      // with commits for CPU and DuckDB, and requests that arrive meanwhile coalesce into one.
+      await this.writerPause();
       const next = this.queuedCheckpoint;
       this.queuedCheckpoint = undefined;
       if (next === undefined) return;
@@ -116,13 +127,32 @@ export class TableHandle {
     });
   }
 
+  /** Called for every commit of this handle, so background checkpoints can wait for a pause. */
+  noteCommit(): void {
+    this.lastCommitAt = Date.now();
+  }
+
+  private async writerPause(): Promise<void> {
+    const start = Date.now();
+    while (this.flushing === 0) {
+      const now = Date.now();
+      if (now - this.lastCommitAt >= CHECKPOINT_QUIET_MS || now - start >= CHECKPOINT_MAX_DEFER_MS) return;
+      await new Promise((resolve) => setTimeout(resolve, CHECKPOINT_QUIET_MS));
+    }
+  }
+
   /** Resolves when no background checkpoint is queued or running. */
   async flush(): Promise<void> {
-    let chain: Promise<void>;
-    do {
-      chain = this.checkpointChain;
-      await chain;
-    } while (chain !== this.checkpointChain);
+    this.flushing++;
+    try {
+      let chain: Promise<void>;
+      do {
+        chain = this.checkpointChain;
+        await chain;
+      } while (chain !== this.checkpointChain);
+    } finally {
+      this.flushing--;
+    }
   }
 
   /** Forget the cached snapshot (after a replace, or when the log was rewritten). */
