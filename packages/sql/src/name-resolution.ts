@@ -5,6 +5,7 @@
 import type { ObjectInfo, ObjectName, SchemaName } from '@loch/catalog';
 import { resolveName } from '@loch/catalog';
 import { SqlError } from './errors.js';
+import { NOT_ALIAS as TABLE_REF_NOT_ALIAS } from './table-refs.js';
 import { isPunct, isWord, quoteIdent, significant, type Token, tokenize } from './tokenizer.js';
 
 export interface NameResolver {
@@ -73,61 +74,15 @@ const NOT_A_NAME = new Set([
 ]);
 
 /** Words that can follow a table reference and are not an alias. */
-const NOT_ALIAS = new Set([
-  'WHERE',
-  'JOIN',
-  'INNER',
-  'LEFT',
-  'RIGHT',
-  'FULL',
-  'CROSS',
-  'NATURAL',
-  'POSITIONAL',
-  'ASOF',
-  'ANTI',
-  'SEMI',
-  'ON',
-  'USING',
-  'GROUP',
-  'ORDER',
-  'LIMIT',
-  'OFFSET',
-  'UNION',
-  'EXCEPT',
-  'INTERSECT',
-  'MINUS',
-  'HAVING',
-  'WINDOW',
-  'QUALIFY',
-  'TABLESAMPLE',
-  'PIVOT',
-  'UNPIVOT',
-  'SELECT',
-  'FROM',
-  'SET',
-  'VALUES',
-  'RETURNING',
-  'LATERAL',
-  'FETCH',
-  'FOR',
-  'WITH',
-  'INTO',
-  'BY',
-  'SAMPLE',
-  'REPLACE',
-  'WHEN',
-  'THEN',
-  'ELSE',
-  'END',
+const NOT_ALIAS: ReadonlySet<string> = new Set([
+  ...TABLE_REF_NOT_ALIAS,
   'VERSION',
   'TIMESTAMP',
   'ZORDER',
   'RETAIN',
   'DRY',
-  'LIMIT',
   'TO',
   'PARTITION',
-  'SET',
   'ADD',
   'DROP',
   'ALTER',

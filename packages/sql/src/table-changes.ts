@@ -4,7 +4,7 @@
 import type { ChangeFeedRange } from '@loch/table';
 import { Cursor } from './cursor.js';
 import { SqlError } from './errors.js';
-import { atPathRef, parsePathRef, type QueryTableRef } from './table-refs.js';
+import { atPathRef, NOT_ALIAS, parsePathRef, type QueryTableRef } from './table-refs.js';
 import { isPunct, isWord, type Token, tokenize } from './tokenizer.js';
 
 /** One `table_changes(...)` call: its span, table location and range, with QueryTableRef's alias facts. */
@@ -75,54 +75,7 @@ export function findTableChanges(sql: string, tokens: readonly Token[] = tokeniz
   return out;
 }
 
-const CLAUSE_WORDS = new Set([
-  'WHERE',
-  'JOIN',
-  'INNER',
-  'LEFT',
-  'RIGHT',
-  'FULL',
-  'CROSS',
-  'NATURAL',
-  'POSITIONAL',
-  'ASOF',
-  'ANTI',
-  'SEMI',
-  'ON',
-  'USING',
-  'GROUP',
-  'ORDER',
-  'LIMIT',
-  'OFFSET',
-  'UNION',
-  'EXCEPT',
-  'INTERSECT',
-  'HAVING',
-  'WINDOW',
-  'QUALIFY',
-  'SELECT',
-  'FROM',
-  'RETURNING',
-  'LATERAL',
-  'FETCH',
-  'FOR',
-  'WITH',
-  'INTO',
-  'WHEN',
-  'THEN',
-  'ELSE',
-  'END',
-  'AND',
-  'OR',
-  'NOT',
-  'IS',
-  'IN',
-  'LIKE',
-  'BETWEEN',
-  'PIVOT',
-  'UNPIVOT',
-  'SET',
-]);
+const CLAUSE_WORDS: ReadonlySet<string> = new Set([...NOT_ALIAS]);
 
 function isAliasWord(t: Token): boolean {
   return t.kind === 'word' && !CLAUSE_WORDS.has(t.text.toUpperCase());

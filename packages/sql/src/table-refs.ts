@@ -25,7 +25,7 @@ export interface QueryTableRef extends PathRef {
 }
 
 /** Words that can follow a table reference and are not an alias. */
-const NOT_ALIAS = new Set([
+export const NOT_ALIAS: ReadonlySet<string> = new Set([
   'WHERE',
   'JOIN',
   'INNER',
