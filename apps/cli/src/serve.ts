@@ -39,8 +39,10 @@ export async function startServe(options: ServeOptions, out: (text: string) => v
       engine: opened.engine,
       auth: metastore,
       authMode: options.authCleartext ? 'cleartext' : 'scram',
-      newSession: () =>
+      // The authenticated user owns what the session creates.
+      newSession: (user) =>
         new MirroredSqlSession({
+          ...(user === undefined ? {} : { user }),
           engine: opened.engine,
           openTable: (l) => opened.table(l),
           baseDir: opened.warehouse,

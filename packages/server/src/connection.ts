@@ -35,7 +35,7 @@ import {
 } from './statement-runner.js';
 
 export interface ConnectionContext {
-  readonly newSession: () => SqlSession;
+  readonly newSession: (user?: string) => SqlSession;
   readonly engine: Pick<Engine, 'describe'>;
   /** Streams plain queries of the simple protocol when the engine can. */
   readonly stream: StreamFn | undefined;
@@ -258,7 +258,7 @@ export class Connection implements StatementHost {
         for (const msg of step.messages) this.out.message(msg);
         this.#decoder.setPasswordContext('none');
         this.#auth = undefined;
-        this.#session = this.#ctx.newSession();
+        this.#session = this.#ctx.newSession(step.user);
         this.#extended = new ExtendedProtocol(this, this.#ctx.engine);
         const params: BackendMessage[] = serverParameterStatus({
           serverVersion: SERVER_VERSION,

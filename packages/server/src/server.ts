@@ -17,7 +17,7 @@ export const DEFAULT_MAX_MESSAGE_SIZE = 16 * 1024 * 1024;
 
 export interface ServerOptions {
   /** A fresh SQL session for each connection (sharing the engine and table cache). */
-  readonly newSession: () => SqlSession;
+  readonly newSession: (user?: string) => SqlSession;
   /** Describes prepared statements without running them; `stream` (DuckEngine's) streams results. */
   readonly engine: Pick<Engine, 'describe'> & { readonly stream?: StreamFn };
   readonly auth: AuthBackend;
