@@ -132,19 +132,7 @@ export class SqlSession {
       try {
         results.push({ statement: stmt.kind, ...(await this.run(stmt)) });
       } catch (e) {
-        const err = toSqlError(e);
-        // Which statement failed, for scripts: callers may show "(statement 2 of 3)".
-        throw new SqlError(
-          err.code,
-          err.message,
-          {
-            ...err.details,
-            sqlState: err.sqlState,
-            statementIndex: index + 1,
-            statementCount: statements.length,
-          },
-          { cause: err.cause ?? err },
-        );
+        throw inStatement(e, index, statements.length);
       }
     }
     return results;
@@ -160,18 +148,7 @@ export class SqlSession {
         const { kind, result } = await catalog.execute(text, script);
         results.push({ statement: kind, ...result });
       } catch (e) {
-        const err = toSqlError(e);
-        throw new SqlError(
-          err.code,
-          err.message,
-          {
-            ...err.details,
-            sqlState: err.sqlState,
-            statementIndex: index + 1,
-            statementCount: statements.length,
-          },
-          { cause: err.cause ?? err },
-        );
+        throw inStatement(e, index, statements.length);
       }
     }
     return results;
@@ -513,4 +490,15 @@ export class SqlSession {
     }
     return { timestamp: Number(ms) };
   }
+}
+
+/** The error as a SqlError that says which statement of the script failed ("statement 2 of 3"). */
+function inStatement(e: unknown, index: number, count: number): SqlError {
+  const err = toSqlError(e);
+  return new SqlError(
+    err.code,
+    err.message,
+    { ...err.details, sqlState: err.sqlState, statementIndex: index + 1, statementCount: count },
+    { cause: err.cause ?? err },
+  );
 }

@@ -2,10 +2,9 @@
 // A predicate over partition columns only is evaluated by the engine against each file's
 // partition values, and whole files go. Any other predicate is evaluated against the data: files
 // with at least one matching row are removed and their non-matching rows rewritten.
-import { type AddFile, DeltaError, physicalName, type Snapshot } from '@loch/delta';
-import { toDuckType } from '@loch/engine-duckdb';
+import { type AddFile, DeltaError, type Snapshot } from '@loch/delta';
+import { filesByPartition, isPartitionPredicate } from './dml-common.js';
 import { buildScanSpec, fileLocation } from './scan.js';
-import { quoteIdent, quoteLiteral } from './sql-text.js';
 import type { TableHandle } from './table-handle.js';
 
 export interface ReplaceWherePlan {
@@ -39,32 +38,8 @@ export async function checkReplaceWhereData(
   }
 }
 
-async function isPartitionPredicate(h: TableHandle, snapshot: Snapshot, predicate: string): Promise<boolean> {
-  if (snapshot.partitionColumns.length === 0) return false;
-  const cols = partitionFields(snapshot)
-    .map((p) => `CAST(NULL AS ${p.sqlType}) AS ${quoteIdent(p.name)}`)
-    .join(', ');
-  try {
-    await h.engine.describe(`SELECT 1 FROM (SELECT ${cols}) AS __p WHERE (${predicate})`);
-    return true;
-  } catch {
-    // The binder rejects references to data columns: evaluate against the data instead.
-    return false;
-  }
-}
-
-// Partition values are strings in the log; the engine parses them with a CAST to the column type.
-function partitionFields(snapshot: Snapshot): { name: string; key: string; sqlType: string }[] {
-  return snapshot.partitionColumns.map((name) => {
-    const field = snapshot.schema.fields.find((f) => f.name === name);
-    if (field === undefined) {
-      throw new DeltaError('INVALID_SCHEMA', `partition column '${name}' is not in the table schema`, {
-        column: name,
-      });
-    }
-    return { name, key: physicalName(field, snapshot.columnMappingMode), sqlType: toDuckType(field.type) };
-  });
-}
+/** The alias partition-only predicates are bound under (they name bare columns). */
+const PARTITION_ALIAS = '__p';
 
 export async function planReplaceWhere(
   h: TableHandle,
@@ -72,20 +47,8 @@ export async function planReplaceWhere(
   predicate: string,
 ): Promise<ReplaceWherePlan> {
   if (snapshot.files.length === 0) return { remove: [], partitionOnly: true };
-  if (await isPartitionPredicate(h, snapshot, predicate)) {
-    const parts = partitionFields(snapshot);
-    const rows = snapshot.files.map((f, i) => {
-      const values = parts.map((p) => {
-        const v = f.partitionValues[p.key];
-        return v == null ? `CAST(NULL AS ${p.sqlType})` : `CAST(${quoteLiteral(v)} AS ${p.sqlType})`;
-      });
-      return `(${[String(i), ...values].join(', ')})`;
-    });
-    const names = ['__idx', ...parts.map((p) => quoteIdent(p.name))].join(', ');
-    const result = await h.engine.query(
-      `SELECT __idx FROM (VALUES ${rows.join(', ')}) AS __p(${names}) WHERE (${predicate})`,
-    );
-    const remove = result.rows.map((r) => snapshot.files[Number(r[0])]!);
+  if (await isPartitionPredicate(h, snapshot, predicate, PARTITION_ALIAS)) {
+    const remove = await filesByPartition(h, snapshot, snapshot.files, predicate, PARTITION_ALIAS);
     return { remove, partitionOnly: true };
   }
   const spec = await buildScanSpec(h, snapshot, { fileColumn: FILE_COLUMN });
