@@ -83,8 +83,10 @@ export type Statement =
       readonly retainHours?: number;
       readonly dryRun: boolean;
     }
-  /** A session setting Loch keeps itself (see parse-maintenance.ts SESSION_SETTINGS). */
+  /** Spark session configuration (spark-conf.ts): SET spark.k = v, SET [spark.k], RESET [spark.k]. */
   | { readonly kind: 'setSession'; readonly key: string; readonly value: string }
+  | { readonly kind: 'showSession'; readonly key?: string }
+  | { readonly kind: 'resetSession'; readonly key?: string }
   | { readonly kind: 'delete'; readonly table: PathRef; readonly alias?: string; readonly where?: SqlText }
   | {
       readonly kind: 'update';

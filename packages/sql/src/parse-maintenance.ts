@@ -1,18 +1,10 @@
 // Table maintenance statements: OPTIMIZE t [WHERE <partition predicate>] [ZORDER BY (c, ...)], VACUUM t [RETAIN n HOURS]
-// [DRY RUN], and the one Delta session setting Loch keeps itself,
-// SET spark.databricks.delta.retentionDurationCheck.enabled = true|false.
+// [DRY RUN], and the Spark session configuration (SET / RESET spark.<key>).
 import type { Statement } from './ast.js';
 import type { Cursor } from './cursor.js';
-import { SqlError } from './errors.js';
 import { parseNameList, targetTable } from './parse-common.js';
+import { confValue, isSparkConfKey } from './spark-conf.js';
 import { isPunct, isWord } from './tokenizer.js';
-
-/** Session settings the SQL layer handles itself (lower case); other SETs go to DuckDB. */
-export const SESSION_SETTINGS = [
-  'spark.databricks.delta.retentionDurationCheck.enabled',
-  'spark.databricks.delta.schema.autoMerge.enabled',
-] as const;
-export type SessionSetting = (typeof SESSION_SETTINGS)[number];
 
 export function parseOptimize(c: Cursor): Statement {
   c.expectWords('OPTIMIZE');
@@ -69,33 +61,41 @@ export function parseVacuum(c: Cursor): Statement {
 }
 
 /**
- * `SET <setting> = <value>` for a setting in SESSION_SETTINGS; undefined for any other SET (DuckDB
- * runs those). Delta accepts `true`/`false` in any case, quoted or not.
+ * `SET spark.<key> = <value>`, `SET spark.<key>` (show it), `SET` (show all) and `RESET [spark.<key>]`:
+ * the Spark session configuration the SQL layer keeps (spark-conf.ts). Undefined for any other
+ * SET/RESET, which DuckDB runs. The value is the rest of the statement, unquoted when it is one
+ * string literal (`SET k = 'interval 7 days'`, `SET k = true`, `SET k = 128MB` all work).
  */
 export function parseSessionSet(c: Cursor): Statement | undefined {
-  if (!isWord(c.peek(), 'SET')) return undefined;
+  const reset = isWord(c.peek(), 'RESET');
+  if (!reset && !isWord(c.peek(), 'SET')) return undefined;
   const start = c.pos;
   c.pos++;
+  if (c.atEnd()) return reset ? { kind: 'resetSession' } : { kind: 'showSession' };
   const t = c.peek();
   if (t?.kind !== 'word' && t?.kind !== 'quoted') {
     c.pos = start;
     return undefined;
   }
   const key = c.qualifiedName('a setting name').join('.');
-  const setting = SESSION_SETTINGS.find((s) => s.toLowerCase() === key.toLowerCase());
-  if (setting === undefined) {
+  if (!isSparkConfKey(key)) {
     c.pos = start;
     return undefined;
   }
-  if (!c.acceptPunct('=')) c.expectWords('TO');
-  const v = c.next();
-  const text = (v.kind === 'string' ? v.value : v.text).toLowerCase();
-  if (text !== 'true' && text !== 'false') {
-    throw new SqlError('INVALID_ARGUMENT', `${setting} must be true or false, not '${v.text}'`, {
-      setting,
-      value: v.text,
-    });
+  if (reset) {
+    c.expectEnd();
+    return { kind: 'resetSession', key };
   }
-  c.expectEnd();
-  return { kind: 'setSession', key: setting, value: text };
+  if (c.atEnd()) return { kind: 'showSession', key };
+  if (!c.acceptPunct('=')) c.expectWords('TO');
+  if (c.atEnd()) throw c.error(`a value for ${key}`);
+  const first = c.peek();
+  const from = c.here();
+  while (!c.atEnd()) c.next();
+  const raw = c.text
+    .slice(from)
+    .replace(/;+\s*$/u, '')
+    .trim();
+  const value = first?.kind === 'string' && raw === first.text ? first.value : raw;
+  return { kind: 'setSession', key, value: confValue(key, value) };
 }

@@ -34,7 +34,7 @@ export function parseStatement(stmt: StatementText, script: string = stmt.sql): 
   if (c.peekWords('ALTER', 'TABLE')) return parseAlter(c) ?? passthrough();
   if (c.peekWords('OPTIMIZE') && atTarget(c)) return parseOptimize(c);
   if (c.peekWords('VACUUM') && atDeltaPath(c)) return parseVacuum(c);
-  if (c.peekWords('SET')) {
+  if (c.peekWords('SET') || c.peekWords('RESET')) {
     const set = parseSessionSet(c);
     if (set !== undefined) return set;
   }

@@ -33,6 +33,7 @@ import {
   restoreSql,
 } from './result-sql.js';
 import { rewriteSparkSql } from './spark-compat.js';
+import { AUTO_MERGE, RETENTION_CHECK, SparkConf } from './spark-conf.js';
 import { splitStatements } from './split-statements.js';
 import type { SqlTable, TableOpener } from './sql-table.js';
 import {
@@ -78,10 +79,8 @@ export class SqlSession {
   readonly #openTable: TableOpener;
   readonly #baseDir: string;
   readonly #tables = new Map<string, SqlTable>();
-  /** spark.databricks.delta.retentionDurationCheck.enabled (SET in this session). */
-  #retentionCheck = true;
-  /** spark.databricks.delta.schema.autoMerge.enabled (SET in this session): MERGE schema evolution. */
-  #autoMerge = false;
+  /** The Spark session configuration (SET spark.… = …) of this session. */
+  readonly conf = new SparkConf();
   /** Table scans of the query being planned (collected by rewriteQuery while set). */
   #scans: TableScanMetrics[] | undefined;
   #metrics: QueryMetrics[] = [];
@@ -276,12 +275,19 @@ export class SqlSession {
         return runMerge(stmt, await this.#existing(stmt.table), {
           engine: this.#engine,
           rewrite: (sql) => this.rewriteQuery(sql),
-          autoMerge: this.#autoMerge,
+          autoMerge: this.conf.flag(AUTO_MERGE, false),
         });
       case 'optimize':
       case 'vacuum':
-      case 'setSession':
         return this.#maintenance(stmt);
+      case 'setSession':
+        this.conf.set(stmt.key, stmt.value);
+        return EMPTY;
+      case 'resetSession':
+        this.conf.reset(stmt.key);
+        return EMPTY;
+      case 'showSession':
+        return this.#engine.query(propertiesSql(this.conf.show(stmt.key)));
       case 'convertToDelta':
         return runConvert(stmt, this.#table({ location: stmt.location }));
       case 'copyInto':
@@ -292,15 +298,7 @@ export class SqlSession {
     }
   }
 
-  async #maintenance(
-    stmt: Extract<Statement, { kind: 'optimize' | 'vacuum' | 'setSession' }>,
-  ): Promise<QueryResult> {
-    if (stmt.kind === 'setSession') {
-      if (stmt.key === 'spark.databricks.delta.schema.autoMerge.enabled')
-        this.#autoMerge = stmt.value === 'true';
-      else this.#retentionCheck = stmt.value === 'true';
-      return EMPTY;
-    }
+  async #maintenance(stmt: Extract<Statement, { kind: 'optimize' | 'vacuum' }>): Promise<QueryResult> {
     const table = await this.#existing(stmt.table);
     if (stmt.kind === 'optimize') {
       if (table.optimize === undefined) throw maintenanceUnsupported('OPTIMIZE');
@@ -314,7 +312,7 @@ export class SqlSession {
     if (table.vacuum === undefined) throw maintenanceUnsupported('VACUUM');
     const r = await table.vacuum({
       dryRun: stmt.dryRun,
-      enforceRetention: this.#retentionCheck,
+      enforceRetention: this.conf.flag(RETENTION_CHECK, true),
       ...(stmt.retainHours !== undefined ? { retentionHours: stmt.retainHours } : {}),
     });
     return this.#engine.query(vacuumResultSql(r));
@@ -341,7 +339,8 @@ export class SqlSession {
         },
       );
     }
-    const properties = stmt.properties;
+    // Session defaults (spark.databricks.delta.properties.defaults.*) apply to new tables only.
+    const properties = exists ? stmt.properties : this.conf.tableDefaults(stmt.properties);
     if (stmt.columns) {
       const schema: StructType = DataType.struct(
         stmt.columns.map((c) => DataType.field(c.name, c.type, c.nullable, columnMetadata(c))),

@@ -1,0 +1,149 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckEngine } from '@loch/engine-duckdb';
+import { openStore } from '@loch/storage';
+import { DeltaTable } from '@loch/table';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isSqlError } from './errors.js';
+import { parseScript } from './parser.js';
+import { SqlSession } from './session.js';
+import { SparkConf } from './spark-conf.js';
+
+describe('SparkConf', () => {
+  it('turns properties.defaults.* into delta.* properties the statement does not set itself', () => {
+    const conf = new SparkConf();
+    conf.set('spark.databricks.delta.properties.defaults.enableChangeDataFeed', 'true');
+    conf.set('spark.databricks.delta.properties.defaults.checkpointInterval', '5');
+    conf.set('spark.sql.shuffle.partitions', '8');
+    expect(conf.tableDefaults({ 'delta.checkpointInterval': '20' })).toEqual({
+      'delta.enableChangeDataFeed': 'true',
+      'delta.checkpointInterval': '20',
+    });
+    expect(conf.tableDefaults()).toEqual({
+      'delta.enableChangeDataFeed': 'true',
+      'delta.checkpointInterval': '5',
+    });
+  });
+
+  it('validates known boolean keys in any case and reports session overrides', () => {
+    const conf = new SparkConf();
+    expect(conf.tableOverrides()).toEqual({});
+    conf.set('SPARK.databricks.delta.autoCompact.enabled', 'TRUE');
+    conf.set('spark.databricks.delta.optimizeWrite.enabled', 'false');
+    expect(conf.tableOverrides()).toEqual({ autoCompact: true, optimizeWrite: false });
+    expect(conf.show('spark.databricks.delta.autocompact.enabled')).toEqual([
+      ['spark.databricks.delta.autoCompact.enabled', 'true'],
+    ]);
+    expect(() => conf.set('spark.databricks.delta.optimizeWrite.enabled', 'yes')).toThrow(
+      /true or false, not 'yes'/,
+    );
+    conf.reset('spark.databricks.delta.autoCompact.enabled');
+    expect(conf.tableOverrides()).toEqual({ optimizeWrite: false });
+    expect(conf.show('spark.never.set')).toEqual([['spark.never.set', '<undefined>']]);
+    expect(conf.show('spark.databricks.delta.retentionDurationCheck.enabled')).toEqual([
+      ['spark.databricks.delta.retentionDurationCheck.enabled', 'true'],
+    ]);
+  });
+
+  it('parses SET / SET key / SET / RESET for spark keys and leaves other SETs to DuckDB', () => {
+    expect(
+      parseScript("SET spark.databricks.delta.properties.defaults.logRetentionDuration = 'interval 60 days'"),
+    ).toEqual([
+      {
+        kind: 'setSession',
+        key: 'spark.databricks.delta.properties.defaults.logRetentionDuration',
+        value: 'interval 60 days',
+      },
+    ]);
+    expect(parseScript('SET spark.sql.files.maxPartitionBytes = 128MB')).toEqual([
+      { kind: 'setSession', key: 'spark.sql.files.maxPartitionBytes', value: '128MB' },
+    ]);
+    expect(parseScript('SET spark.sql.shuffle.partitions')).toEqual([
+      { kind: 'showSession', key: 'spark.sql.shuffle.partitions' },
+    ]);
+    expect(parseScript('SET')).toEqual([{ kind: 'showSession' }]);
+    expect(parseScript('RESET spark.sql.shuffle.partitions')).toEqual([
+      { kind: 'resetSession', key: 'spark.sql.shuffle.partitions' },
+    ]);
+    expect(parseScript('SET threads TO 2')[0]!.kind).toBe('query');
+    expect(parseScript('RESET threads')[0]!.kind).toBe('query');
+    // A bad value fails while parsing, so no earlier statement of the script runs.
+    expect(() => parseScript('SELECT 1; SET spark.databricks.delta.autoCompact.enabled = often')).toThrow(
+      /true or false/,
+    );
+  });
+});
+
+let dir: string;
+let engine: DuckEngine;
+let session: SqlSession;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'loch-sql-conf-'));
+  engine = await DuckEngine.create({ threads: 1 });
+  const ctx = { engine, stores: openStore };
+  session = new SqlSession({ engine, openTable: (l) => DeltaTable.forPath(ctx, l), baseDir: dir });
+});
+
+afterAll(async () => {
+  await engine.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const rows = async (sql: string) => {
+  const results = await session.execute(sql);
+  const last = results[results.length - 1]!;
+  return last.rows.map((r) => Object.fromEntries(last.columns.map((c, i) => [c.name, r[i]])));
+};
+
+describe('Spark session configuration through SqlSession', () => {
+  it('applies properties.defaults to tables created afterwards, not to existing ones', async () => {
+    await session.execute('CREATE TABLE delta.`before` (id INT)');
+    await session.execute(`
+      SET spark.databricks.delta.properties.defaults.enableChangeDataFeed = true;
+      SET spark.databricks.delta.properties.defaults.checkpointInterval = 5;
+      CREATE TABLE delta.\`after\` (id INT) TBLPROPERTIES ('delta.checkpointInterval' = '7');
+      CREATE TABLE delta.\`ctas\` AS SELECT 1 AS id;
+      CREATE OR REPLACE TABLE delta.\`before\` (id INT);`);
+    const props = async (t: string) =>
+      Object.fromEntries((await rows(`SHOW TBLPROPERTIES delta.\`${t}\``)).map((r) => [r.key, r.value]));
+    expect(await props('after')).toMatchObject({
+      'delta.enableChangeDataFeed': 'true',
+      'delta.checkpointInterval': '7',
+    });
+    expect(await props('ctas')).toMatchObject({
+      'delta.enableChangeDataFeed': 'true',
+      'delta.checkpointInterval': '5',
+    });
+    // REPLACE of an existing table keeps to what the statement says.
+    expect(await props('before')).not.toHaveProperty('delta.enableChangeDataFeed');
+    // The change feed of the new table works from its first write.
+    await session.execute('INSERT INTO delta.`after` VALUES (1)');
+    expect(await rows("SELECT id, _change_type FROM table_changes('after', 1)")).toEqual([
+      { id: 1, _change_type: 'insert' },
+    ]);
+    await session.execute('RESET');
+    expect(await rows('SET')).toEqual([]);
+  });
+
+  it('SET lists, SET key shows, RESET key forgets; DuckDB settings still work', async () => {
+    await session.execute(
+      'SET spark.sql.shuffle.partitions = 8; SET spark.databricks.delta.schema.autoMerge.enabled = TRUE',
+    );
+    expect(await rows('SET')).toEqual([
+      { key: 'spark.databricks.delta.schema.autoMerge.enabled', value: 'true' },
+      { key: 'spark.sql.shuffle.partitions', value: '8' },
+    ]);
+    await session.execute('RESET spark.sql.shuffle.partitions');
+    expect(await rows('SET spark.sql.shuffle.partitions')).toEqual([
+      { key: 'spark.sql.shuffle.partitions', value: '<undefined>' },
+    ]);
+    expect(await rows("SET threads = 1; SELECT current_setting('threads') AS t")).toEqual([{ t: 1n }]);
+    const err = await session
+      .execute('SET spark.databricks.delta.retentionDurationCheck.enabled = maybe')
+      .catch((e: unknown) => e);
+    expect(isSqlError(err, 'INVALID_ARGUMENT')).toBe(true);
+    await session.execute('RESET');
+  });
+});
