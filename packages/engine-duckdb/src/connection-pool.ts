@@ -3,6 +3,7 @@
 // another statement), and several connections let a long query run while short ones keep flowing.
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { EngineError } from './errors.js';
+import { InterruptScope, interruptedError } from './interrupt-scope.js';
 
 type Waiter = { resolve: (c: DuckDBConnection) => void; reject: (e: unknown) => void };
 
@@ -34,17 +35,56 @@ export class ConnectionPool {
     return this.#all.length;
   }
 
-  /** Runs `fn` with a connection nobody else uses until `fn` settles. */
+  /**
+   * Runs `fn` with a connection nobody else uses until `fn` settles. Inside an InterruptScope the
+   * connection is interruptible while `fn` runs, and an interrupted scope fails at once (queued
+   * callers leave the queue).
+   */
   async use<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
-    const conn = await this.#acquire();
+    const scope = InterruptScope.current();
+    if (scope === undefined) {
+      const conn = await this.#acquire();
+      try {
+        return await fn(conn);
+      } finally {
+        this.#release(conn);
+      }
+    }
+    scope.check();
+    const conn = await this.#acquireFor(scope);
+    scope.attach(conn);
     try {
+      scope.check();
       return await fn(conn);
+    } catch (e) {
+      // DuckDB's own "Interrupted!" (or whatever the cut-off query left) is reported as the interrupt.
+      if (scope.reason !== undefined) throw interruptedError(scope.reason);
+      throw e;
     } finally {
+      scope.detach(conn);
       this.#release(conn);
     }
   }
 
-  async #acquire(): Promise<DuckDBConnection> {
+  /** #acquire, leaving the queue when the scope is interrupted while waiting. */
+  async #acquireFor(scope: InterruptScope): Promise<DuckDBConnection> {
+    let waiter: Waiter | undefined;
+    const leave = scope.onInterrupt(() => {
+      const i = waiter === undefined ? -1 : this.#waiters.indexOf(waiter);
+      if (i < 0) return;
+      this.#waiters.splice(i, 1);
+      waiter!.reject(interruptedError(scope.reason!));
+    });
+    try {
+      return await this.#acquire((w) => {
+        waiter = w;
+      });
+    } finally {
+      leave();
+    }
+  }
+
+  async #acquire(queued?: (w: Waiter) => void): Promise<DuckDBConnection> {
     if (this.#closed) throw closedError();
     const idle = this.#idle.pop();
     if (idle !== undefined) return idle;
@@ -68,7 +108,11 @@ export class ConnectionPool {
         this.#opening--;
       }
     }
-    return new Promise<DuckDBConnection>((resolve, reject) => this.#waiters.push({ resolve, reject }));
+    return new Promise<DuckDBConnection>((resolve, reject) => {
+      const w: Waiter = { resolve, reject };
+      this.#waiters.push(w);
+      queued?.(w);
+    });
   }
 
   #release(conn: DuckDBConnection): void {

@@ -12,7 +12,9 @@ export type EngineErrorCode =
   /** A caller passed something the engine cannot act on (unknown column, bad option...). */
   | 'INVALID_ARGUMENT'
   /** Writing or moving data files failed. */
-  | 'WRITE_FAILED';
+  | 'WRITE_FAILED'
+  /** The statement's InterruptScope was interrupted (cancel request, timeout, Ctrl-C). */
+  | 'INTERRUPTED';
 
 export class EngineError extends Error {
   readonly code: EngineErrorCode;

@@ -3,7 +3,7 @@
 // while a backlog builds up so a flooding client cannot grow memory without bound.
 import type { Socket } from 'node:net';
 import { type SecureContext, TLSSocket } from 'node:tls';
-import type { Engine } from '@loch/engine-duckdb';
+import { type Engine, InterruptScope } from '@loch/engine-duckdb';
 import {
   type BackendMessage,
   BackendWriter,
@@ -26,11 +26,13 @@ import { isStreamable, type StreamFn, streamQuery } from './query-stream.js';
 import { sendResult } from './result-writer.js';
 import { type LocalResult, SERVER_VERSION, SessionSettings } from './session-settings.js';
 import {
+  CANCEL_REASON,
   cancelledError,
   errorOf,
   runStatement,
   type StatementHost,
   shiftPosition,
+  TIMEOUT_REASON,
   WireError,
 } from './statement-runner.js';
 
@@ -71,8 +73,8 @@ export class Connection implements StatementHost {
   #session: SqlSession | undefined;
   readonly settings = new SessionSettings();
   #status: TransactionStatus = 'I';
-  #running = false;
-  #cancelRequested = false;
+  /** The running statement's scope: a CancelRequest or the statement timeout interrupts it. */
+  #scope: InterruptScope | undefined;
   #extended: ExtendedProtocol | undefined;
   #key: { processId: number; secretKey: Uint8Array } | undefined;
   readonly closed: Promise<void>;
@@ -335,13 +337,25 @@ export class Connection implements StatementHost {
     );
   }
 
+  /**
+   * Runs one statement in its own InterruptScope: the DuckDB queries it runs are interrupted by a
+   * CancelRequest or when `statement_timeout` passes, and the statement then fails with 57014.
+   */
   async #tracked<T>(fn: () => Promise<T>): Promise<T> {
-    this.#running = true;
-    this.#cancelRequested = false;
+    const scope = new InterruptScope();
+    this.#scope = scope;
+    const timeoutMs = this.settings.statementTimeoutMs;
+    const timer = timeoutMs > 0 ? setTimeout(() => scope.interrupt(TIMEOUT_REASON), timeoutMs) : undefined;
     try {
-      return await fn();
+      const result = await scope.run(fn);
+      scope.check();
+      return result;
+    } catch (e) {
+      if (scope.reason !== undefined) throw cancelledError(scope.reason);
+      throw e;
     } finally {
-      this.#running = false;
+      clearTimeout(timer);
+      this.#scope = undefined;
     }
   }
 
@@ -350,16 +364,15 @@ export class Connection implements StatementHost {
     return this.#tracked(() => runStatement(this, sql));
   }
 
+  /** Throws 57014 once the running statement was cancelled (checked between result chunks). */
   checkCancelled(): void {
-    if (this.#cancelRequested) {
-      this.#cancelRequested = false;
-      throw cancelledError();
-    }
+    const reason = this.#scope?.reason;
+    if (reason !== undefined) throw cancelledError(reason);
   }
 
-  /** A CancelRequest for this connection: the running statement ends with 57014 when it returns. */
+  /** A CancelRequest for this connection: interrupts the running statement, if any. */
   requestCancel(): void {
-    if (this.#running) this.#cancelRequested = true;
+    this.#scope?.interrupt(CANCEL_REASON);
   }
 
   applyLocal(r: LocalResult): void {

@@ -1,6 +1,6 @@
 // Protocol-level behaviour checked message by message: cleartext password and token login,
 // declared parameter types, Describe, row limits, binary results, error recovery at Sync,
-// malformed and oversized input, and CancelRequest.
+// malformed and oversized input (cancellation: server-cancel.test.ts).
 import { connect } from 'node:net';
 import { type BackendMessage, PgOid } from '@loch/pgwire';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -230,40 +230,5 @@ describe('bad input', () => {
     const r = await c.roundTrip({ type: 'Query', sql: 'FROBNICATE everything' });
     expect(types(r)).toEqual(['ErrorResponse', 'ReadyForQuery']);
     expect(rows(await c.roundTrip({ type: 'Query', sql: 'SELECT 5' }))).toEqual([['5']]);
-  });
-});
-
-describe('cancellation', () => {
-  it('ends the running statement of the matching session with 57014', async () => {
-    const c = await login();
-    c.send({
-      type: 'Query',
-      sql: 'SELECT count(*) FROM range(150000000) t1(x), range(3) t2(y) WHERE x % 7 = y',
-    });
-    await new Promise((r) => setTimeout(r, 50));
-    const canceller = await RawClient.open(h.port);
-    canceller.send({ type: 'CancelRequest', processId: c.processId, secretKey: c.secretKey });
-    await canceller.waitClosed();
-    const r = await c.until((m) => m.type === 'ReadyForQuery');
-    const err = r.find((m) => m.type === 'ErrorResponse');
-    expect(err?.type === 'ErrorResponse' && err.fields.code).toBe('57014');
-    expect(rows(await c.roundTrip({ type: 'Query', sql: 'SELECT 6' }))).toEqual([['6']]);
-  });
-
-  it('ignores a CancelRequest with the wrong secret', async () => {
-    const c = await login();
-    c.send({
-      type: 'Query',
-      sql: 'SELECT count(*) AS n FROM range(20000000) t1(x), range(3) t2(y) WHERE x % 7 = y',
-    });
-    const canceller = await RawClient.open(h.port);
-    canceller.send({
-      type: 'CancelRequest',
-      processId: c.processId,
-      secretKey: new Uint8Array([0, 0, 0, 0]),
-    });
-    await canceller.waitClosed();
-    const r = await c.until((m) => m.type === 'ReadyForQuery');
-    expect(types(r)).toEqual(['RowDescription', 'DataRow', 'CommandComplete', 'ReadyForQuery']);
   });
 });

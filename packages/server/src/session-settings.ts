@@ -97,6 +97,11 @@ export class SessionSettings {
     return Number.isInteger(n) ? n : 1;
   }
 
+  /** `statement_timeout` in milliseconds; 0 = none. */
+  get statementTimeoutMs(): number {
+    return durationMs(this.get('statement_timeout') ?? '0') ?? 0;
+  }
+
   /**
    * Handles the statement when it is one the server answers itself; undefined sends it to the
    * SQL session. `SET x = y` for a name PostgreSQL does not know goes on to DuckDB/Databricks SQL.
@@ -210,8 +215,29 @@ const validate = (name: string, value: string): string | undefined => {
   if (name === 'datestyle' && !/iso/i.test(value)) {
     return `DateStyle ${JSON.stringify(value)} is not supported: Loch writes dates in ISO style`;
   }
+  if ((name === 'statement_timeout' || name === 'lock_timeout') && durationMs(value) === undefined) {
+    return `invalid value for parameter "${name}": ${JSON.stringify(value)} (a number of ms, or with a unit: 500ms, 5s, 1min)`;
+  }
   if (name === 'extra_float_digits' && !/^-?\d+$/.test(value)) {
     return `extra_float_digits must be an integer, got ${JSON.stringify(value)}`;
   }
   return undefined;
+};
+
+const UNIT_MS: Readonly<Record<string, number>> = {
+  us: 0.001,
+  ms: 1,
+  s: 1000,
+  min: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+};
+
+/** A PostgreSQL time setting ('5000', '5s', '1 min') in milliseconds; no unit means ms. */
+const durationMs = (value: string): number | undefined => {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(value);
+  if (m === null) return undefined;
+  const unit = m[2]!.toLowerCase();
+  const scale = unit === '' ? 1 : UNIT_MS[unit];
+  return scale === undefined ? undefined : Math.round(Number(m[1]) * scale);
 };

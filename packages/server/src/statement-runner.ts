@@ -31,8 +31,12 @@ export class WireError extends Error {
   }
 }
 
-export const cancelledError = (): WireError =>
-  new WireError('57014', 'canceling statement due to user request');
+export const CANCEL_REASON = 'user request';
+export const TIMEOUT_REASON = 'statement timeout';
+
+/** PostgreSQL's error for a cancelled statement; the reason is CANCEL_REASON or TIMEOUT_REASON. */
+export const cancelledError = (reason: string = CANCEL_REASON): WireError =>
+  new WireError('57014', `canceling statement due to ${reason}`);
 
 /** SQLSTATE and message of anything thrown while running a statement. */
 export const errorOf = (
