@@ -25,7 +25,7 @@ export const HELP = `Statements end with ';' and may span several lines.
   \\timing [on|off]   show or hide the time each statement takes
   \\format [FORMAT]   result format: ${FORMATS.join(', ')}
   \\i FILE            run the statements in FILE
-Ctrl-C clears the statement being typed. Tab completes keywords, tables, columns and functions.
+Ctrl-C clears the statement being typed, or cancels the one running. Tab completes keywords, tables, columns and functions.
 `;
 
 export type CommandOutcome = 'continue' | 'quit';

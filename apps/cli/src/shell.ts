@@ -3,7 +3,7 @@
 // Built on node:readline; runShell takes streams so tests drive it without a terminal.
 import { createInterface, type Interface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import type { QueryResult } from '@loch/engine-duckdb';
+import { InterruptScope, type QueryResult } from '@loch/engine-duckdb';
 import { findTableRefs, splitStatements } from '@loch/sql';
 import { render } from './output.js';
 import type { Runtime } from './runtime.js';
@@ -23,6 +23,8 @@ export interface ShellBackend {
   execute(script: string): Promise<readonly QueryResult[]>;
   /** Plain DuckDB SQL, for the shell's own lookups (function names). */
   query(sql: string): Promise<QueryResult>;
+  /** Interrupts the statement `execute` is running (Ctrl-C); absent: statements cannot be cancelled. */
+  cancel?(): void;
 }
 
 export interface ShellOptions {
@@ -46,10 +48,38 @@ export interface ShellOptions {
   readonly onForceQuit?: () => void;
 }
 
-export const backendFor = (runtime: Pick<Runtime, 'engine' | 'session'>): ShellBackend => ({
-  execute: (script) => runtime.session.execute(script),
-  query: (sql) => runtime.engine.query(sql),
-});
+/** A statement stopped by Ctrl-C: PostgreSQL's message and SQLSTATE, as psql users know them. */
+export class StatementCancelled extends Error {
+  readonly sqlState = '57014';
+  constructor() {
+    super('canceling statement due to user request');
+    this.name = 'StatementCancelled';
+  }
+}
+
+/**
+ * Runs each statement in an InterruptScope, so `cancel` interrupts the DuckDB query running for it
+ * (however deep in the SQL and table layers) and the statement fails with 57014.
+ */
+export const backendFor = (runtime: Pick<Runtime, 'engine' | 'session'>): ShellBackend => {
+  let running: InterruptScope | undefined;
+  return {
+    async execute(script) {
+      const scope = new InterruptScope();
+      running = scope;
+      try {
+        return await scope.run(() => runtime.session.execute(script));
+      } catch (e) {
+        if (scope.reason !== undefined) throw new StatementCancelled();
+        throw e;
+      } finally {
+        running = undefined;
+      }
+    },
+    query: (sql) => runtime.engine.query(sql),
+    cancel: () => running?.interrupt('user request'),
+  };
+};
 
 /** Runs the shell until \q, Ctrl-D or the end of input; resolves the exit code (0). */
 export async function runShell(options: ShellOptions): Promise<number> {
@@ -140,9 +170,21 @@ export async function runShell(options: ShellOptions): Promise<number> {
   };
   rl.on('SIGINT', () => {
     if (running) {
-      if (interruptedWhileRunning) options.onForceQuit?.();
+      // The first Ctrl-C interrupts the query; a second one, while the statement still has not
+      // stopped (a commit being written, say), quits loch.
+      if (interruptedWhileRunning) {
+        options.onForceQuit?.();
+        return;
+      }
       interruptedWhileRunning = true;
-      errorOutput.write('\nThe statement cannot be cancelled; it keeps running. Ctrl-C again quits loch.\n');
+      if (backend.cancel === undefined) {
+        errorOutput.write(
+          '\nThe statement cannot be cancelled; it keeps running. Ctrl-C again quits loch.\n',
+        );
+        return;
+      }
+      backend.cancel();
+      errorOutput.write('\nCancel request sent\n');
       return;
     }
     const typed = rl.line !== '' || buffer.length > 0;
@@ -257,7 +299,7 @@ export async function startShell(opts: {
       historyFile: historyPath(opts.env),
       warehouse: opts.warehouse,
       cwd: opts.cwd,
-      // A statement that cannot be cancelled must not trap the user: the second Ctrl-C ends loch.
+      // A statement that does not stop on the first Ctrl-C must not trap the user: the second ends loch.
       // process.exit would wait for DuckDB's running query in native teardown; the default SIGTERM
       // action ends the process at once (a Delta commit is atomic, so none is left half-written).
       onForceQuit: () => {
