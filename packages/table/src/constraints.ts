@@ -84,28 +84,6 @@ export function withCheckConstraints(
   return `SELECT * FROM (${dataSql}) AS __checked WHERE ${conditions.join(' AND ')}`;
 }
 
-/**
- * For rewrites that copy rows with changed values (UPDATE): refuses tables with generated or
- * identity columns, whose values such a rewrite does not recompute or protect yet. Appends and
- * overwrites handle them (generated-columns.ts, identity-columns.ts).
- */
-export function checkWritableColumns(snapshot: Snapshot, operation = 'UPDATE'): void {
-  for (const f of snapshot.schema.fields) {
-    const kind =
-      f.metadata['delta.generationExpression'] !== undefined
-        ? 'a generated column'
-        : f.metadata['delta.identity.start'] !== undefined
-          ? 'an identity column'
-          : undefined;
-    if (kind === undefined) continue;
-    throw new DeltaError(
-      'UNSUPPORTED_OPERATION',
-      `column '${f.name}' is ${kind}, which Loch's ${operation} cannot maintain yet; run this ${operation} with Spark`,
-      { column: f.name },
-    );
-  }
-}
-
 /** CHECK constraints change only through ADD/DROP CONSTRAINT (which check the data), as in Delta. */
 export function checkNoConstraintProperties(keys: readonly string[], statement: string): void {
   const key = keys.find((k) => k.toLowerCase().startsWith(CONSTRAINT_PREFIX));

@@ -149,3 +149,53 @@ export function withRecomputedGeneratedColumns(
   );
   return `SELECT * REPLACE (${replaced.join(', ')}) FROM (${rowsSql}) AS __regen`;
 }
+
+/** Per generated column, when a rewritten row takes the expression's value and when it is checked. */
+export interface RewriteRule {
+  /** SQL over the row: true where the column is recomputed from the row's new values. */
+  readonly recompute: string;
+  /** SQL over the row: true where the column was assigned a value that must equal the expression. */
+  readonly check: string;
+}
+
+/**
+ * For rows that UPDATE or MERGE rewrite (`rowsSql`: the table's columns, possibly plus helper
+ * columns the rules read): a generated column is recomputed where its source columns may have
+ * changed and checked where it was assigned, as Delta does (its "Generated Column" constraint).
+ * Helper columns are kept; the caller drops them. Undefined when the table has no generated columns.
+ */
+export function withGeneratedOnRewrite(
+  rowsSql: string,
+  table: StructType,
+  rule: (column: GeneratedColumn) => RewriteRule,
+  sqlType: (type: DataType) => string,
+): string | undefined {
+  const columns = generatedColumns(table);
+  if (columns.length === 0) return undefined;
+  const alias = '__regen';
+  // The row as the message shows it: the table's columns only, not the helper columns.
+  const rowText = `CAST({${table.fields.map((f) => `${quoteLiteral(f.name)}: ${alias}.${quoteIdent(f.name)}`).join(', ')}} AS VARCHAR)`;
+  const replaced: string[] = [];
+  const checks: string[] = [];
+  for (const g of columns) {
+    const { recompute, check } = rule(g);
+    const computed = `CAST((${g.duckExpression}) AS ${sqlType(g.type)})`;
+    const own = `${alias}.${quoteIdent(g.name)}`;
+    if (recompute !== 'FALSE') {
+      replaced.push(`CASE WHEN ${recompute} THEN ${computed} ELSE ${own} END AS ${quoteIdent(g.name)}`);
+    }
+    if (check === 'FALSE') continue;
+    const label = `${CHECK_MARKER} Generated Column (${g.name} <=> (${g.expression})) violated by row with values: `;
+    const message =
+      `${quoteLiteral(label)} || ${rowText} || ` +
+      `${quoteLiteral('; the expression gives ')} || coalesce(CAST(${computed} AS VARCHAR), 'NULL') || ` +
+      `${quoteLiteral(` for column ${g.name}, the statement sets `)} || coalesce(CAST(${own} AS VARCHAR), 'NULL') || ` +
+      `${quoteLiteral(`: leave ${g.name} out of the assignments to have it computed.`)}`;
+    checks.push(
+      `CASE WHEN (${check}) AND ${own} IS DISTINCT FROM ${computed} THEN error(${message}) ELSE TRUE END`,
+    );
+  }
+  const select = replaced.length === 0 ? '*' : `* REPLACE (${replaced.join(', ')})`;
+  const where = checks.length === 0 ? '' : ` WHERE ${checks.join(' AND ')}`;
+  return `SELECT ${select} FROM (${rowsSql}) AS ${alias}${where}`;
+}

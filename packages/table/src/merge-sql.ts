@@ -4,6 +4,14 @@
 // (insert) i -> 200 + i; NULL means "no clause applies" (the target row is copied unchanged).
 import { DeltaError, type StructField, type StructType } from '@loch/delta';
 import { toDuckType } from '@loch/engine-duckdb';
+import { generatedColumns, withGeneratedOnRewrite } from './generated-columns.js';
+import {
+  type IdentityColumn,
+  identityColumns,
+  identityValueSql,
+  rejectExplicitIdentityInsert,
+  rejectIdentityUpdate,
+} from './identity-columns.js';
 import type { MatchedClause, MergeSpec, NotMatchedBySourceClause, NotMatchedClause } from './merge-types.js';
 import { quoteIdent, quoteLiteral } from './sql-text.js';
 import { NOT_NULL_MARKER } from './write-schema.js';
@@ -39,6 +47,10 @@ export interface MergeSql {
   readonly fullJoinable: boolean;
   /** (action, count) of the source rows each insert clause applies to. */
   insertCounts(candidatesScan: string | undefined): string;
+  /** Codes of the insert clauses. */
+  readonly insertCodes: readonly number[];
+  /** Identity columns the inserts give new values, with the insert codes that do. */
+  readonly identityInserts: readonly { readonly column: IdentityColumn; readonly codes: readonly number[] }[];
 }
 
 const findField = (fields: readonly StructField[], name: string): StructField | undefined => {
@@ -76,7 +88,12 @@ function assignments(
 ): Map<string, string> {
   const out = new Map<string, string>();
   if (all) {
+    // `*` leaves identity columns alone: UPDATE keeps their values, INSERT generates them (a BY
+    // DEFAULT column takes the source's value when the source has one).
+    const identity = new Map(identityColumns(schema).map((c) => [c.name, c]));
     for (const f of schema.fields) {
+      const c = identity.get(f.name);
+      if (c !== undefined && (what === 'UPDATE' || !c.allowExplicitInsert)) continue;
       const s = findField(source.fields, f.name);
       if (s !== undefined) out.set(f.name, `${quoteIdent(aliases.source)}.${quoteIdent(s.name)}`);
     }
@@ -108,6 +125,8 @@ function assignments(
     }
     out.set(field.name, expr);
   }
+  if (what === 'UPDATE') rejectIdentityUpdate(schema, out.keys(), 'MERGE UPDATE');
+  else rejectExplicitIdentityInsert(schema, out.keys());
   return out;
 }
 
@@ -218,6 +237,46 @@ export function buildMergeSql(
   const join = (inner: boolean): string =>
     `${inner && !bySource ? 'INNER' : 'LEFT'} JOIN ${source} ON ${on} AND (${matchedAny})`;
 
+  // Columns computed after the row is built (generated and identity ones) start out NULL; any
+  // other column an insert leaves out is NULL, or fails when NOT NULL.
+  const generated = generatedColumns(finalSchema);
+  const identities = identityColumns(finalSchema);
+  const computedLater = new Set([...generated.map((g) => g.name), ...identities.map((c) => c.name)]);
+  const missingValue = (f: StructField): string =>
+    f.nullable || computedLater.has(f.name) ? `CAST(NULL AS ${toDuckType(f.type)})` : castValue(f, 'NULL');
+  const insertCodes = inserts.map((_, j) => INSERT_BASE + j);
+  const inCodes = (codes: readonly number[]): string =>
+    codes.length === 0 ? 'FALSE' : `${ACTION} IN (${codes.join(', ')})`;
+  const assigning = (name: string, has: boolean): number[] => [
+    ...[...sets.entries()].filter(([, set]) => set.has(name) === has).map(([code]) => code),
+    ...insertCodes.filter((_, j) => inserts[j]!.has(name) === has),
+  ];
+  const identityInserts = identities
+    .map((column) => ({ column, codes: insertCodes.filter((_, j) => !inserts[j]!.has(column.name)) }))
+    .filter((x) => x.codes.length > 0);
+  // New rows (mode 'new') get their generated columns recomputed or checked, then their identity
+  // values; the action column is dropped last.
+  const finish = (rows: string, mode: 'old' | 'new'): string => {
+    let sql = rows;
+    if (mode === 'new') {
+      sql =
+        withGeneratedOnRewrite(
+          sql,
+          finalSchema,
+          (g) => ({ recompute: inCodes(assigning(g.name, false)), check: inCodes(assigning(g.name, true)) }),
+          toDuckType,
+        ) ?? sql;
+      if (identityInserts.length > 0) {
+        const values = identityInserts.map(({ column, codes }) => {
+          const name = quoteIdent(column.name);
+          return `CASE WHEN ${inCodes(codes)} THEN ${identityValueSql(column, inCodes(codes), toDuckType)} ELSE ${name} END AS ${name}`;
+        });
+        sql = `SELECT * REPLACE (${values.join(', ')}) FROM (${sql}) AS __loch_ids`;
+      }
+    }
+    return `SELECT * EXCLUDE (${ACTION}) FROM (${sql}) AS __loch_out`;
+  };
+
   const insertColumns = finalSchema.fields
     .map((f) => {
       const whens = inserts
@@ -225,7 +284,7 @@ export function buildMergeSql(
           set.has(f.name) ? `WHEN ${INSERT_BASE + j} THEN ${castValue(f, set.get(f.name)!)}` : '',
         )
         .filter((w) => w !== '');
-      const missing = f.nullable ? `CAST(NULL AS ${toDuckType(f.type)})` : castValue(f, 'NULL');
+      const missing = missingValue(f);
       return `${whens.length === 0 ? missing : `CASE ${ACTION} ${whens.join(' ')} ELSE ${missing} END`} AS ${quoteIdent(f.name)}`;
     })
     .join(', ');
@@ -234,7 +293,7 @@ export function buildMergeSql(
   // action keep their values; insert codes without a value get NULL (or fail a NOT NULL column).
   const allColumns = finalSchema.fields
     .map((f) => {
-      const missing = f.nullable ? `CAST(NULL AS ${toDuckType(f.type)})` : castValue(f, 'NULL');
+      const missing = missingValue(f);
       const whens = [
         ...[...sets.entries()]
           .filter(([, set]) => set.has(f.name))
@@ -264,8 +323,11 @@ export function buildMergeSql(
       spec.matched[0]!.kind === 'delete' &&
       spec.matched[0]!.condition === undefined,
     targetRows: (scan, columns, where) =>
-      `SELECT * EXCLUDE (${ACTION}) FROM (SELECT ${targetAction} AS ${ACTION}${columnList(columns)} ` +
-      `FROM ${targetFrom(scan)} ${join(false)}) AS __loch_rows WHERE ${where.replaceAll('$A', ACTION)}`,
+      finish(
+        `SELECT * FROM (SELECT ${targetAction} AS ${ACTION}${columnList(columns)} ` +
+          `FROM ${targetFrom(scan)} ${join(false)}) AS __loch_rows WHERE ${where.replaceAll('$A', ACTION)}`,
+        columns,
+      ),
     targetActions: (scan, fileColumn, rowColumn) =>
       `SELECT * FROM (SELECT ${T}.${quoteIdent(fileColumn)} AS __f, ${T}.${quoteIdent(rowColumn)} AS __r, ` +
       `${targetAction} AS __a FROM ${targetFrom(scan)} ${join(true)}) AS __loch_rows WHERE __a IS NOT NULL`,
@@ -279,19 +341,23 @@ export function buildMergeSql(
           ? 'TRUE'
           : `(${ACTION} IS NULL OR ${ACTION} NOT IN (${deleteCodes.join(', ')}))`;
       const action = `CASE WHEN ${T}.${TARGET_MARKER} IS NULL THEN ${chooser(spec.notMatched, INSERT_BASE)} ELSE ${targetAction} END`;
-      return (
-        `SELECT * EXCLUDE (${ACTION}, ${TARGET_MARKER}) FROM (SELECT ${action} AS ${ACTION}, ${T}.${TARGET_MARKER}, ${allColumns} ` +
-        `FROM ${targetFrom(`SELECT *, TRUE AS ${TARGET_MARKER} FROM (${scan}) AS __loch_t`)} FULL JOIN ${source} ON ${on}) AS __loch_rows ` +
-        `WHERE (${TARGET_MARKER} AND ${keepTarget}) OR (${TARGET_MARKER} IS NULL AND ${ACTION} IS NOT NULL)`
+      return finish(
+        `SELECT * EXCLUDE (${TARGET_MARKER}) FROM (SELECT ${action} AS ${ACTION}, ${T}.${TARGET_MARKER}, ${allColumns} ` +
+          `FROM ${targetFrom(`SELECT *, TRUE AS ${TARGET_MARKER} FROM (${scan}) AS __loch_t`)} FULL JOIN ${source} ON ${on}) AS __loch_rows ` +
+          `WHERE (${TARGET_MARKER} AND ${keepTarget}) OR (${TARGET_MARKER} IS NULL AND ${ACTION} IS NOT NULL)`,
+        'new',
       );
     },
+    insertCodes,
+    identityInserts,
     insertCounts: (candidatesScan) =>
       `SELECT __a, count(*) FROM (SELECT ${chooser(spec.notMatched, INSERT_BASE)} AS __a FROM ${rawSource}` +
       `${unmatched(candidatesScan)}) AS __loch_rows WHERE __a IS NOT NULL GROUP BY __a`,
     insertRows: (candidatesScan, where) => {
-      return (
-        `SELECT * EXCLUDE (${ACTION}) FROM (SELECT ${chooser(spec.notMatched, INSERT_BASE)} AS ${ACTION}, ${insertColumns} ` +
-        `FROM ${rawSource}${unmatched(candidatesScan)}) AS __loch_rows WHERE ${where.replaceAll('$A', ACTION)}`
+      return finish(
+        `SELECT * FROM (SELECT ${chooser(spec.notMatched, INSERT_BASE)} AS ${ACTION}, ${insertColumns} ` +
+          `FROM ${rawSource}${unmatched(candidatesScan)}) AS __loch_rows WHERE ${where.replaceAll('$A', ACTION)}`,
+        'new',
       );
     },
   };

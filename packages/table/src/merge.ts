@@ -16,7 +16,7 @@ import {
 import { schemaFromDuckColumns } from '@loch/engine-duckdb';
 import { recordsChanges, tagChanges, writeChangeDataFiles } from './change-data-files.js';
 import { commit, deleteFiles } from './commit.js';
-import { checkWritableColumns, withCheckConstraints } from './constraints.js';
+import { withCheckConstraints } from './constraints.js';
 import { type DataFileTarget, writeDataFiles } from './data-files.js';
 import { writeDeletionVectors } from './deletion-vectors.js';
 import {
@@ -29,8 +29,9 @@ import {
   withConflictRetries,
 } from './dml-common.js';
 import { removeFor, totalSize } from './file-actions.js';
+import { firstIdentityValue, withHighWaterMarks } from './identity-columns.js';
 import { mergeScope } from './merge-pruning.js';
-import { buildMergeSql, evolvedSchema, INSERT_BASE } from './merge-sql.js';
+import { buildMergeSql, evolvedSchema, INSERT_BASE, type MergeSql } from './merge-sql.js';
 import type { MergeResult, MergeSpec } from './merge-types.js';
 import { buildScanSpec, fileLocation } from './scan.js';
 import { asSubquery } from './sql-text.js';
@@ -76,7 +77,6 @@ async function mergeOnce(h: TableHandle, input: MergeSpec): Promise<MergeResult>
   }
   const snapshot = await h.require();
   checkWriteSupport(snapshot.protocol);
-  checkWritableColumns(snapshot, 'MERGE');
   const insertOnly = spec.matched.length === 0 && spec.notMatchedBySource.length === 0;
   if (!insertOnly) checkNotAppendOnly(h, snapshot, 'MERGE');
 
@@ -228,7 +228,10 @@ async function mergeOnce(h: TableHandle, input: MergeSpec): Promise<MergeResult>
 
     const actions: Action[] = [];
     if (plan?.protocol !== undefined) actions.push(plan.protocol as Protocol);
-    if (plan?.metadata !== undefined) actions.push(plan.metadata as Metadata);
+    const metadata = await withIdentityMarks(sql, plan?.metadata ?? snapshot.metadata, inserted, () =>
+      h.engine.query(sql.insertCounts(candidatesScan)),
+    );
+    if (metadata !== snapshot.metadata) actions.push(metadata);
     let removed: AddFile[] = [];
     let dvs = { added: 0, removed: 0, updated: 0 };
     if (dv) {
@@ -329,6 +332,37 @@ async function mergeOnce(h: TableHandle, input: MergeSpec): Promise<MergeResult>
     await deleteFiles(h, written);
     throw e;
   }
+}
+
+/**
+ * The metadata with the identity high-water marks moved past the values this merge's inserts
+ * handed out (committed with the merge, so a concurrent writer conflicts instead of reusing
+ * them). When only some insert clauses generate a column, the rows per clause are counted.
+ */
+async function withIdentityMarks(
+  sql: MergeSql,
+  metadata: Metadata,
+  inserted: number,
+  countInserts: () => Promise<{ readonly rows: readonly (readonly unknown[])[] }>,
+): Promise<Metadata> {
+  if (sql.identityInserts.length === 0 || inserted === 0) return metadata;
+  let perCode: Map<number, number> | undefined;
+  let out = metadata;
+  for (const { column, codes } of sql.identityInserts) {
+    let n = inserted;
+    if (codes.length < sql.insertCodes.length) {
+      perCode ??= new Map((await countInserts()).rows.map((r) => [Number(r[0]), Number(r[1])]));
+      n = codes.reduce((sum, c) => sum + (perCode!.get(c) ?? 0), 0);
+    }
+    if (n > 0) {
+      out = withHighWaterMarks(
+        out,
+        [{ name: column.name, first: firstIdentityValue(column), step: column.step }],
+        n,
+      );
+    }
+  }
+  return out;
 }
 
 /** Spark's MERGE operationParameters: JSON strings of the predicate and each clause. */

@@ -7,7 +7,7 @@ import { type Action, checkWriteSupport, DeltaError, type Snapshot, type StructF
 import { toDuckType } from '@loch/engine-duckdb';
 import { recordsChanges, tagChanges, writeChangeDataFiles } from './change-data-files.js';
 import { commit, deleteFiles } from './commit.js';
-import { checkWritableColumns, withCheckConstraints } from './constraints.js';
+import { withCheckConstraints } from './constraints.js';
 import { writeDataFiles } from './data-files.js';
 import { writeDeletionVectors } from './deletion-vectors.js';
 import {
@@ -23,6 +23,8 @@ import {
   withConflictRetries,
 } from './dml-common.js';
 import { removeFor, totalSize } from './file-actions.js';
+import { withGeneratedOnRewrite } from './generated-columns.js';
+import { rejectIdentityUpdate } from './identity-columns.js';
 import { quoteIdent, quoteLiteral } from './sql-text.js';
 import type { TableHandle } from './table-handle.js';
 import type { UpdateOptions, UpdateResult } from './types.js';
@@ -89,6 +91,36 @@ function updatedColumns(
     .join(', ');
 }
 
+const MATCHED = '__loch_matched';
+
+/**
+ * The rewritten rows of `from`: only the matching ones (`onlyMatched`, for deletion vectors and the
+ * change feed's postimage) or all of them. Generated columns of matching rows are recomputed from
+ * the new values unless assigned, and checked against their expression when assigned.
+ */
+function rewrittenRowsSql(
+  snapshot: Snapshot,
+  sets: ReadonlyMap<string, string>,
+  alias: string,
+  from: string,
+  predicate: string,
+  onlyMatched: boolean,
+): string {
+  const matched = `(${predicate}) IS TRUE`;
+  const columns = updatedColumns(snapshot, sets, alias, onlyMatched ? undefined : predicate);
+  const rows = onlyMatched
+    ? `SELECT ${columns}, TRUE AS ${MATCHED} ${from} WHERE ${matched}`
+    : `SELECT ${columns}, ${matched} AS ${MATCHED} ${from}`;
+  const regenerated = withGeneratedOnRewrite(
+    rows,
+    snapshot.schema,
+    (g) =>
+      sets.has(g.name) ? { recompute: 'FALSE', check: MATCHED } : { recompute: MATCHED, check: 'FALSE' },
+    toDuckType,
+  );
+  return `SELECT * EXCLUDE (${MATCHED}) FROM (${regenerated ?? rows}) AS __rows`;
+}
+
 export async function updateRows(
   h: TableHandle,
   assignments: Readonly<Record<string, string>>,
@@ -107,9 +139,9 @@ async function updateOnce(
   const started = performance.now();
   const snapshot = await h.require();
   checkWriteSupport(snapshot.protocol);
-  checkWritableColumns(snapshot);
   checkNotAppendOnly(h, snapshot, 'UPDATE');
   const sets = resolveAssignments(snapshot, assignments);
+  rejectIdentityUpdate(snapshot.schema, sets.keys(), 'UPDATE');
   const predicate =
     predicateSql === undefined || predicateSql.trim() === '' ? undefined : predicateSql.trim();
   const alias = opts.alias ?? DEFAULT_ALIAS;
@@ -144,11 +176,13 @@ async function updateOnce(
   try {
     const scan = await filesScanSql(h, snapshot, touched);
     const from = `FROM (${scan}) AS ${quoteIdent(alias)}`;
-    const rowsSql = dv
-      ? `SELECT ${updatedColumns(snapshot, sets, alias, undefined)} ${from} WHERE (${predicate ?? 'TRUE'}) IS TRUE`
-      : `SELECT ${updatedColumns(snapshot, sets, alias, predicate ?? 'TRUE')} ${from}`;
+    const rowsSql = rewrittenRowsSql(snapshot, sets, alias, from, predicate ?? 'TRUE', dv);
     // Constraints are checked while the rows are written: a violation fails before any commit.
-    const data = await writeDataFiles(h, withCheckConstraints(rowsSql, target.configuration), target);
+    const data = await writeDataFiles(
+      h,
+      withCheckConstraints(rowsSql, target.configuration, target.schema),
+      target,
+    );
     written.push(...data.paths);
     const actions: Action[] = [];
     let numRemovedFiles: number;
@@ -188,7 +222,7 @@ async function updateOnce(
       const cols = snapshot.schema.fields.map((f) => quoteIdent(f.name)).join(', ');
       const pre = tagChanges(`SELECT ${cols} ${from} ${where}`, snapshot.schema, 'update_preimage');
       const post = tagChanges(
-        `SELECT ${updatedColumns(snapshot, sets, alias, undefined)} ${from} ${where}`,
+        rewrittenRowsSql(snapshot, sets, alias, from, predicate ?? 'TRUE', true),
         snapshot.schema,
         'update_postimage',
       );
