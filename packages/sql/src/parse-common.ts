@@ -95,6 +95,35 @@ export function parseNameList(c: Cursor): string[] {
   return names;
 }
 
+/**
+ * `PARTITIONED BY (a, b DATE, ...)`: Hive-style typed entries declare partition columns that the
+ * column list does not have (Databricks appends them to the end of the schema).
+ */
+export function parsePartitionColumns(c: Cursor): {
+  readonly names: string[];
+  readonly declared: ColumnDefinition[];
+} {
+  c.expectPunct('(');
+  const names: string[] = [];
+  const declared: ColumnDefinition[] = [];
+  do {
+    const name = c.qualifiedName('a column name').join('.');
+    names.push(name);
+    if (!isPunct(c.peek(), ',') && !isPunct(c.peek(), ')')) {
+      const type = parseDataType(c);
+      const options = parseColumnOptions(c);
+      declared.push({
+        name,
+        type,
+        nullable: options.nullable,
+        ...(options.comment === undefined ? {} : { comment: options.comment }),
+      });
+    }
+  } while (c.acceptPunct(','));
+  c.expectPunct(')');
+  return { names, declared };
+}
+
 /** `('k' = 'v', delta.x = true, ...)`; Spark allows the `=` to be left out. */
 export function parseProperties(c: Cursor): Record<string, string> {
   c.expectPunct('(');

@@ -9,6 +9,7 @@ import {
   parseColumnDefinition,
   parseKeyList,
   parseNameList,
+  parsePartitionColumns,
   parseProperties,
 } from './parse-common.js';
 import { atPathRef, type PathRef, parsePathRef } from './table-refs.js';
@@ -44,6 +45,7 @@ export function parseCreate(c: Cursor): Statement | undefined {
     c.expectPunct(')');
   }
   let partitionedBy: string[] = [];
+  let partitionDeclared: ColumnDefinition[] = [];
   let clusterBy: string[] | undefined;
   let comment: string | undefined;
   let properties: Record<string, string> = {};
@@ -59,7 +61,7 @@ export function parseCreate(c: Cursor): Statement | undefined {
         );
       }
     } else if (c.acceptWords('PARTITIONED', 'BY')) {
-      partitionedBy = parseNameList(c);
+      ({ names: partitionedBy, declared: partitionDeclared } = parsePartitionColumns(c));
     } else if (c.acceptWords('CLUSTER', 'BY')) {
       clusterBy = parseNameList(c);
     } else if (c.acceptWords('LOCATION')) {
@@ -74,6 +76,7 @@ export function parseCreate(c: Cursor): Statement | undefined {
   if (c.acceptWords('AS')) query = c.rest();
   else if (!c.atEnd() && isQueryStart(c, 0)) query = c.rest();
   c.expectEnd();
+  if (partitionDeclared.length > 0) columns = withDeclaredPartitions(columns, partitionDeclared, query);
   if (table && location !== undefined) {
     throw new SqlError(
       'INVALID_ARGUMENT',
@@ -101,6 +104,32 @@ export function parseCreate(c: Cursor): Statement | undefined {
     properties,
     ...(query === undefined ? {} : { query }),
   };
+}
+
+/** The column list with typed PARTITIONED BY columns appended, as Databricks defines them. */
+function withDeclaredPartitions(
+  columns: ColumnDefinition[] | undefined,
+  declared: readonly ColumnDefinition[],
+  query: SqlText | undefined,
+): ColumnDefinition[] {
+  if (columns === undefined && query !== undefined) {
+    throw new SqlError(
+      'INVALID_ARGUMENT',
+      `PARTITIONED BY declares column '${declared[0]!.name}' with a type, but CREATE TABLE ... AS SELECT takes its columns from the query: write PARTITIONED BY (${declared.map((d) => d.name).join(', ')}) without types`,
+      { columnName: declared[0]!.name },
+    );
+  }
+  const existing = new Set((columns ?? []).map((col) => col.name.toLowerCase()));
+  for (const d of declared) {
+    if (existing.has(d.name.toLowerCase())) {
+      throw new SqlError(
+        'INVALID_ARGUMENT',
+        `partition column '${d.name}' is declared twice, in the column list and with a type in PARTITIONED BY: drop the type in PARTITIONED BY`,
+        { columnName: d.name },
+      );
+    }
+  }
+  return [...(columns ?? []), ...declared];
 }
 
 function hasTopLevelWord(c: Cursor, word: string): boolean {

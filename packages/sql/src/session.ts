@@ -341,9 +341,12 @@ export class SqlSession {
     }
     // Session defaults (spark.databricks.delta.properties.defaults.*) apply to new tables only.
     const properties = exists ? stmt.properties : this.conf.tableDefaults(stmt.properties);
-    if (stmt.columns) {
+    // Without a column list or a query the table starts with no columns, as Delta allows
+    // (CREATE TABLE t USING DELTA TBLPROPERTIES (...)); ALTER TABLE ADD COLUMNS or a
+    // mergeSchema write gives it some.
+    if (stmt.columns || !stmt.query) {
       const schema: StructType = DataType.struct(
-        stmt.columns.map((c) => DataType.field(c.name, c.type, c.nullable, columnMetadata(c))),
+        (stmt.columns ?? []).map((c) => DataType.field(c.name, c.type, c.nullable, columnMetadata(c))),
       );
       checkPartitionColumns(stmt.partitionedBy, schema, name);
       await table.create({
@@ -367,11 +370,6 @@ export class SqlSession {
         await table.write(source, { mode: 'append' });
       }
       return EMPTY;
-    }
-    if (!stmt.query) {
-      throw new SqlError('INVALID_ARGUMENT', `CREATE TABLE ${name} needs a column list or AS <query>`, {
-        table: stmt.table.location,
-      });
     }
     const source = await this.rewriteQuery(stmt.query);
     const operation = stmt.replaceOnly

@@ -84,7 +84,7 @@ function checkNames(schema: StructType): void {
     }
     seen.add(key);
   }
-  if (schema.fields.length === 0) throw new DeltaError('INVALID_SCHEMA', 'a table needs at least one column');
+  // No columns is legal (Delta's CREATE TABLE t USING DELTA): columns come later by ALTER or mergeSchema.
 }
 
 /**
