@@ -4,7 +4,7 @@ import { isAbsolute, normalize, resolve } from 'node:path';
 import type { Metastore } from '@loch/catalog';
 import { DataType, type Snapshot, type StructType } from '@loch/delta';
 import { type Engine, type QueryResult, toDuckType } from '@loch/engine-duckdb';
-import { missingFileError, type VersionSelector, type WriteOptions } from '@loch/table';
+import { missingFileError, type VersionSelector, type WriteOptions, withSessionOverrides } from '@loch/table';
 import type { SqlText, Statement, StatementKind } from './ast.js';
 import { type CatalogHost, CatalogSession } from './catalog-statements.js';
 import { runDml } from './dml-statements.js';
@@ -206,7 +206,12 @@ export class SqlSession {
     );
   }
 
-  async run(stmt: Statement): Promise<QueryResult> {
+  run(stmt: Statement): Promise<QueryResult> {
+    // The session's optimizeWrite/autoCompact switches reach the table layer with this statement.
+    return withSessionOverrides(this.conf.tableOverrides(), () => this.#run(stmt));
+  }
+
+  async #run(stmt: Statement): Promise<QueryResult> {
     switch (stmt.kind) {
       case 'query': {
         const started = performance.now();

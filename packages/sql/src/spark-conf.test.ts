@@ -147,3 +147,54 @@ describe('Spark session configuration through SqlSession', () => {
     await session.execute('RESET');
   });
 });
+
+describe('session switches that override table properties (blueprint 5.1 "enable globally")', () => {
+  const files = async (t: string) => (await rows(`DESCRIBE DETAIL delta.\`${t}\``))[0]!.numFiles;
+  const lastOperation = async (t: string) =>
+    (await rows(`DESCRIBE HISTORY delta.\`${t}\` LIMIT 1`))[0]!.operation;
+
+  it('spark.databricks.delta.autoCompact.enabled compacts tables that do not enable it, in this session only', async () => {
+    await session.execute('CREATE TABLE delta.`ac` (id INT)');
+    const other = new SqlSession({
+      engine,
+      openTable: (l) => DeltaTable.forPath({ engine, stores: openStore }, l),
+      baseDir: dir,
+    });
+    await session.execute(`
+      SET spark.databricks.delta.autoCompact.enabled = true;
+      SET spark.databricks.delta.autoCompact.minNumFiles = 3;`);
+    // Another session's writes are not compacted: the switch belongs to the session that set it.
+    for (const i of [1, 2, 3]) await other.execute(`INSERT INTO delta.\`ac\` VALUES (${i})`);
+    expect(await files('ac')).toBe(3n);
+    expect(await lastOperation('ac')).toBe('WRITE');
+    await session.execute('INSERT INTO delta.`ac` VALUES (4)');
+    expect(await files('ac')).toBe(1n);
+    expect(await lastOperation('ac')).toBe('OPTIMIZE');
+    expect(await rows('SELECT id FROM delta.`ac` ORDER BY id')).toEqual([1, 2, 3, 4].map((id) => ({ id })));
+    // false wins over a table that enables it.
+    await session.execute(`
+      ALTER TABLE delta.\`ac\` SET TBLPROPERTIES ('delta.autoOptimize.autoCompact' = 'true', 'loch.autoCompact.minNumFiles' = '2');
+      SET spark.databricks.delta.autoCompact.enabled = false;
+      INSERT INTO delta.\`ac\` VALUES (5);
+      INSERT INTO delta.\`ac\` VALUES (6);`);
+    expect(await files('ac')).toBe(3n);
+    await session.execute('RESET');
+    await session.execute('INSERT INTO delta.`ac` VALUES (7)');
+    expect(await lastOperation('ac')).toBe('OPTIMIZE');
+    expect(await files('ac')).toBe(1n);
+  });
+
+  it('spark.databricks.delta.optimizeWrite.enabled writes one file per partition', async () => {
+    // More partitions than DuckDB keeps files open, in no partition order: a plain write reopens files.
+    const source = 'SELECT range::BIGINT AS id, (hash(range) % 300)::INT AS p FROM range(1000000)';
+    await session.execute(`
+      CREATE TABLE delta.\`plain\` (id BIGINT, p INT) PARTITIONED BY (p);
+      CREATE TABLE delta.\`ow\` (id BIGINT, p INT) PARTITIONED BY (p);
+      INSERT INTO delta.\`plain\` ${source};
+      SET spark.databricks.delta.optimizeWrite.enabled = true;
+      INSERT INTO delta.\`ow\` ${source};
+      RESET spark.databricks.delta.optimizeWrite.enabled;`);
+    expect(await files('ow')).toBe(300n);
+    expect(await files('plain')).toBeGreaterThan(300n);
+  });
+});

@@ -6,6 +6,7 @@
 import { type AddFile, parseByteSize, type Snapshot, targetFileSizeOf } from '@loch/delta';
 import type { DataFileTarget } from './data-files.js';
 import { optimizeTable } from './optimize.js';
+import { sessionOverrides } from './session-overrides.js';
 import { quoteIdent } from './sql-text.js';
 import type { TableHandle } from './table-handle.js';
 import type { OptimizeResult } from './types.js';
@@ -31,11 +32,13 @@ const isOn = (value: string | undefined, extra: readonly string[] = []): boolean
   return v === 'true' || (v !== undefined && extra.includes(v));
 };
 
+/** The table property, unless the session turned optimized writes on or off for every table. */
 export const optimizeWriteEnabled = (configuration: Configuration): boolean =>
-  isOn(configuration[OPTIMIZE_WRITE_KEY]);
+  sessionOverrides().optimizeWrite ?? isOn(configuration[OPTIMIZE_WRITE_KEY]);
 
+/** The table property, unless the session turned auto compaction on or off for every table. */
 export const autoCompactEnabled = (configuration: Configuration): boolean =>
-  isOn(configuration[AUTO_COMPACT_KEY], ['auto', 'legacy']);
+  sessionOverrides().autoCompact ?? isOn(configuration[AUTO_COMPACT_KEY], ['auto', 'legacy']);
 
 export interface AutoCompactSettings {
   /** Compaction runs when the touched partitions hold at least this many small files. */
@@ -45,9 +48,16 @@ export interface AutoCompactSettings {
 }
 
 export function autoCompactSettings(configuration: Configuration): AutoCompactSettings {
-  const rawMin = configuration[MIN_NUM_FILES_KEY] ?? configuration[SPARK_MIN_NUM_FILES_KEY];
+  const session = sessionOverrides();
+  const rawMin =
+    session.autoCompactMinNumFiles ??
+    configuration[MIN_NUM_FILES_KEY] ??
+    configuration[SPARK_MIN_NUM_FILES_KEY];
   const min = rawMin === undefined ? Number.NaN : Number(rawMin);
-  const rawMax = configuration[MAX_FILE_SIZE_KEY] ?? configuration[SPARK_MAX_FILE_SIZE_KEY];
+  const rawMax =
+    session.autoCompactMaxFileSize ??
+    configuration[MAX_FILE_SIZE_KEY] ??
+    configuration[SPARK_MAX_FILE_SIZE_KEY];
   return {
     // Two files is the least that compaction can merge.
     minNumFiles: Number.isInteger(min) && min >= 2 ? min : DEFAULT_MIN_NUM_FILES,

@@ -45,6 +45,7 @@ export { type ConditionOption, MergeBuilder } from './merge-builder.js';
 export type * from './merge-types.js';
 export { missingFileError } from './missing-file.js';
 export { buildScanSpec, type ScanFilter, type ScanMetrics, type ScanOptions } from './scan.js';
+export { type SessionOverrides, sessionOverrides, withSessionOverrides } from './session-overrides.js';
 export { DEFAULT_ENGINE_INFO, parseTimestamp, TableHandle } from './table-handle.js';
 export type * from './types.js';
 export { canUpcast, planWriteSchema, sameType, type WriteSchemaPlan } from './write-schema.js';
