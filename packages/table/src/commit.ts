@@ -1,9 +1,12 @@
 // The optimistic commit: commitInfo first (shaped as Spark writes it), then the operation's
 // actions, published with putIfAbsent at readVersion + 1. When another writer took that version,
 // the winning commits are read back and Delta's conflict rules (`checkConflicts`) decide: blind
-// appends and operations that declare what they read (DELETE, UPDATE) are rebased and retried
-// when no winner touched what they read or removed; otherwise the commit fails naming the winner.
-// Operations that change metadata, or do not declare a read set, are never rebased.
+// appends and operations that declare what they read (DELETE, UPDATE, MERGE, overwrite,
+// replaceWhere, RESTORE) are rebased and retried when no winner touched what they read or
+// removed; otherwise the commit fails naming the winner and the reason. A metadata or protocol
+// change of our own is rebased like any other action when the operation declares its reads (a
+// winner's metadata or protocol change always conflicts); only operations that declare no read
+// set and are not pure appends (e.g. ALTER TABLE) still fail on any concurrent commit.
 import { randomUUID } from 'node:crypto';
 import {
   type Action,
@@ -47,6 +50,11 @@ export interface CommitPlan {
   readonly readSet?: ReadSet;
   /** False for operations that rearrange data without changing it (OPTIMIZE). Default true. */
   readonly changesData?: boolean;
+  /**
+   * Check (and record) the commit at this level instead of the table's: RESTORE is Serializable,
+   * as Delta's commitLarge records it, so any concurrent data change conflicts with it.
+   */
+  readonly isolationLevel?: IsolationLevel;
 }
 
 export interface CommitOutcome {
@@ -98,6 +106,7 @@ const READ_NOTHING: ReadSet = { wholeTable: false, files: [] };
 
 /** The isolation level the commit is checked at and records (table setting, or snapshot isolation). */
 function isolationFor(plan: CommitPlan): IsolationLevel {
+  if (plan.isolationLevel !== undefined) return plan.isolationLevel;
   const configuration = (newMetadataOf(plan.actions) ?? plan.readSnapshot?.metadata)?.configuration ?? {};
   return commitIsolationLevel(tableIsolationLevel(configuration), plan.actions, plan.changesData ?? true);
 }
@@ -128,9 +137,10 @@ export async function commit(h: TableHandle, plan: CommitPlan): Promise<CommitOu
     (newMetadataOf(plan.actions) ?? base?.metadata)?.configuration[ICT_KEY]?.toLowerCase() === 'true';
   const txn = plan.actions.find((a) => a.kind === 'txn');
   const changesMetadata = plan.actions.some((a) => a.kind === 'metaData' || a.kind === 'protocol');
-  // Spark marks metadata-only commits as blind appends too; only pure appends and operations that
-  // say what they read can be checked against the winners and rebased.
-  const rebaseable = !changesMetadata && (plan.isBlindAppend || plan.readSet !== undefined);
+  // Spark marks metadata-only commits (ALTER TABLE) as blind appends too, though some of them
+  // read the data (ADD CONSTRAINT checks it): only pure appends and operations that say what they
+  // read can be checked against the winners and rebased.
+  const rebaseable = plan.readSet !== undefined || (plan.isBlindAppend && !changesMetadata);
   // Creating the table has nothing to conflict with: it records Serializable, as Spark does.
   const isolationLevel: IsolationLevel = base === undefined ? 'Serializable' : isolationFor(plan);
   let pending: PendingTransaction | undefined =
@@ -161,7 +171,7 @@ export async function commit(h: TableHandle, plan: CommitPlan): Promise<CommitOu
     if (!rebaseable) {
       throw conflict(
         version,
-        `${plan.operation} read version ${base.version} and ${changesMetadata ? 'changes the table metadata' : 'is not a blind append'}, so it cannot be rebased`,
+        `${plan.operation} read version ${base.version}, ${changesMetadata ? 'changes the table metadata' : 'is not a blind append'} and declares no read set, so it cannot be rebased`,
       );
     }
     if (attempt >= MAX_RETRIES) throw conflict(version, `gave up after ${attempt + 1} attempts`);
@@ -171,7 +181,7 @@ export async function commit(h: TableHandle, plan: CommitPlan): Promise<CommitOu
     }
     const checked = checkConflicts(pending, await readWinners(h, version, latest.version));
     if (checked.kind === 'conflict') {
-      throw new DeltaError('CONCURRENT_MODIFICATION', `${checked.reason}: ${checked.message}`, {
+      throw new DeltaError('CONCURRENT_MODIFICATION', `${checked.reason}Exception: ${checked.message}`, {
         winningVersion: checked.winningVersion,
         reason: checked.reason,
         ...(checked.file !== undefined ? { file: checked.file } : {}),

@@ -1,9 +1,18 @@
 // replaceWhere (Delta's selective overwrite): decide which live files the predicate touches.
 // A predicate over partition columns only is evaluated by the engine against each file's
-// partition values, and whole files go. Any other predicate is evaluated against the data: files
-// with at least one matching row are removed and their non-matching rows rewritten.
-import { type AddFile, DeltaError, type Snapshot } from '@loch/delta';
-import { filesByPartition, isPartitionPredicate } from './dml-common.js';
+// partition values, and whole files go. Any other predicate is evaluated against the data of the
+// files whose stats can match: files with at least one matching row are removed and their
+// non-matching rows rewritten. What was read (those files, and the predicate's partitions) is the
+// commit's read set, so a concurrent write elsewhere in the table does not fail the overwrite.
+import { type AddFile, DeltaError, type ReadSet, type Snapshot } from '@loch/delta';
+import {
+  candidateFiles,
+  DEFAULT_ALIAS,
+  dmlReadSet,
+  filesByPartition,
+  isPartitionPredicate,
+  predicateExpr,
+} from './dml-common.js';
 import { buildScanSpec, fileLocation } from './scan.js';
 import type { TableHandle } from './table-handle.js';
 
@@ -14,6 +23,8 @@ export interface ReplaceWherePlan {
   /** SQL producing the rows of removed files that the predicate matches (deleted), with keepSql. */
   readonly deletedSql?: string;
   readonly partitionOnly: boolean;
+  /** What the plan read, for the conflict checker. */
+  readonly read: ReadSet;
 }
 
 const FILE_COLUMN = '__loch_file';
@@ -46,19 +57,24 @@ export async function planReplaceWhere(
   snapshot: Snapshot,
   predicate: string,
 ): Promise<ReplaceWherePlan> {
-  if (snapshot.files.length === 0) return { remove: [], partitionOnly: true };
+  // Bare column names bind under any alias; the skipping expression is read under the default one.
+  const expr = await predicateExpr(h, snapshot, predicate, DEFAULT_ALIAS);
+  const candidates = candidateFiles(snapshot, expr);
+  const read = dmlReadSet(snapshot, candidates, expr);
+  if (snapshot.files.length === 0) return { remove: [], partitionOnly: true, read };
   if (await isPartitionPredicate(h, snapshot, predicate, PARTITION_ALIAS)) {
-    const remove = await filesByPartition(h, snapshot, snapshot.files, predicate, PARTITION_ALIAS);
-    return { remove, partitionOnly: true };
+    const remove = await filesByPartition(h, snapshot, candidates, predicate, PARTITION_ALIAS);
+    return { remove, partitionOnly: true, read };
   }
-  const spec = await buildScanSpec(h, snapshot, { fileColumn: FILE_COLUMN });
+  if (candidates.length === 0) return { remove: [], partitionOnly: false, read };
+  const spec = await buildScanSpec(h, snapshot, { files: candidates, fileColumn: FILE_COLUMN });
   const scan = await h.engine.scanSql(spec);
   const touched = await h.engine.query(
     `SELECT DISTINCT ${FILE_COLUMN} FROM (${scan}) AS __t WHERE (${predicate})`,
   );
   const locations = new Set(touched.rows.map((r) => String(r[0])));
-  const remove = snapshot.files.filter((f) => locations.has(fileLocation(h, f)));
-  if (remove.length === 0) return { remove, partitionOnly: false };
+  const remove = candidates.filter((f) => locations.has(fileLocation(h, f)));
+  if (remove.length === 0) return { remove, partitionOnly: false, read };
   const keepSpec = await buildScanSpec(h, snapshot, { files: remove });
   const keepScan = await h.engine.scanSql(keepSpec);
   return {
@@ -66,5 +82,6 @@ export async function planReplaceWhere(
     keepSql: `SELECT * FROM (${keepScan}) AS __k WHERE (${predicate}) IS NOT TRUE`,
     deletedSql: `SELECT * FROM (${keepScan}) AS __k WHERE (${predicate})`,
     partitionOnly: false,
+    read,
   };
 }

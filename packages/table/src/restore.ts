@@ -96,6 +96,11 @@ export async function restoreTable(h: TableHandle, to: VersionSelector): Promise
     actions,
     readSnapshot: current,
     isBlindAppend: false,
+    // The restored table must equal the target version: it read the whole table, and any
+    // concurrent data change (even a blind append) conflicts, as in Delta, which never rebases
+    // a RESTORE; commits that change no data or metadata (a txn-only commit) are rebased over.
+    readSet: { wholeTable: true, files: current.files },
+    isolationLevel: 'Serializable',
   });
   return { version: committed.version, ...result };
 }

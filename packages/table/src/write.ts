@@ -2,7 +2,7 @@
 // create-table-as-select, schema enforcement and evolution. Order matters for atomicity: every
 // check that can fail runs before any data file is written, files are written before the commit
 // that references them, and a failure after writing deletes those files.
-import { type Action, checkWriteSupport, DeltaError, type StructType } from '@loch/delta';
+import { type Action, checkWriteSupport, DeltaError, type ReadSet, type StructType } from '@loch/delta';
 import { schemaFromDuckColumns, toDuckType } from '@loch/engine-duckdb';
 import { autoCompactAfterWrite, optimizedWrite } from './auto-optimize.js';
 import { recordsChanges, tagChanges, writeChangeDataFiles } from './change-data-files.js';
@@ -118,10 +118,17 @@ export async function writeTable(
   let removedBytes = 0;
   let keepSql: string | undefined;
   let deletedSql: string | undefined;
+  // What the write read, for the conflict checker (Delta's txn.filterFiles): an append reads
+  // nothing; an overwrite reads every file under a TRUE predicate, so under WriteSerializable a
+  // concurrent blind append is ordered after it while a concurrent delete of a file it replaces
+  // conflicts; replaceWhere reads the files its predicate can match.
+  let readSet: ReadSet = { wholeTable: false, files: [] };
   if (snapshot !== undefined && opts.mode === 'overwrite') {
+    readSet = { wholeTable: false, files: snapshot.files, partitionPredicate: () => true };
     if (opts.replaceWhere !== undefined) {
       await checkReplaceWhereData(h, dataSql, opts.replaceWhere);
       const rw = await planReplaceWhere(h, snapshot, opts.replaceWhere);
+      readSet = rw.read;
       for (const f of rw.remove) removes.push(removeFor(f, now));
       removedBytes = totalSize(rw.remove);
       if (rw.keepSql !== undefined) keepSql = keepSelect(rw.keepSql, snapshot.schema, plan.target.schema);
@@ -187,8 +194,9 @@ export async function writeTable(
       actions,
       readSnapshot: snapshot,
       // Spark's rule: nothing read (an overwrite reads the whole table), nothing removed. Metadata
-      // changes do not count; commit() never rebases those.
+      // changes do not count.
       isBlindAppend: snapshot === undefined || opts.mode === 'append',
+      readSet,
       ...(opts.userMetadata !== undefined ? { userMetadata: opts.userMetadata } : {}),
     });
     // After the commit, so it never fails the write (it never throws).

@@ -1,0 +1,235 @@
+// Non-blind writes without DML read sets (overwrite, replaceWhere, RESTORE) and metadata changes
+// under Delta's conflict rules, with two writers interleaved deterministically: writer A plans its
+// write, then just before A publishes its commit writer B commits. A is rebased where Delta would
+// rebase it, and otherwise fails naming B's version and the Delta exception.
+import type { ObjectStore } from '@loch/delta';
+import type { DuckEngine } from '@loch/engine-duckdb';
+import { openStore } from '@loch/storage';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { DeltaTable } from './delta-table.js';
+import {
+  contextFor,
+  expectDeltaError,
+  openEngine,
+  plain,
+  removeDir,
+  tableAt,
+  tempDir,
+} from './test-helpers.test-util.js';
+import type { TableContext } from './types.js';
+
+let engine: DuckEngine;
+let ctx: TableContext;
+let dir: string;
+let b: DeltaTable;
+
+beforeAll(async () => {
+  engine = await openEngine();
+  ctx = contextFor(engine);
+});
+afterAll(async () => {
+  await engine.close();
+});
+beforeEach(async () => {
+  dir = await tempDir();
+  b = tableAt(ctx, dir);
+});
+afterEach(async () => {
+  await removeDir(dir);
+});
+
+/** Writer A: `interloper` (writer B) commits once, right before A's first attempt to publish. */
+function racingWriter(interloper: () => Promise<unknown>): DeltaTable {
+  let pending: (() => Promise<unknown>) | undefined = interloper;
+  return tableAt(
+    {
+      ...ctx,
+      stores: async (url) => {
+        const inner = await openStore(url);
+        return Object.assign(Object.create(inner) as ObjectStore, {
+          putIfAbsent: async (path: string, data: Uint8Array) => {
+            if (path.startsWith('_delta_log/') && pending !== undefined) {
+              const run = pending;
+              pending = undefined;
+              await run();
+            }
+            return inner.putIfAbsent(path, data);
+          },
+        });
+      },
+    },
+    dir,
+  );
+}
+
+/** Six rows, two partitions (p = id % 2), one file per partition. */
+async function seed(properties: Record<string, string> = {}): Promise<void> {
+  await b.write('SELECT range AS id, range % 2 AS p FROM range(6)', {
+    mode: 'errorIfExists',
+    partitionBy: ['p'],
+    properties,
+  });
+}
+
+const ids = async (): Promise<number[]> =>
+  plain(await b.toArray({ orderBy: ['id'] })).map((r) => Number(r.id));
+
+const appendTo = (p: number, id: number) => () =>
+  b.write(`SELECT ${id}::BIGINT AS id, ${p}::BIGINT AS p`, { mode: 'append' });
+
+async function expectConflict(
+  op: Promise<unknown>,
+  exception: string,
+  winningVersion: number,
+): Promise<void> {
+  const e = await expectDeltaError(op, 'CONCURRENT_MODIFICATION');
+  expect(e.message).toContain(`${exception}Exception`);
+  expect(e.message).toContain(`version ${winningVersion}`);
+  expect(e.details.winningVersion).toBe(winningVersion);
+  expect(e.details.reason).toBe(exception);
+}
+
+describe('overwrite against concurrent writers', () => {
+  it('WriteSerializable: a concurrent blind append is ordered after the overwrite (rebased)', async () => {
+    await seed();
+    const r = await racingWriter(appendTo(1, 100)).write('SELECT 50::BIGINT AS id, 0::BIGINT AS p', {
+      mode: 'overwrite',
+    });
+    expect(r.version).toBe(2);
+    expect(await ids()).toEqual([50, 100]);
+  });
+
+  it('Serializable: the same concurrent append fails the overwrite (ConcurrentAppend)', async () => {
+    await seed({ 'delta.isolationLevel': 'Serializable' });
+    await expectConflict(
+      racingWriter(appendTo(1, 100)).write('SELECT 50::BIGINT AS id, 0::BIGINT AS p', { mode: 'overwrite' }),
+      'ConcurrentAppend',
+      1,
+    );
+    expect(await ids()).toEqual([0, 1, 2, 3, 4, 5, 100]);
+  });
+
+  it('a concurrent delete of a file the overwrite replaces fails it (ConcurrentDeleteRead)', async () => {
+    await seed();
+    // Deleting a whole partition removes its file and adds none (a partial delete would add a
+    // rewritten file, and Delta reports the added file first: ConcurrentAppend).
+    await expectConflict(
+      racingWriter(() => b.delete('p = 1')).write('SELECT 50::BIGINT AS id, 0::BIGINT AS p', {
+        mode: 'overwrite',
+      }),
+      'ConcurrentDeleteRead',
+      1,
+    );
+  });
+
+  it('overwriteSchema changes the metadata: then even a blind append conflicts', async () => {
+    await seed();
+    await expectConflict(
+      racingWriter(appendTo(1, 100)).write("SELECT 'x' AS name", {
+        mode: 'overwrite',
+        overwriteSchema: true,
+      }),
+      'ConcurrentAppend',
+      1,
+    );
+  });
+});
+
+describe('replaceWhere against concurrent writers', () => {
+  const replaceP0 = (t: DeltaTable) =>
+    t.write('SELECT 10::BIGINT AS id, 0::BIGINT AS p', { mode: 'overwrite', replaceWhere: 'p = 0' });
+
+  it('a concurrent delete in another partition does not conflict', async () => {
+    await seed();
+    const r = await replaceP0(racingWriter(() => b.delete('id = 3')));
+    expect(r.version).toBe(2);
+    expect(await ids()).toEqual([1, 5, 10]);
+  });
+
+  it('a concurrent delete in the replaced partition fails it (ConcurrentDeleteRead)', async () => {
+    await seed();
+    await expectConflict(replaceP0(racingWriter(() => b.delete('p = 0'))), 'ConcurrentDeleteRead', 1);
+    expect(await ids()).toEqual([1, 3, 5]);
+    // A partial delete there rewrites the file: its added file is reported first.
+    await b.write('SELECT 2::BIGINT AS id, 0::BIGINT AS p UNION ALL SELECT 4, 0', { mode: 'append' });
+    await expectConflict(replaceP0(racingWriter(() => b.delete('id = 2'))), 'ConcurrentAppend', 3);
+  });
+
+  it('Serializable: an append to another partition rebases, one into the replaced partition conflicts', async () => {
+    await seed({ 'delta.isolationLevel': 'Serializable' });
+    await replaceP0(racingWriter(appendTo(1, 101)));
+    expect(await ids()).toEqual([1, 3, 5, 10, 101]);
+    await expectConflict(replaceP0(racingWriter(appendTo(0, 100))), 'ConcurrentAppend', 3);
+  });
+
+  it('a data predicate reads only the files its stats can match', async () => {
+    await seed();
+    // Replaces ids 2 and 4 (partition 0, data predicate); the delete rewrites partition 1's file.
+    const r = await racingWriter(() => b.delete('id = 5')).write('SELECT 20::BIGINT AS id, 0::BIGINT AS p', {
+      mode: 'overwrite',
+      replaceWhere: 'id >= 2 AND p = 0',
+    });
+    expect(r.version).toBe(2);
+    expect(await ids()).toEqual([0, 1, 3, 20]);
+  });
+});
+
+describe('metadata changes and RESTORE against concurrent writers', () => {
+  it('an append that evolves the schema rebases over a blind append', async () => {
+    await seed();
+    await racingWriter(appendTo(1, 100)).write("SELECT 7::BIGINT AS id, 1::BIGINT AS p, 'n' AS note", {
+      mode: 'append',
+      mergeSchema: true,
+    });
+    const s = await b.snapshot();
+    expect(s.schema.fields.map((f) => f.name)).toEqual(['id', 'p', 'note']);
+    expect(await ids()).toEqual([0, 1, 2, 3, 4, 5, 7, 100]);
+  });
+
+  it('a concurrent metadata change fails any write (MetadataChanged)', async () => {
+    await seed();
+    await expectConflict(
+      racingWriter(() => b.alter({ kind: 'setProperties', properties: { 'x.y': 'z' } })).write(
+        'SELECT 9::BIGINT AS id, 1::BIGINT AS p',
+        { mode: 'append' },
+      ),
+      'MetadataChanged',
+      1,
+    );
+  });
+
+  it('a concurrent protocol upgrade fails a DML statement (ProtocolChanged)', async () => {
+    await seed();
+    await expectConflict(
+      racingWriter(() =>
+        b.alter({ kind: 'setProperties', properties: { 'delta.enableDeletionVectors': 'true' } }),
+      ).delete('id = 1'),
+      'ProtocolChanged',
+      1,
+    );
+  });
+
+  it('RESTORE fails on a concurrent append, naming it; otherwise restores', async () => {
+    await seed();
+    await b.delete('id = 1');
+    await expectConflict(racingWriter(appendTo(0, 100)).restore({ version: 0 }), 'ConcurrentAppend', 2);
+    const r = await racingWriter(async () => undefined).restore({ version: 0 });
+    expect(r.version).toBe(3);
+    expect(await ids()).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  it('two writers with the same application id: the second fails (ConcurrentTransaction)', async () => {
+    await seed();
+    const txn = { appId: 'loader', version: 1 };
+    const e = await expectDeltaError(
+      racingWriter(() => b.write('SELECT 8::BIGINT AS id, 0::BIGINT AS p', { mode: 'append', txn })).write(
+        'SELECT 8::BIGINT AS id, 0::BIGINT AS p',
+        { mode: 'append', txn },
+      ),
+      'CONCURRENT_MODIFICATION',
+    );
+    expect(e.message).toContain('ConcurrentTransactionException');
+    expect(e.details.winningVersion).toBe(1);
+    expect((await ids()).filter((i) => i === 8)).toHaveLength(1);
+  });
+});
