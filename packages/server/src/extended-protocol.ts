@@ -13,7 +13,14 @@ import {
   PgOid,
 } from '@loch/pgwire';
 import { type SqlSession, tokenize } from '@loch/sql';
-import { findPlaceholders, type Placeholder, parameterCount, sqlLiteral, substitute } from './bind-sql.js';
+import {
+  duckTypeOfOid,
+  findPlaceholders,
+  type Placeholder,
+  parameterCount,
+  sqlLiteral,
+  substitute,
+} from './bind-sql.js';
 import { commandInfo } from './command-info.js';
 import { pgColumns } from './pg-values.js';
 import { columnFormats, type ResultSink, sendResult, writeRowDescription } from './result-writer.js';
@@ -190,8 +197,9 @@ export class ExtendedProtocol {
   async #statementColumns(statement: Prepared) {
     const info = commandInfo(statement.sql);
     if (!info.returnsRows) return undefined;
-    const nulls = statement.parameterTypes.map((oid) => sqlLiteral(oid, null));
-    const sql = substitute(statement.sql, statement.placeholders, nulls);
+    const withNulls = (nullOf: (oid: number) => string) =>
+      substitute(statement.sql, statement.placeholders, statement.parameterTypes.map(nullOf));
+    const sql = withNulls((oid) => sqlLiteral(oid, null));
     const local = this.#host.settings.handle(sql);
     if (local?.kind === 'rows') {
       return local.columns.map((c) => ({
@@ -202,15 +210,24 @@ export class ExtendedProtocol {
       }));
     }
     if (local !== undefined) return undefined;
-    try {
-      const rewritten = await this.#host.session.rewriteQuery(sql);
-      return pgColumns(await this.#engine.describe(rewritten));
-    } catch {
-      // Statements DuckDB cannot prepare (Loch's own SHOW/DESCRIBE forms): run them with NULL
-      // parameters for their columns; these have no side effects, and real errors surface here.
-      const result = await this.#host.run(sql);
-      return result.kind === 'rows' ? result.columns : undefined;
+    // An untyped parameter is bound as a string literal, which PostgreSQL resolves to text where
+    // nothing else decides (`SELECT $1 AS t`): describe it as a text NULL first, and as an untyped
+    // NULL where that does not type-check (`$1 + 1`).
+    const textNull = (oid: number) =>
+      duckTypeOfOid(oid) === undefined ? 'CAST(NULL AS VARCHAR)' : sqlLiteral(oid, null);
+    const candidates = [withNulls(textNull), sql];
+    for (const candidate of new Set(candidates)) {
+      try {
+        const rewritten = await this.#host.session.rewriteQuery(candidate);
+        return pgColumns(await this.#engine.describe(rewritten));
+      } catch {
+        // Try the next form.
+      }
     }
+    // Statements DuckDB cannot prepare (Loch's own SHOW/DESCRIBE forms): run them with NULL
+    // parameters for their columns; these have no side effects, and real errors surface here.
+    const result = await this.#host.run(sql);
+    return result.kind === 'rows' ? result.columns : undefined;
   }
 
   #portal(name: string): Portal {
