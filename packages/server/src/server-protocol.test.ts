@@ -1,7 +1,6 @@
 // Protocol-level behaviour checked message by message: cleartext password and token login,
-// declared parameter types, Describe, row limits, binary results, error recovery at Sync,
-// malformed and oversized input (cancellation: server-cancel.test.ts).
-import { connect } from 'node:net';
+// declared parameter types, Describe, row limits, binary results and error recovery at Sync (bad
+// input: server-bad-input.test.ts; cancellation: server-cancel.test.ts).
 import { type BackendMessage, PgOid } from '@loch/pgwire';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_PASSWORD, type Harness, startHarness } from '../test-support/harness.js';
@@ -168,67 +167,5 @@ describe('extended protocol', () => {
     );
     const err = r.find((m) => m.type === 'ErrorResponse');
     expect(err?.type === 'ErrorResponse' && err.fields.code).toBe('42601');
-  });
-});
-
-describe('bad input', () => {
-  it('answers an oversized message with a FATAL error and closes, while others keep working', async () => {
-    const bystander = await login();
-    const c = await login();
-    const huge = Buffer.alloc(5);
-    huge.write('Q', 0);
-    huge.writeInt32BE(512 * 1024 * 1024, 1);
-    c.sendRaw(huge);
-    const r = await c.until((m) => m.type === 'ErrorResponse');
-    const err = r.at(-1);
-    expect(err?.type === 'ErrorResponse' && [err.fields.severity, err.fields.code]).toEqual([
-      'FATAL',
-      '08P01',
-    ]);
-    await c.waitClosed();
-    expect(c.closed).toBe(true);
-    expect(rows(await bystander.roundTrip({ type: 'Query', sql: 'SELECT 3' }))).toEqual([['3']]);
-  });
-
-  it('answers a garbage startup packet with an error and keeps serving', async () => {
-    const socket = connect(h.port, '127.0.0.1');
-    await new Promise((r) => socket.once('connect', r));
-    const closed = new Promise((r) => socket.once('close', r));
-    const received: Buffer[] = [];
-    socket.on('data', (d: Buffer) => received.push(d));
-    socket.on('error', () => {});
-    socket.write(Buffer.from([0, 0, 0, 3, 1, 2, 3, 4]));
-    await closed;
-    const reply = Buffer.concat(received);
-    expect(reply.subarray(0, 1).toString()).toBe('E');
-    expect(reply.toString('latin1')).toContain('invalid startup packet length 3');
-    const c = await login();
-    expect(rows(await c.roundTrip({ type: 'Query', sql: 'SELECT 4' }))).toEqual([['4']]);
-  });
-
-  it('answers a malformed Bind with one error and recovers at Sync', async () => {
-    const c = await login();
-    // 'B', length 8, empty portal and statement names, then a negative format-code count.
-    const bad = Buffer.from([0x42, 0, 0, 0, 8, 0, 0, 0xff, 0xff]);
-    c.sendRaw(bad);
-    const r = await c.roundTrip({ type: 'Sync' });
-    expect(types(r)).toEqual(['ErrorResponse', 'ReadyForQuery']);
-    expect(rows(await c.roundTrip({ type: 'Query', sql: 'SELECT 7' }))).toEqual([['7']]);
-  });
-
-  it('closes the connection on an unknown message type', async () => {
-    const c = await login();
-    c.sendRaw(Buffer.from([0x7a, 0, 0, 0, 4]));
-    const r = await c.until((m) => m.type === 'ErrorResponse');
-    const err = r.at(-1);
-    expect(err?.type === 'ErrorResponse' && err.fields.severity).toBe('FATAL');
-    await c.waitClosed();
-  });
-
-  it('reports an unknown statement and continues', async () => {
-    const c = await login();
-    const r = await c.roundTrip({ type: 'Query', sql: 'FROBNICATE everything' });
-    expect(types(r)).toEqual(['ErrorResponse', 'ReadyForQuery']);
-    expect(rows(await c.roundTrip({ type: 'Query', sql: 'SELECT 5' }))).toEqual([['5']]);
   });
 });
