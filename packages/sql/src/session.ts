@@ -354,6 +354,30 @@ export class SqlSession {
         (stmt.columns ?? []).map((c) => DataType.field(c.name, c.type, c.nullable, columnMetadata(c))),
       );
       checkPartitionColumns(stmt.partitionedBy, schema, name);
+      if (stmt.query) {
+        // One commit, as Spark writes it: protocol, metadata (and clustering) with the data.
+        const query = await this.rewriteQuery(stmt.query);
+        const described = await this.#engine.describe(`SELECT * FROM (${query})`);
+        const source = insertSourceSql({
+          query,
+          queryTypes: described.map((c) => c.type),
+          tableFields: schema.fields,
+          byName: false,
+          staticValues: {},
+          tableName: name,
+          duckType: (t) => toDuckType(t),
+        });
+        await table.write(source, {
+          ...(exists ? { mode: 'overwrite', overwriteSchema: true } : { mode: 'errorIfExists' }),
+          schema,
+          partitionBy: stmt.partitionedBy,
+          ...(stmt.clusterBy === undefined ? {} : { clusterBy: stmt.clusterBy }),
+          properties,
+          operation: ctasOperation(stmt),
+          ...(stmt.comment === undefined ? {} : { description: stmt.comment }),
+        });
+        return EMPTY;
+      }
       await table.create({
         schema,
         partitionColumns: stmt.partitionedBy,
@@ -364,38 +388,21 @@ export class SqlSession {
         ifNotExists: stmt.ifNotExists,
         orReplace: stmt.orReplace,
       });
-      if (stmt.query) {
-        const source = await this.#insertSource(
-          table,
-          name,
-          await this.rewriteQuery(stmt.query),
-          undefined,
-          false,
-        );
-        await table.write(source, { mode: 'append' });
-      }
       return EMPTY;
     }
     const source = await this.rewriteQuery(stmt.query);
-    const operation = stmt.replaceOnly
-      ? 'REPLACE TABLE AS SELECT'
-      : stmt.orReplace
-        ? 'CREATE OR REPLACE TABLE AS SELECT'
-        : 'CREATE TABLE AS SELECT';
     const common = {
       partitionBy: stmt.partitionedBy,
       properties,
-      operation,
+      operation: ctasOperation(stmt),
+      ...(stmt.clusterBy === undefined ? {} : { clusterBy: stmt.clusterBy }),
       ...(stmt.comment === undefined ? {} : { description: stmt.comment }),
     } as const;
     const options: WriteOptions = exists
       ? { mode: 'overwrite', overwriteSchema: true, ...common }
       : { mode: 'errorIfExists', ...common };
+    // Protocol, metadata, clustering and data in one commit (version 0 of a new table).
     await table.write(source, options);
-    // CTAS writes the table first, then records its clustering (a second, metadata-only commit).
-    if (stmt.clusterBy !== undefined && stmt.clusterBy.length > 0) {
-      await table.alter({ kind: 'clusterBy', columns: stmt.clusterBy });
-    }
     return EMPTY;
   }
 
@@ -504,3 +511,11 @@ function inStatement(e: unknown, index: number, count: number): SqlError {
     { cause: err.cause ?? err },
   );
 }
+
+/** The commitInfo operation of CREATE / REPLACE TABLE ... AS SELECT, as Spark names it. */
+const ctasOperation = (stmt: Extract<Statement, { kind: 'createTable' }>): WriteOptions['operation'] =>
+  stmt.replaceOnly
+    ? 'REPLACE TABLE AS SELECT'
+    : stmt.orReplace
+      ? 'CREATE OR REPLACE TABLE AS SELECT'
+      : 'CREATE TABLE AS SELECT';

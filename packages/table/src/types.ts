@@ -66,6 +66,14 @@ export interface WriteOptions {
     | 'CREATE OR REPLACE TABLE AS SELECT';
   /** Table description for a table this write creates. */
   readonly description?: string;
+  /**
+   * For a table this write creates or replaces (CREATE TABLE t (cols) AS SELECT): the declared
+   * columns (types, nullability, generated/identity metadata, comments) instead of the data's.
+   * The data's columns are matched to them by name.
+   */
+  readonly schema?: StructType;
+  /** For a table this write creates or replaces: liquid clustering columns, in the same commit. */
+  readonly clusterBy?: readonly string[];
 }
 
 export interface WriteResult {

@@ -41,6 +41,55 @@ export interface TablePlan {
   readonly protocol?: Protocol;
 }
 
+/** The properties of a new or replacing table (a DataFrame overwriteSchema keeps the old ones). */
+function newTableProperties(opts: WriteOptions, existing: Snapshot | undefined): Record<string, string> {
+  // REPLACE TABLE ... AS SELECT states them anew.
+  const replacing =
+    opts.operation === 'REPLACE TABLE AS SELECT' || opts.operation === 'CREATE OR REPLACE TABLE AS SELECT';
+  const kept = replacing ? {} : (existing?.metadata.configuration ?? {});
+  const properties = { ...kept, ...(opts.properties ?? {}) };
+  delete properties[COLUMN_MAPPING_MAX_ID_KEY];
+  return properties;
+}
+
+/**
+ * A table created (or replaced) with declared columns, filled by the same write: CREATE TABLE t
+ * (cols) AS SELECT in one commit, as Spark writes it. The data is matched to the declared
+ * columns as an append to an existing table would be.
+ */
+export function planForDeclaredSchema(
+  h: TableHandle,
+  opts: WriteOptions,
+  declared: StructType,
+  source: StructType,
+  existing: Snapshot | undefined,
+): TablePlan {
+  const { metadata, protocol } = newTableActions(
+    h,
+    {
+      schema: declared,
+      partitionColumns: opts.partitionBy ?? [],
+      properties: newTableProperties(opts, existing),
+      name: existing?.metadata.name ?? null,
+      description: opts.description ?? existing?.metadata.description ?? null,
+    },
+    existing,
+  );
+  const table = parseSchema(metadata.schemaString);
+  const plan = planWriteSchema({ table, source, mergeSchema: false, sqlType: toDuckType });
+  return {
+    target: {
+      schema: table,
+      partitionColumns: metadata.partitionColumns,
+      columnMappingMode: columnMappingMode(metadata.configuration),
+      configuration: metadata.configuration,
+    },
+    selectList: plan.selectList,
+    metadata,
+    protocol,
+  };
+}
+
 export function planForNewSchema(
   h: TableHandle,
   opts: WriteOptions,
@@ -53,18 +102,12 @@ export function planForNewSchema(
     existing.partitionColumns.every((c) =>
       source.fields.some((f) => f.name.toLowerCase() === c.toLowerCase()),
     );
-  // A DataFrame overwriteSchema keeps the table's properties; REPLACE TABLE ... AS SELECT states them anew.
-  const replacing =
-    opts.operation === 'REPLACE TABLE AS SELECT' || opts.operation === 'CREATE OR REPLACE TABLE AS SELECT';
-  const kept = replacing ? {} : (existing?.metadata.configuration ?? {});
-  const properties = { ...kept, ...(opts.properties ?? {}) };
-  delete properties[COLUMN_MAPPING_MAX_ID_KEY];
   const { metadata, protocol } = newTableActions(
     h,
     {
       schema: nullable(source),
       partitionColumns: opts.partitionBy ?? (keepPartitioning ? existing.partitionColumns : []),
-      properties,
+      properties: newTableProperties(opts, existing),
       name: existing?.metadata.name ?? null,
       description: opts.description ?? existing?.metadata.description ?? null,
     },

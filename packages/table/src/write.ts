@@ -6,18 +6,19 @@ import { type Action, checkWriteSupport, DeltaError, type ReadSet, type StructTy
 import { schemaFromDuckColumns, toDuckType } from '@loch/engine-duckdb';
 import { autoCompactAfterWrite, optimizedWrite } from './auto-optimize.js';
 import { recordsChanges, tagChanges, writeChangeDataFiles } from './change-data-files.js';
+import { clusteringForNewTable } from './clustering.js';
 import { commit, deleteFiles } from './commit.js';
 import { withCheckConstraints } from './constraints.js';
 import { tableExistsError } from './create.js';
 import { writeDataFiles } from './data-files.js';
 import { removeFor, totalSize } from './file-actions.js';
-import { withGeneratedColumns } from './generated-columns.js';
+import { checkGenerationExpressions, withGeneratedColumns } from './generated-columns.js';
 import { type IdentityAssignment, withHighWaterMarks, withIdentityColumns } from './identity-columns.js';
 import { checkReplaceWhereData, planReplaceWhere } from './replace-where.js';
 import { asSubquery, quoteIdent } from './sql-text.js';
 import type { TableHandle } from './table-handle.js';
 import type { WriteOptions, WriteResult } from './types.js';
-import { planForExisting, planForNewSchema, type TablePlan } from './write-plan.js';
+import { planForDeclaredSchema, planForExisting, planForNewSchema, type TablePlan } from './write-plan.js';
 
 const MODE_NAMES = {
   append: 'Append',
@@ -45,6 +46,13 @@ function checkOptions(opts: WriteOptions): void {
     throw new DeltaError('INVALID_ARGUMENT', `replaceWhere needs mode 'overwrite', not '${opts.mode}'`, {
       option: 'replaceWhere',
     });
+  }
+  if ((opts.schema !== undefined || opts.clusterBy !== undefined) && opts.mode === 'append') {
+    throw new DeltaError(
+      'INVALID_ARGUMENT',
+      "schema and clusterBy define a new table: use mode 'errorIfExists', or 'overwrite' with overwriteSchema",
+      { option: opts.schema !== undefined ? 'schema' : 'clusterBy' },
+    );
   }
   if (opts.replaceWhere !== undefined && opts.overwriteSchema) {
     throw new DeltaError('INVALID_ARGUMENT', 'replaceWhere cannot be combined with overwriteSchema', {
@@ -92,11 +100,16 @@ export async function writeTable(
   const replaceSchema =
     snapshot === undefined || (opts.mode === 'overwrite' && opts.overwriteSchema === true);
   let identities: IdentityAssignment[] = [];
-  if (!replaceSchema) {
+  // The columns the data must fit: the table's, or those a new table declares (CTAS with a
+  // column list); none when the data's own columns make the new table.
+  const declared = replaceSchema ? opts.schema : snapshot!.schema;
+  if (replaceSchema && declared !== undefined)
+    await checkGenerationExpressions(h.engine, declared, toDuckType);
+  if (declared !== undefined) {
     // Generated and identity values are computed on the source rows, before schema enforcement
     // (so NOT NULL and CHECK constraints see them).
-    const generated = withGeneratedColumns(source, sourceSchema, snapshot!.schema, toDuckType);
-    const identity = withIdentityColumns(generated ?? source, sourceSchema, snapshot!.schema, toDuckType);
+    const generated = withGeneratedColumns(source, sourceSchema, declared, toDuckType);
+    const identity = withIdentityColumns(generated ?? source, sourceSchema, declared, toDuckType);
     if (identity !== undefined) identities = identity.assigned;
     const wrapped = identity?.sql ?? generated;
     if (wrapped !== undefined && wrapped !== source) {
@@ -105,8 +118,15 @@ export async function writeTable(
     }
   }
   const plan = replaceSchema
-    ? planForNewSchema(h, opts, sourceSchema, snapshot)
+    ? declared !== undefined
+      ? planForDeclaredSchema(h, opts, declared, sourceSchema, snapshot)
+      : planForNewSchema(h, opts, sourceSchema, snapshot)
     : planForExisting(opts, sourceSchema, snapshot!);
+  // CLUSTER BY of a new table goes into the same commit (protocol feature + clustering domain).
+  const clustering =
+    replaceSchema && opts.clusterBy !== undefined && opts.clusterBy.length > 0 && plan.metadata !== undefined
+      ? clusteringForNewTable(plan.metadata, plan.protocol ?? snapshot!.protocol, opts.clusterBy, snapshot)
+      : undefined;
   const dataSql = withCheckConstraints(
     `SELECT ${plan.selectList} FROM (${source}) AS src`,
     plan.target.configuration,
@@ -163,12 +183,14 @@ export async function writeTable(
       cdcs.push(...cdc.cdcs);
     }
     const actions: Action[] = [];
-    if (plan.protocol !== undefined) actions.push(plan.protocol);
+    const protocol = clustering?.protocol ?? plan.protocol;
+    if (protocol !== undefined) actions.push(protocol);
     const metadata =
       identities.length > 0 && data.numOutputRows > 0
         ? withHighWaterMarks(plan.metadata ?? snapshot!.metadata, identities, data.numOutputRows)
         : plan.metadata;
     if (metadata !== undefined) actions.push(metadata);
+    if (clustering?.domain !== undefined) actions.push(clustering.domain);
     if (opts.txn !== undefined) {
       actions.push({ kind: 'txn', appId: opts.txn.appId, version: opts.txn.version, lastUpdated: now });
     }
@@ -234,6 +256,9 @@ function operationParameters(
       isManaged: 'false',
       description: opts.description ?? null,
       partitionBy,
+      ...(opts.clusterBy !== undefined && opts.clusterBy.length > 0
+        ? { clusterBy: JSON.stringify(opts.clusterBy) }
+        : {}),
       properties: JSON.stringify(opts.properties ?? {}),
     };
   }
