@@ -18,6 +18,8 @@ export interface OpenOptions {
   readonly catalog?: boolean;
   /** Password of the bootstrap admin of a fresh warehouse (default LOCH_ADMIN_PASSWORD, else generated). */
   readonly adminPassword?: string;
+  /** Track query progress for a progress bar (`InterruptScope.progress()`); the CLI turns it on. */
+  readonly trackProgress?: boolean;
 }
 
 export interface ReadOptions {
@@ -57,7 +59,11 @@ export async function openLoch(options: OpenOptions = {}): Promise<Loch> {
         );
   let engine: DuckEngine;
   try {
-    engine = await DuckEngine.create({ threads: options.threads, memoryLimit: options.memoryLimit });
+    engine = await DuckEngine.create({
+      threads: options.threads,
+      memoryLimit: options.memoryLimit,
+      trackProgress: options.trackProgress === true,
+    });
   } catch (e) {
     await opened?.metastore.close();
     throw e;

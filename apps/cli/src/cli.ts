@@ -140,11 +140,15 @@ async function runSql(
   const runtime = await createRuntime({ baseDir });
   announceAdmin(runtime.bootstrap, io);
   try {
-    // A spinner on stderr (a terminal only) once a script runs longer than about a second.
+    // A progress bar on stderr (a terminal only) once a script runs longer than about a second.
     const { withProgress } = await import('./shell-progress.js');
+    const { InterruptScope } = await import('@loch/engine-duckdb');
+    const scope = new InterruptScope();
     let results: Awaited<ReturnType<typeof runtime.session.execute>>;
     try {
-      results = await withProgress(process.stderr, () => runtime.session.execute(sql));
+      results = await withProgress(process.stderr, () => scope.run(() => runtime.session.execute(sql)), {
+        progress: () => scope.progress(),
+      });
     } finally {
       // One JSON line per query statement that ran, even when a later statement failed.
       if (metrics) for (const m of runtime.session.metrics) io.err(`${JSON.stringify(m)}\n`);

@@ -4,5 +4,6 @@ import { type Loch, openLoch } from './api.js';
 export type Runtime = Pick<Loch, 'engine' | 'session' | 'close' | 'bootstrap'>;
 
 export function createRuntime(options: { baseDir: string }): Promise<Runtime> {
-  return openLoch({ warehouse: options.baseDir });
+  // The CLI shows a progress bar on long statements, so its engine tracks query progress.
+  return openLoch({ warehouse: options.baseDir, trackProgress: true });
 }

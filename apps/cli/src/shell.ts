@@ -12,7 +12,7 @@ import { type CompletionSources, complete } from './shell-completion.js';
 import { DEFAULT_HISTORY_SIZE, History, historyPath } from './shell-history.js';
 import { isBlank, isComplete, oneLine } from './shell-input.js';
 import { NameCache } from './shell-names.js';
-import { startProgress } from './shell-progress.js';
+import { type Progress, startProgress } from './shell-progress.js';
 import type { OutputFormat } from './usage.js';
 
 export const PROMPT = 'loch> ';
@@ -25,6 +25,8 @@ export interface ShellBackend {
   query(sql: string): Promise<QueryResult>;
   /** Interrupts the statement `execute` is running (Ctrl-C); absent: statements cannot be cancelled. */
   cancel?(): void;
+  /** How far the statement `execute` is running is, when the engine can tell. */
+  progress?(): Progress | undefined;
 }
 
 export interface ShellOptions {
@@ -78,6 +80,7 @@ export const backendFor = (runtime: Pick<Runtime, 'engine' | 'session'>): ShellB
     },
     query: (sql) => runtime.engine.query(sql),
     cancel: () => running?.interrupt('user request'),
+    progress: () => running?.progress(),
   };
 };
 
@@ -129,7 +132,7 @@ export async function runShell(options: ShellOptions): Promise<number> {
 
   const runOne = async (sql: string, ctx: { format: OutputFormat; timing: boolean }): Promise<boolean> => {
     const started = performance.now();
-    const stop = startProgress(errorOutput);
+    const stop = startProgress(errorOutput, { progress: () => backend.progress?.() });
     running = true;
     try {
       const results = await backend.execute(sql);

@@ -26,6 +26,11 @@ export interface DuckEngineOptions {
   readonly memoryLimit?: string;
   /** Connections in the pool (default 3): this many statements run at once, the rest queue. */
   readonly connections?: number;
+  /**
+   * Track query progress (DuckDB's progress bar, without its printing), readable through
+   * `InterruptScope.progress()`: interactive front ends show it; servers leave it off.
+   */
+  readonly trackProgress?: boolean;
 }
 
 /** One chunk of a streamed result (DuckDB's vector size, usually 2048 rows). */
@@ -73,7 +78,8 @@ export class DuckEngine implements Engine {
       // Delta data files never change once written, so caching their footers is safe and saves a
       // footer read per file per query.
       await readerConn.run('SET GLOBAL parquet_metadata_cache = true');
-      const pool = new ConnectionPool(instance, options.connections ?? DEFAULT_CONNECTIONS, setupConnection);
+      const setup = options.trackProgress === true ? setupTrackingConnection : setupConnection;
+      const pool = new ConnectionPool(instance, options.connections ?? DEFAULT_CONNECTIONS, setup);
       return new DuckEngine(instance, pool, readerConn);
     } catch (e) {
       instance.closeSync();
@@ -201,6 +207,15 @@ async function setupConnection(conn: DuckDBConnection): Promise<void> {
   await conn.run("SET TimeZone = 'UTC'");
   // Spark SQL functions (to_date, nvl, datediff...) as temp macros: temp objects are per connection.
   await conn.run(SPARK_MACRO_SQL);
+}
+
+/** A pooled connection whose queries report progress (DuckDB's progress bar, never printed). */
+async function setupTrackingConnection(conn: DuckDBConnection): Promise<void> {
+  await setupConnection(conn);
+  await conn.run('SET enable_progress_bar = true');
+  await conn.run('SET enable_progress_bar_print = false');
+  // From the first moment: the front end decides when to show it.
+  await conn.run('SET progress_bar_time = 0');
 }
 
 const SPARK_MACRO_SQL = sparkMacroSql();

@@ -30,7 +30,7 @@ export {
   toTable,
 } from './format-values.js';
 export { escapePathName, HIVE_DEFAULT_PARTITION, partitionDirectory, unescapePathName } from './hive-path.js';
-export { InterruptScope, interruptedError } from './interrupt-scope.js';
+export { InterruptScope, interruptedError, type QueryProgress } from './interrupt-scope.js';
 export { hasNestedRename, type RenameDirection, renameNested } from './nested-rename.js';
 export { DuckDbParquetActionReader } from './parquet-action-reader.js';
 export { partitionValueToSqlLiteral } from './partition-literal.js';

@@ -8,6 +8,13 @@ import { EngineError } from './errors.js';
 
 const current = new AsyncLocalStorage<InterruptScope>();
 
+export interface QueryProgress {
+  /** 0-100. */
+  readonly percentage: number;
+  readonly rowsProcessed: number;
+  readonly totalRows: number;
+}
+
 export class InterruptScope {
   readonly #running = new Set<DuckDBConnection>();
   readonly #listeners = new Set<() => void>();
@@ -54,6 +61,26 @@ export class InterruptScope {
   /** Must run before the connection goes back to the pool, so no other caller is interrupted. */
   detach(conn: DuckDBConnection): void {
     this.#running.delete(conn);
+  }
+
+  /**
+   * How far the query running in the scope is, when the engine tracks progress
+   * (`trackProgress`) and DuckDB can tell (scans of files can; a `range()` cannot): undefined
+   * otherwise. With several queries running, the least advanced one.
+   */
+  progress(): QueryProgress | undefined {
+    let least: QueryProgress | undefined;
+    for (const conn of this.#running) {
+      const p = conn.progress;
+      if (!(p.percentage >= 0)) continue;
+      const item = {
+        percentage: Math.min(100, p.percentage),
+        rowsProcessed: Number(p.rows_processed),
+        totalRows: Number(p.total_rows_to_process),
+      };
+      if (least === undefined || item.percentage < least.percentage) least = item;
+    }
+    return least;
   }
 
   /** The scope of the calling async context, if any. */
