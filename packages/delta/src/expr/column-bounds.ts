@@ -83,15 +83,38 @@ export function statsBounds(
   stringPrefixLength: number,
 ): ColumnBounds {
   if (stats === undefined) return UNKNOWN_BOUNDS;
-  const nc = toCount(lookup(stats.nullCount, path));
+  return boundsOfStatValues(
+    stats.numRecords,
+    stats.tightBounds,
+    lookup(stats.nullCount, path),
+    lookup(stats.minValues, path),
+    lookup(stats.maxValues, path),
+    type,
+    domain,
+    stringPrefixLength,
+  );
+}
+
+/** Bounds of a data column from its raw stat values (as JSON decoding left them). */
+export function boundsOfStatValues(
+  numRecords: number,
+  tightBounds: boolean | undefined,
+  nullCount: unknown,
+  min: unknown,
+  max: unknown,
+  type: DataType,
+  domain: Domain,
+  stringPrefixLength: number,
+): ColumnBounds {
+  const nc = toCount(nullCount);
   // Without tight bounds (after deletion vectors) counts describe the physical rows: a zero
   // null count still holds for the live subset, but "all null" is not trusted.
-  const tight = stats.tightBounds !== false;
+  const tight = tightBounds !== false;
   const noNulls = nc === 0;
-  const allNull = tight && nc !== undefined && nc === stats.numRecords && nc > 0;
+  const allNull = tight && nc !== undefined && nc === numRecords && nc > 0;
   if (allNull) return ALL_NULL;
-  const lower = statToDomain(lookup(stats.minValues, path), type, domain, 'min');
-  let upper = statToDomain(lookup(stats.maxValues, path), type, domain, 'max');
+  const lower = statToDomain(min, type, domain, 'min');
+  let upper = statToDomain(max, type, domain, 'max');
   let upperIsPrefix = false;
   if (domain === 'string' && typeof upper === 'string' && upper.length >= stringPrefixLength) {
     // Possibly truncated (Spark keeps 32 characters and may append a tie-breaker character):
@@ -100,6 +123,7 @@ export function statsBounds(
     upper = cps.slice(0, -1).join('');
     upperIsPrefix = true;
   }
+  if (lower === undefined && upper === undefined && !noNulls) return UNKNOWN_BOUNDS;
   // One object shape for every result keeps this hot path monomorphic.
   return { lower, upper, upperIsPrefix, noNulls, allNull: false };
 }

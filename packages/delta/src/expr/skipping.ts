@@ -5,11 +5,11 @@
 import type { AddFile } from '../actions/types.js';
 import type { StructType } from '../schema/types.js';
 import type { ColumnMappingMode, Snapshot } from '../snapshot/types.js';
-import type { FileStats } from '../stats/parse-stats.js';
-import { type ColumnBounds, partitionBounds, statsBounds, UNKNOWN_BOUNDS } from './column-bounds.js';
+import { type ColumnBounds, partitionBounds, UNKNOWN_BOUNDS } from './column-bounds.js';
 import { type Nnf, toNnf } from './normalize.js';
 import { type Column, resolveColumn } from './resolve-column.js';
-import { fileStats } from './stats-json.js';
+import { fileBounds, filesBounds } from './stats-index.js';
+import { statsReader } from './stats-scan.js';
 import type { ComparisonOp, Expr } from './types.js';
 import { compareUtf8, compareValues, type Domain, type DomainValue, literalToDomain } from './values.js';
 
@@ -41,42 +41,31 @@ const NEVER: Compiled = { t: 'const', may: false };
 
 /**
  * Compiles a predicate against a table once; the returned function says whether a file can be
- * skipped. Use it for many files; `canSkipFile` is the one-off form.
+ * skipped. Use it for files outside a snapshot; `pruneFiles` keeps per-column bounds of a
+ * snapshot's files across queries.
  */
 export function compileSkipping(pred: Expr, ctx: SkippingContext): (file: AddFile) => boolean {
   const prefixLength = ctx.stringPrefixLength ?? 32;
   const compiled = simplify(compile(toNnf(pred), ctx, new Map()));
-  if (compiled.t === 'const') {
-    return compiled.may ? (file) => isEmptyFile(file) : () => true;
-  }
-  const columns = collectColumns(compiled);
-  const cache: (ColumnBounds | undefined)[] = new Array(columns.length);
-  let current: AddFile | undefined;
-  let stats: FileStats | undefined;
-  const bounds = (col: Column): ColumnBounds => {
-    let b = cache[col.index];
-    if (b === undefined) {
-      const file = current!;
-      b =
-        col.partitionKeys !== undefined
-          ? partitionBounds(file, col.partitionKeys, col.type, col.domain)
-          : statsBounds(stats, col.statsPath, col.statsType, col.domain, prefixLength);
-      cache[col.index] = b;
-    }
-    return b;
-  };
+  if (compiled.t === 'const' && !compiled.may) return () => true;
+  const columns = compiled.t === 'const' ? [] : collectColumns(compiled);
+  const statsColumns = columns.filter((c) => c.partitionKeys === undefined);
+  const readers = statsColumns.map((c) => statsReader(c.statsPath));
+  const statsRow: ColumnBounds[] = new Array(statsColumns.length);
+  const row: ColumnBounds[] = new Array(columns.length);
+  const bounds = (col: Column): ColumnBounds => row[col.index]!;
   return (file) => {
-    stats = fileStats(file);
     // Zero physical records means zero live ones, deletion vector or not.
-    if (stats?.numRecords === 0) return true;
-    current = file;
-    cache.fill(undefined);
-    try {
-      return !mayMatch(compiled, bounds);
-    } finally {
-      current = undefined;
-      stats = undefined;
+    if (fileBounds(file, statsColumns, readers, prefixLength, statsRow)) return true;
+    if (compiled.t === 'const') return false;
+    let k = 0;
+    for (const c of columns) {
+      row[c.index] =
+        c.partitionKeys !== undefined
+          ? partitionBounds(file, c.partitionKeys, c.type, c.domain)
+          : statsRow[k++]!;
     }
+    return !mayMatch(compiled, bounds);
   };
 }
 
@@ -114,24 +103,35 @@ export function pruneFiles(
       bytesScanned: bytesTotal,
     };
   }
-  const skip = compileSkipping(pred, {
-    schema: snapshot.schema,
-    partitionColumns: snapshot.partitionColumns,
-    columnMappingMode: snapshot.columnMappingMode,
-    ...options,
-  });
+  const compiled = simplify(
+    compile(
+      toNnf(pred),
+      {
+        schema: snapshot.schema,
+        partitionColumns: snapshot.partitionColumns,
+        columnMappingMode: snapshot.columnMappingMode,
+      },
+      new Map(),
+    ),
+  );
+  if (compiled.t === 'const' && !compiled.may) {
+    return { files: [], filesTotal: all.length, filesScanned: 0, bytesTotal, bytesScanned: 0 };
+  }
+  const columns = compiled.t === 'const' ? [] : collectColumns(compiled);
+  const index = filesBounds(all, columns, options.stringPrefixLength ?? 32);
+  const { empty } = index;
+  const byColumn = index.columns;
+  let i = 0;
+  const bounds = (col: Column): ColumnBounds => byColumn[col.index]![i]!;
   const files: AddFile[] = [];
   let bytesScanned = 0;
-  for (const f of all) {
-    if (skip(f)) continue;
+  for (; i < all.length; i++) {
+    if (empty[i] === 1 || !mayMatch(compiled, bounds)) continue;
+    const f = all[i]!;
     files.push(f);
     bytesScanned += f.size;
   }
   return { files, filesTotal: all.length, filesScanned: files.length, bytesTotal, bytesScanned };
-}
-
-function isEmptyFile(file: AddFile): boolean {
-  return fileStats(file)?.numRecords === 0;
 }
 
 function compile(n: Nnf, ctx: SkippingContext, memo: Map<string, Column | null>): Compiled {

@@ -1,4 +1,5 @@
-// Per-file stats for skipping, parsed once per add action. JSON.parse turns a decimal or long
+// Per-file stats for skipping by a full parse (stats-scan.ts reads only the columns a predicate
+// needs and falls back to this when unsure). JSON.parse turns a decimal or long
 // stat with more than 15 significant digits into a rounded double, and skipping must compare
 // them exactly, so stats strings holding such numbers go through a small lossless parser that
 // keeps the number's text.
@@ -11,24 +12,19 @@ export class NumberText {
 }
 
 const LONG_NUMBER = /\d[\d.]{15,}/;
-const cache = new WeakMap<object, FileStats | null>();
 
-/** Stats of an add (cached per action object), numbers beyond double precision as NumberText. */
-export function fileStats(add: Pick<AddFile, 'stats' | 'statsParsed'>): FileStats | undefined {
-  const hit = cache.get(add);
-  if (hit !== undefined) return hit ?? undefined;
-  let stats: FileStats | undefined;
+/** Stats of an add by a full parse, numbers beyond double precision as NumberText. */
+export function parseFileStats(add: Pick<AddFile, 'stats' | 'statsParsed'>): FileStats | undefined {
   if (typeof add.stats === 'string' && LONG_NUMBER.test(add.stats)) {
     let raw: unknown;
     try {
       raw = parseJsonLossless(add.stats);
     } catch {
-      raw = undefined;
+      return undefined;
     }
-    stats = raw === undefined ? undefined : parseStats({ statsParsed: raw });
-  } else stats = parseStats(add);
-  cache.set(add, stats ?? null);
-  return stats;
+    return parseStats({ statsParsed: raw });
+  }
+  return parseStats(add);
 }
 
 /** JSON.parse, except numbers with more than 15 significant digits become NumberText. */
