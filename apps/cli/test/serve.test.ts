@@ -79,6 +79,9 @@ describe('loch serve', () => {
       await c.query('INSERT INTO delta.`sales` VALUES ($1, $2)', [1, '9.50']);
       const r = await c.query('SELECT id, amount FROM delta.`sales`');
       expect(r.rows).toEqual([{ id: '1', amount: '9.50' }]);
+      // A catalog name that does not exist: the catalog's own SQLSTATE, not an internal error.
+      const missing = await c.query('SELECT * FROM no_such_table').catch((e: { code?: string }) => e);
+      expect((missing as { code?: string }).code).toBe('42P01');
     } finally {
       await c.end();
     }

@@ -115,3 +115,32 @@ export const sqlLiteral = (oid: number, value: PgValue): string => {
   const text = typeof value === 'string' ? value : encodeText(oid, value);
   return duck === undefined ? quoteString(text) : `CAST(${quoteString(text)} AS ${duck})`;
 };
+
+/**
+ * Drivers send JS numbers as untyped text (`pg`, postgres.js), which PostgreSQL types from the
+ * context. DuckDB types a string literal from its context too, except as an argument of an
+ * overloaded function or operator (`$1 + 100`, `round($1)`, `range($1)`), where it refuses to
+ * choose. This is the binder error that calls for a second try with such values as numbers.
+ */
+export const isUntypedLiteralError = (e: unknown): boolean => {
+  const message = e instanceof Error ? e.message : String(e);
+  return /Binder Error/.test(message) && /STRING_LITERAL|\(VARCHAR[,)]/.test(message);
+};
+
+const NUMBER_TEXT = /^-?\d+(\.\d+)?$/;
+
+/** The literals again with untyped number-like text as bare numbers; undefined when none is. */
+export const numericFallback = (
+  declared: readonly number[],
+  values: readonly PgValue[],
+  literals: readonly string[],
+): string[] | undefined => {
+  let changed = false;
+  const out = literals.map((literal, i) => {
+    const v = values[i];
+    if (declared[i] !== 0 || typeof v !== 'string' || !NUMBER_TEXT.test(v)) return literal;
+    changed = true;
+    return v;
+  });
+  return changed ? out : undefined;
+};

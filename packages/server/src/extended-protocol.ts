@@ -16,6 +16,8 @@ import { type SqlSession, tokenize } from '@loch/sql';
 import {
   duckTypeOfOid,
   findPlaceholders,
+  isUntypedLiteralError,
+  numericFallback,
   type Placeholder,
   parameterCount,
   sqlLiteral,
@@ -37,6 +39,8 @@ interface Prepared {
 interface Portal {
   readonly statement: Prepared;
   readonly sql: string;
+  /** `sql` with untyped number-like parameters as numbers, for DuckDB's overload resolution. */
+  readonly numericSql: string | undefined;
   readonly resultFormats: readonly FormatCode[];
   result: ExecResult | undefined;
   offset: number;
@@ -156,9 +160,12 @@ export class ExtendedProtocol {
       return sqlLiteral(declared === 0 && decodeTypes[i] === PgOid.bytea ? PgOid.bytea : declared, v);
     });
     const sql = substitute(statement.sql, statement.placeholders, literals);
+    const numeric = numericFallback(statement.parameterTypes, decoded.values, literals);
     this.#portals.set(m.portal, {
       statement,
       sql,
+      numericSql:
+        numeric === undefined ? undefined : substitute(statement.sql, statement.placeholders, numeric),
       resultFormats: m.resultFormats,
       result: undefined,
       offset: 0,
@@ -184,7 +191,7 @@ export class ExtendedProtocol {
     const portal = this.#portal(m.name);
     // Running the portal here (not at Execute) is what gives exact result columns for every kind
     // of statement, Loch's own ones included; Execute then sends the stored rows.
-    portal.result ??= await this.#host.run(portal.sql);
+    portal.result ??= await this.#run(portal);
     const result = portal.result;
     if (result.kind !== 'rows') {
       out.noData();
@@ -230,6 +237,21 @@ export class ExtendedProtocol {
     return result.kind === 'rows' ? result.columns : undefined;
   }
 
+  /** Runs the portal's statement, retrying untyped numbers as numbers where DuckDB needs that. */
+  async #run(portal: Portal): Promise<ExecResult> {
+    try {
+      return await this.#host.run(portal.sql);
+    } catch (e) {
+      // A binder error happens before anything runs, so the second try has no first to undo.
+      if (portal.numericSql === undefined || !isUntypedLiteralError(e)) throw e;
+      try {
+        return await this.#host.run(portal.numericSql);
+      } catch {
+        throw e;
+      }
+    }
+  }
+
   #portal(name: string): Portal {
     const p = this.#portals.get(name);
     if (p === undefined) throw new WireError('34000', `portal "${name}" does not exist`);
@@ -238,7 +260,7 @@ export class ExtendedProtocol {
 
   async #execute(m: Execute): Promise<void> {
     const portal = this.#portal(m.portal);
-    portal.result ??= await this.#host.run(portal.sql);
+    portal.result ??= await this.#run(portal);
     const result = portal.result;
     if (result.kind === 'rows' && portal.offset >= result.rows.length && portal.offset > 0) {
       // A finished portal executed again returns no more rows.

@@ -177,6 +177,21 @@ describe('extended query protocol', () => {
   });
 });
 
+describe('untyped parameters', () => {
+  it('types JS numbers from the context, numbers where DuckDB overloads need them', async () => {
+    const c = await h.client();
+    const t = await c.query('SELECT $1 AS t, $1 = 21 AS eq', ['21']);
+    expect(t.rows).toEqual([{ t: '21', eq: true }]);
+    // The second try turns every number-like untyped value into a number, this one's $2 too.
+    const r = await c.query('SELECT $1 + 100 AS v, $2 AS t', [5, 'x']);
+    expect(r.rows).toEqual([{ v: 105, t: 'x' }]);
+    const n = await c.query('SELECT count(*) AS n FROM range($1)', [10]);
+    expect(n.rows).toEqual([{ n: '10' }]);
+    const bad = await c.query('SELECT $1 + 100 AS v', ['x']).catch((e: { code?: string }) => e);
+    expect((bad as { code?: string }).code).toBe('42000');
+  });
+});
+
 describe('concurrency', () => {
   it('answers SELECT 1 on one connection while another runs a long query', async () => {
     const a = await h.client();

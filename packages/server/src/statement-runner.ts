@@ -60,8 +60,14 @@ export const errorOf = (
       ...(typeof at === 'number' ? { position: at + 1 } : {}),
     };
   }
-  const err = e as { sqlState?: unknown; message?: unknown };
-  const sqlstate = typeof err?.sqlState === 'string' ? err.sqlState : 'XX000';
+  // Errors of the lower layers that carry a SQLSTATE of their own (the catalog's spells it `sqlstate`).
+  const err = e as { sqlState?: unknown; sqlstate?: unknown; message?: unknown };
+  const sqlstate =
+    typeof err?.sqlState === 'string'
+      ? err.sqlState
+      : typeof err?.sqlstate === 'string'
+        ? err.sqlstate
+        : 'XX000';
   const message = typeof err?.message === 'string' ? err.message : String(e);
   return { sqlstate, message, fatal: false };
 };
