@@ -136,7 +136,7 @@ async function runSql(
   metrics = false,
 ): Promise<number> {
   const { createRuntime } = await import('./runtime.js');
-  const { render } = await import('./output.js');
+  const { renderScript } = await import('./output.js');
   const runtime = await createRuntime({ baseDir });
   announceAdmin(runtime.bootstrap, io);
   try {
@@ -153,11 +153,7 @@ async function runSql(
       // One JSON line per query statement that ran, even when a later statement failed.
       if (metrics) for (const m of runtime.session.metrics) io.err(`${JSON.stringify(m)}\n`);
     }
-    const last = results[results.length - 1];
-    // EXPLAIN's multi-line plan text is unreadable inside a table cell: print it as is.
-    const explain = format === 'table' && last?.columns[1]?.name === 'explain_value';
-    if (explain) io.out(`${last.rows.map((r) => String(r[1])).join('\n\n')}\n`);
-    else if (last) io.out(render(last, format));
+    io.out(renderScript(results, format));
     return 0;
   } finally {
     await runtime.close();

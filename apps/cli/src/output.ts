@@ -28,3 +28,24 @@ export function project(result: QueryResult, names: readonly string[]): QueryRes
     rows: result.rows.map((r) => idx.map((i) => r[i])),
   };
 }
+
+/**
+ * What a script prints. Tables: every statement that returns rows, in order, a blank line apart
+ * (as psql and the DuckDB shell do), with EXPLAIN's plan printed as plain text. Machine formats:
+ * the last statement's result only, so the output stays one parseable document.
+ */
+export function renderScript(results: readonly QueryResult[], format: OutputFormat): string {
+  if (format !== 'table') {
+    const last = results[results.length - 1];
+    return last === undefined ? '' : render(last, format);
+  }
+  return results
+    .filter((r) => r.columns.length > 0)
+    .map((r) =>
+      // A multi-line plan is unreadable inside a table cell.
+      r.columns[1]?.name === 'explain_value'
+        ? `${r.rows.map((row) => String(row[1])).join('\n\n')}\n`
+        : render(r, format),
+    )
+    .join('\n');
+}

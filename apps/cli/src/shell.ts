@@ -5,7 +5,7 @@ import { createInterface, type Interface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { InterruptScope, type QueryResult } from '@loch/engine-duckdb';
 import { findTableRefs, splitStatements } from '@loch/sql';
-import { render } from './output.js';
+import { renderScript } from './output.js';
 import type { Runtime } from './runtime.js';
 import { type CommandContext, runCommand } from './shell-commands.js';
 import { type CompletionSources, complete } from './shell-completion.js';
@@ -137,8 +137,8 @@ export async function runShell(options: ShellOptions): Promise<number> {
     try {
       const results = await backend.execute(sql);
       stop();
-      const last = results[results.length - 1];
-      if (last !== undefined && last.columns.length > 0) print(render(last, ctx.format));
+      const text = renderScript(results, ctx.format);
+      if (text !== '') print(text);
       else if (ctx.format === 'table') print('OK\n');
       return true;
     } catch (e) {

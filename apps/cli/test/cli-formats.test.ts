@@ -103,3 +103,23 @@ describe('ndjson value rules', () => {
     ]);
   });
 });
+
+describe('scripts of several statements', () => {
+  const script = (t: string) =>
+    `CREATE TABLE delta.\`${t}\` (id INT); INSERT INTO delta.\`${t}\` VALUES (7); SELECT 'first' AS a; SELECT id FROM delta.\`${t}\``;
+
+  it('print every result as a table, in order', () => {
+    const table = sqlOk(dir, script('multi_table'), 'table');
+    const inserted = table.indexOf('num_affected_rows');
+    const first = table.indexOf('first');
+    const id = table.indexOf('id\n');
+    expect(inserted).toBeGreaterThanOrEqual(0);
+    expect(first).toBeGreaterThan(inserted);
+    expect(id).toBeGreaterThan(first);
+  });
+
+  it('print only the last result in machine formats', () => {
+    expect(ndjson(sqlOk(dir, script('multi_ndjson')))).toEqual([{ id: 7 }]);
+    expect(sqlOk(dir, "SELECT 1 AS a; SELECT 'x' AS b", 'csv')).toBe('b\nx\n');
+  });
+});
