@@ -194,6 +194,43 @@ describe('VACUUM', () => {
     ).resolves.toBeTruthy();
   });
 
+  it("removes a crashed writer's _loch_staging_ directory once older than the retention", async () => {
+    const { old: tombstoned, live } = await tableWithTombstone();
+    clock = t0 + 30 * DAY;
+    const crashed = `_loch_staging_${randomUUID()}`;
+    const emptyCrashed = `_loch_staging_${randomUUID()}`;
+    const writing = `_loch_staging_${randomUUID()}`;
+    // A writer that died a month ago mid-write: files (hidden ones too) in partition directories.
+    const old = [
+      `${crashed}/part-0.zstd.parquet`,
+      `${crashed}/__loch_p0=1/part-1.zstd.parquet`,
+      `${crashed}/.part-1.zstd.parquet.crc`,
+    ];
+    for (const f of old) await writeFile(f, t0);
+    // One that died before writing a file: only (nested) empty directories.
+    await fs.mkdir(nodePath.join(dir, emptyCrashed, '__loch_p0=2'), { recursive: true });
+    await age([`${emptyCrashed}/__loch_p0=2`, emptyCrashed], t0);
+    // A writer busy right now: its files are minutes old.
+    await writeFile(`${writing}/part-0.zstd.parquet`, clock - 60_000);
+    // Another engine's hidden staging directory is never touched, as in Spark.
+    await writeFile('_temporary/0/part-0.parquet', t0);
+
+    const dry = await t.vacuum({ dryRun: true });
+    expect(dry.files.map((f) => nodePath.relative(dir, f)).sort()).toEqual(
+      [...tombstoned, ...old].map((f) => nodePath.join(...f.split('/'))).sort(),
+    );
+    const r = await t.vacuum();
+    expect(r.numDeletedFiles).toBe(tombstoned.length + old.length);
+    const entries = await fs.readdir(dir);
+    expect(entries).not.toContain(crashed);
+    expect(entries).not.toContain(emptyCrashed);
+    expect(await dataFilesIn(dir)).toEqual(
+      [`${writing}/part-0.zstd.parquet`, '_temporary/0/part-0.parquet', ...live].sort(),
+    );
+    // crashed, its partition directory, emptyCrashed and its partition directory.
+    expect(r.numVacuumedDirectories).toBe(4);
+  });
+
   it('vacuums deletion-vector files by the same rule', async () => {
     await t.write(`SELECT range AS id FROM range(10)`, {
       mode: 'append',

@@ -2,7 +2,7 @@
 // inside the retention references, recorded as Databricks does with a 'VACUUM START' commit
 // before deleting and a 'VACUUM END' commit after. The rules themselves are pure
 // (@loch/delta maintenance/vacuum-rules.ts); this module lists, deletes and commits.
-import { rmdir } from 'node:fs/promises';
+import { readdir, rmdir, stat } from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import {
   checkVacuumRetention,
@@ -16,6 +16,7 @@ import {
   type RemoveFile,
   retainedPaths,
   type Snapshot,
+  STAGING_DIR_PREFIX,
   vacuumCandidates,
 } from '@loch/delta';
 import { addPathToRelative, decodeAddPath } from '@loch/storage';
@@ -60,6 +61,44 @@ async function removeEmptyDirectories(h: TableHandle, files: readonly ObjectMeta
     } catch {
       // Not empty (or already gone): keep it.
     }
+  }
+  return removed;
+}
+
+/**
+ * Loch staging directories older than the retention (local tables): a crashed writer's, possibly
+ * left empty or holding only empty directories, which the listing (files only) never shows.
+ * Taken before any deletion, which would make a directory's modification time current.
+ */
+async function staleStagingDirs(h: TableHandle, deleteBefore: number): Promise<string[]> {
+  if (!h.location.startsWith('file:')) return [];
+  const root = localRoot(h);
+  let names: string[];
+  try {
+    names = await readdir(root);
+  } catch {
+    return [];
+  }
+  const out: string[] = [];
+  for (const name of names) {
+    if (!name.startsWith(STAGING_DIR_PREFIX)) continue;
+    const dir = nodePath.join(root, name);
+    const info = await stat(dir).catch(() => undefined);
+    if (info?.isDirectory() === true && info.mtimeMs < deleteBefore) out.push(dir);
+  }
+  return out;
+}
+
+/** Removes `dir` if it holds only (nested) empty directories; returns how many went. */
+async function removeEmptyTree(dir: string): Promise<number> {
+  let removed = 0;
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  for (const e of entries) if (e.isDirectory()) removed += await removeEmptyTree(nodePath.join(dir, e.name));
+  try {
+    await rmdir(dir);
+    removed++;
+  } catch {
+    // Still holds a file (one younger than the retention survives): keep it.
   }
   return removed;
 }
@@ -140,8 +179,10 @@ export async function vacuumTable(h: TableHandle, opts: VacuumOptions = {}): Pro
   let numVacuumedDirectories = 0;
   let failure: unknown;
   try {
+    const staging = await staleStagingDirs(h, deleteBefore);
     numDeletedFiles = await deleteAll(h, candidates);
     numVacuumedDirectories = await removeEmptyDirectories(h, candidates);
+    for (const dir of staging) numVacuumedDirectories += await removeEmptyTree(dir);
   } catch (e) {
     failure = e;
   }

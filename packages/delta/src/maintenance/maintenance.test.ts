@@ -57,6 +57,13 @@ describe('vacuum rules', () => {
     expect(isHiddenForVacuum('p=1/x.parquet', ['p'])).toBe(false);
   });
 
+  it("sees inside Loch's own staging directories, hidden names included", () => {
+    expect(isHiddenForVacuum('_loch_staging_1f/part-0.parquet', [])).toBe(false);
+    expect(isHiddenForVacuum('_loch_staging_1f/__loch_p0=1/.part-0.parquet.crc', [])).toBe(false);
+    expect(isHiddenForVacuum('_loch_staging_1f', [])).toBe(true);
+    expect(isHiddenForVacuum('p=1/_loch_staging_1f/part-0.parquet', ['p'])).toBe(true);
+  });
+
   it('keeps live files, young tombstones and their deletion vectors; deletes old unreferenced files', () => {
     const dv = newDeletionVectorDescriptor({
       uuid: '00000000-0000-0000-0000-000000000001',

@@ -15,12 +15,23 @@ export const RETENTION_CHECK_KEY = 'spark.databricks.delta.retentionDurationChec
 const VISIBLE_UNDERSCORE_DIRS = ['_change_data', '_delta_index'];
 
 /**
+ * Loch's writers stage data files in `<table>/_loch_staging_<uuid>/` and rename them into place
+ * before committing; a directory still there belongs to a writer that crashed (or is writing
+ * right now, which the age rule covers). Nothing in it is ever referenced by the log, so VACUUM
+ * deletes its contents, hidden names included, once they are older than the retention. Spark
+ * skips every `_` directory; this one is ours (docs/decisions/0009-vacuum-hidden-files.md).
+ */
+export const STAGING_DIR_PREFIX = '_loch_staging_';
+
+/**
  * True when VACUUM must not look at `path` (decoded, table-relative): the log, and any segment
- * starting with `_` or `.` (temp files, `_SUCCESS`, `.crc` side files, staging directories),
- * except partition directories (`_col=value`) of the table's partition columns.
+ * starting with `_` or `.` (temp files, `_SUCCESS`, `.crc` side files, other engines' staging
+ * directories), except partition directories (`_col=value`) of the table's partition columns
+ * and Loch's own staging directories.
  */
 export function isHiddenForVacuum(path: string, partitionColumns: readonly string[]): boolean {
   if (path.startsWith(LOG_DIR)) return true;
+  if (path.startsWith(STAGING_DIR_PREFIX) && path.includes('/')) return false;
   const segments = path.split('/');
   return segments.some((segment, i) => {
     if (!(segment.startsWith('_') || segment.startsWith('.'))) return false;
