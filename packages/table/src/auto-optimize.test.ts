@@ -186,6 +186,44 @@ describe('autoCompact', () => {
     expect(await dataFilesIn(dir)).toHaveLength(5);
   });
 
+  // Databricks runs auto compaction after every successful write, DML included.
+  const dml: Array<[string, () => Promise<unknown>]> = [
+    ['DELETE', () => t.delete('id = 3')],
+    ['UPDATE', () => t.update({ s: "'changed'" }, 'id = 13')],
+    [
+      'MERGE',
+      () =>
+        t
+          .merge("SELECT 23::BIGINT AS id, 1 AS p, 'merged' AS s", 'target.id = source.id')
+          .whenMatchedUpdateAll()
+          .execute(),
+    ],
+  ];
+  for (const [operation, run] of dml) {
+    it(`compacts after ${operation} too`, async () => {
+      // Five small files written while auto compaction was off, then switched on.
+      for (let i = 0; i < 5; i++) await t.write(batch(i), { mode: 'append' });
+      await t.alter({ kind: 'setProperties', properties: props });
+      expect((await t.snapshot()).files).toHaveLength(5);
+      const expected = (await rowsOf()).filter((row) => row.id !== (operation === 'DELETE' ? 3 : -1));
+      await run();
+      const s = await t.snapshot();
+      // v5 the property change, v6 the DML, v7 the compaction.
+      expect(s.version).toBe(7);
+      expect((await infoOf(6)).operation).toBe(operation);
+      const info = await infoOf(7);
+      expect(info.operation).toBe('OPTIMIZE');
+      expect(info.operationParameters).toMatchObject({ auto: 'true' });
+      expect(s.files).toHaveLength(1);
+      const rows = await rowsOf();
+      expect(rows.map((row) => row.id)).toEqual(expected.map((row) => row.id));
+      if (operation !== 'DELETE') {
+        const id = operation === 'UPDATE' ? 13 : 23;
+        expect(rows.find((row) => row.id === id)?.s).toBe(operation === 'UPDATE' ? 'changed' : 'merged');
+      }
+    });
+  }
+
   it('a concurrent append during compaction fails neither side', async () => {
     let raced = false;
     // The racing append goes to a partition of its own, below the threshold: it does not compact.

@@ -1,9 +1,10 @@
 // Auto-optimize, as Databricks defines it: `delta.autoOptimize.optimizeWrite` makes a write produce
 // fewer, larger files (one per partition, or target-size files when unpartitioned), and
 // `delta.autoOptimize.autoCompact` bin-packs the small files of the partitions a write touched
-// right after its commit. Compaction is best effort: it never fails the write that triggered it,
+// right after its commit: after plain writes and, as on Databricks, after any DML commit (DELETE,
+// UPDATE, MERGE: the partitions their adds and removes touched). Compaction is best effort: it never fails the write that triggered it,
 // and a concurrent writer wins over it (OPTIMIZE only rebases past commits that leave its files).
-import { type AddFile, parseByteSize, type Snapshot, targetFileSizeOf } from '@loch/delta';
+import { type Action, type AddFile, parseByteSize, type Snapshot, targetFileSizeOf } from '@loch/delta';
 import type { DataFileTarget } from './data-files.js';
 import { optimizeTable } from './optimize.js';
 import { sessionOverrides } from './session-overrides.js';
@@ -85,7 +86,9 @@ export function optimizedWrite(sql: string, target: DataFileTarget): OptimizedWr
   return { sql: `SELECT * FROM (${sql}) AS __loch_ow ORDER BY ${order}`, options: {} };
 }
 
-const partitionKey = (values: Readonly<Record<string, string | null>>): string =>
+type PartitionValues = Readonly<Record<string, string | null>>;
+
+const partitionKey = (values: PartitionValues): string =>
   JSON.stringify(Object.entries(values).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 
 /**
@@ -94,7 +97,7 @@ const partitionKey = (values: Readonly<Record<string, string | null>>): string =
  */
 export function autoCompactFiles(
   snapshot: Snapshot,
-  written: readonly AddFile[],
+  written: readonly { readonly partitionValues: PartitionValues }[],
   settings: AutoCompactSettings,
 ): AddFile[] {
   const touched = new Set(written.map((a) => partitionKey(a.partitionValues)));
@@ -124,7 +127,7 @@ export type AutoCompactOutcome =
 export async function autoCompactAfterWrite(
   h: TableHandle,
   configuration: Configuration,
-  written: readonly AddFile[],
+  written: readonly { readonly partitionValues: PartitionValues }[],
 ): Promise<AutoCompactOutcome> {
   if (!autoCompactEnabled(configuration) || written.length === 0) return { kind: 'disabled' };
   try {
@@ -139,4 +142,23 @@ export async function autoCompactAfterWrite(
     h.lastAutoCompactError = error;
     return { kind: 'failed', error };
   }
+}
+
+/**
+ * Auto compaction after a DML commit of `actions` on a table read at `snapshot`: the partitions its
+ * adds and removes touched (a DELETE that only drops files leaves small neighbours behind too).
+ * The one call DELETE, UPDATE and MERGE make after committing; never throws.
+ */
+export function autoCompactAfterCommit(
+  h: TableHandle,
+  snapshot: Snapshot,
+  actions: readonly Action[],
+): Promise<AutoCompactOutcome> {
+  const touched: { partitionValues: PartitionValues }[] = [];
+  for (const a of actions) {
+    if (a.kind === 'add') touched.push(a);
+    else if (a.kind === 'remove' && a.partitionValues != null)
+      touched.push({ partitionValues: a.partitionValues });
+  }
+  return autoCompactAfterWrite(h, snapshot.metadata.configuration, touched);
 }

@@ -4,6 +4,7 @@
 // either get a deletion vector (delta.enableDeletionVectors) or are rewritten without the
 // matching rows (copy-on-write). Nothing is committed when nothing matches, as in Delta.
 import { type Action, type AddFile, checkWriteSupport, type ReadSet, type Snapshot } from '@loch/delta';
+import { autoCompactAfterCommit } from './auto-optimize.js';
 import { recordsChanges, tagChanges, writeChangeDataFiles } from './change-data-files.js';
 import { commit, deleteFiles } from './commit.js';
 import { writeDataFiles } from './data-files.js';
@@ -201,6 +202,7 @@ async function deleteOnce(
       readSet: plan.read,
       ...(opts.userMetadata !== undefined ? { userMetadata: opts.userMetadata } : {}),
     });
+    await autoCompactAfterCommit(h, snapshot, actions);
     return {
       version: result.version,
       committed: true,

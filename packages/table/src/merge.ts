@@ -14,6 +14,7 @@ import {
   type Protocol,
 } from '@loch/delta';
 import { schemaFromDuckColumns } from '@loch/engine-duckdb';
+import { autoCompactAfterCommit } from './auto-optimize.js';
 import { recordsChanges, tagChanges, writeChangeDataFiles } from './change-data-files.js';
 import { commit, deleteFiles } from './commit.js';
 import { withCheckConstraints } from './constraints.js';
@@ -314,6 +315,7 @@ async function mergeOnce(h: TableHandle, input: MergeSpec): Promise<MergeResult>
       readSet: dmlReadSet(snapshot, candidates, scope.expr),
       ...(spec.options.userMetadata !== undefined ? { userMetadata: spec.options.userMetadata } : {}),
     });
+    await autoCompactAfterCommit(h, snapshot, actions);
     return {
       version: result.version,
       committed: true,

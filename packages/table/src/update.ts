@@ -5,6 +5,7 @@
 // anything is written; nothing is committed when nothing matches.
 import { type Action, checkWriteSupport, DeltaError, type Snapshot, type StructField } from '@loch/delta';
 import { toDuckType } from '@loch/engine-duckdb';
+import { autoCompactAfterCommit } from './auto-optimize.js';
 import { recordsChanges, tagChanges, writeChangeDataFiles } from './change-data-files.js';
 import { commit, deleteFiles } from './commit.js';
 import { withCheckConstraints } from './constraints.js';
@@ -255,6 +256,7 @@ async function updateOnce(
       readSet: dmlReadSet(snapshot, candidates, expr),
       ...(opts.userMetadata !== undefined ? { userMetadata: opts.userMetadata } : {}),
     });
+    await autoCompactAfterCommit(h, snapshot, actions);
     return {
       version: result.version,
       committed: true,
