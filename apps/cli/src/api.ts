@@ -3,9 +3,9 @@
 import { isAbsolute, resolve } from 'node:path';
 import { type BootstrapResult, type Metastore, openMetastore } from '@loch/catalog';
 import { DuckEngine, type QueryResult, toRowObjects } from '@loch/engine-duckdb';
-import { SqlSession } from '@loch/sql';
+import { quoteIdent, type SparkConf, SqlSession } from '@loch/sql';
 import { openStore } from '@loch/storage';
-import { DeltaTable, type TableContext, type VersionSelector } from '@loch/table';
+import { type ChangeFeedRange, DeltaTable, type TableContext, type VersionSelector } from '@loch/table';
 
 export const ENGINE_INFO = 'Loch/0.1.0';
 
@@ -27,6 +27,22 @@ export interface ReadOptions {
   /** A timestamp string ('2024-01-01 10:00:00') or ms since the epoch. */
   readonly timestampAsOf?: string | number;
   readonly columns?: readonly string[];
+  /**
+   * `option("readChangeFeed", "true")`: the change data feed instead of the table, with
+   * `_change_type`, `_commit_version` and `_commit_timestamp`, from `startingVersion` or
+   * `startingTimestamp` up to `endingVersion` / `endingTimestamp` (default: the latest).
+   */
+  readonly readChangeFeed?: boolean;
+  readonly startingVersion?: number;
+  readonly startingTimestamp?: string | number;
+  readonly endingVersion?: number;
+  readonly endingTimestamp?: string | number;
+}
+
+export interface Relation {
+  /** The DuckDB SQL of the relation, with every table replaced by its current scan. */
+  scanSql(): Promise<string>;
+  toArray(): Promise<Record<string, unknown>[]>;
 }
 
 export interface Loch {
@@ -41,10 +57,25 @@ export interface Loch {
   sql(text: string): Promise<Record<string, unknown>[]>;
   /** Like `sql`, with the raw result (column types and DuckDB values). */
   query(text: string): Promise<QueryResult>;
-  /** The Delta table at a path (relative paths resolve against the warehouse). */
+  /** The Spark session configuration of `sql` (`spark.conf.set(k, v)` is `loch.conf.set(k, v)`). */
+  readonly conf: SparkConf;
+  /** The Delta table at a path (relative paths resolve against the warehouse): `DeltaTable.forPath`. */
   table(path: string): DeltaTable;
-  /** Reads a table, optionally time-travelling: `spark.read.format("delta").option("versionAsOf", n)`. */
+  /** The named table (`t`, `schema.t`, `catalog.schema.t`): `DeltaTable.forName`. */
+  forName(name: string): Promise<DeltaTable>;
+  /**
+   * Reads the table at a path, optionally time-travelling or as its change feed:
+   * `spark.read.format("delta").option("versionAsOf", n).load(path)`.
+   */
   read(path: string, options?: ReadOptions): Promise<Record<string, unknown>[]>;
+  /**
+   * A lazy relation over Loch SQL (named tables, delta.`path`, time travel, table_changes), the
+   * DataFrame of `spark.sql(...)`: a MERGE source (`table.merge(loch.relation(sql), ...)`), or rows
+   * with `toArray()`. The SQL is planned when used, against the tables' state at that moment.
+   */
+  relation(sql: string): Relation;
+  /** `read` of a named table: `spark.read.format("delta").option(...).table(name)`. */
+  readTable(name: string, options?: ReadOptions): Promise<Record<string, unknown>[]>;
   close(): Promise<void>;
 }
 
@@ -94,6 +125,14 @@ export async function openLoch(options: OpenOptions = {}): Promise<Loch> {
   });
   const locate = (path: string) =>
     isAbsolute(path) || path.includes('://') ? path : resolve(warehouse, path);
+  const forName = async (name: string): Promise<DeltaTable> => open(await session.tableLocation(name));
+  const readRows = async (table: DeltaTable, opts: ReadOptions): Promise<Record<string, unknown>[]> => {
+    const columns = opts.columns?.map(quoteIdent).join(', ') ?? '*';
+    const relation = opts.readChangeFeed
+      ? await table.changesSql(changeRange(opts))
+      : await table.scanSql({ at: snapshotAt(opts), columns: opts.columns });
+    return toRowObjects(await engine.query(`SELECT ${columns} FROM (${relation})`));
+  };
   const lastResult = async (text: string): Promise<QueryResult> => {
     const results = await session.execute(text);
     const last = results[results.length - 1];
@@ -107,21 +146,34 @@ export async function openLoch(options: OpenOptions = {}): Promise<Loch> {
     bootstrap: opened?.bootstrap ?? { fresh: false },
     query: lastResult,
     sql: async (text) => toRowObjects(await lastResult(text)),
+    conf: session.conf,
     table: (path) => open(locate(path)),
-    read: async (path, opts = {}) => {
-      const at: VersionSelector | undefined =
-        opts.versionAsOf !== undefined
-          ? { version: opts.versionAsOf }
-          : opts.timestampAsOf !== undefined
-            ? { timestamp: opts.timestampAsOf }
-            : undefined;
-      const relation = await open(locate(path)).scanSql({ at, columns: opts.columns });
-      return toRowObjects(await engine.query(`SELECT * FROM (${relation})`));
-    },
+    forName,
+    read: async (path, opts = {}) => readRows(open(locate(path)), opts),
+    readTable: async (name, opts = {}) => readRows(await forName(name), opts),
+    relation: (sql) => ({
+      scanSql: () => session.rewriteQuery(sql),
+      toArray: async () => toRowObjects(await engine.query(await session.rewriteQuery(sql))),
+    }),
     close: async () => {
       await Promise.all([...tables.values()].map((t) => t.flush()));
       await engine.close();
       await opened?.metastore.close();
     },
+  };
+}
+
+function snapshotAt(opts: ReadOptions): VersionSelector | undefined {
+  if (opts.versionAsOf !== undefined) return { version: opts.versionAsOf };
+  if (opts.timestampAsOf !== undefined) return { timestamp: opts.timestampAsOf };
+  return undefined;
+}
+
+function changeRange(opts: ReadOptions): ChangeFeedRange {
+  return {
+    ...(opts.startingVersion === undefined ? {} : { startVersion: opts.startingVersion }),
+    ...(opts.startingTimestamp === undefined ? {} : { startTimestamp: opts.startingTimestamp }),
+    ...(opts.endingVersion === undefined ? {} : { endVersion: opts.endingVersion }),
+    ...(opts.endingTimestamp === undefined ? {} : { endTimestamp: opts.endingTimestamp }),
   };
 }

@@ -2,4 +2,11 @@
 
 export type * from '@loch/table';
 export { DeltaTable } from '@loch/table';
-export { ENGINE_INFO, type Loch, type OpenOptions, openLoch, type ReadOptions } from './api.js';
+export {
+  ENGINE_INFO,
+  type Loch,
+  type OpenOptions,
+  openLoch,
+  type ReadOptions,
+  type Relation,
+} from './api.js';

@@ -20,6 +20,7 @@ import {
   showObjects,
   text,
 } from './catalog-results.js';
+import { Cursor } from './cursor.js';
 import { SqlError } from './errors.js';
 import { catalogToSqlError, metastoreResolver } from './metastore-resolver.js';
 import { resolveNames, VIEW_CONTEXT_KEYS } from './name-resolution.js';
@@ -28,7 +29,7 @@ import { parseStatement } from './parser.js';
 import { type StatementText, splitStatements } from './split-statements.js';
 import { loadFunctions, registerFunction } from './sql-functions.js';
 import type { TableOpener } from './sql-table.js';
-import { quoteIdent } from './tokenizer.js';
+import { quoteIdent, tokenize } from './tokenizer.js';
 
 export interface CatalogHost {
   readonly engine: Engine;
@@ -85,6 +86,18 @@ export class CatalogSession {
     if (s.kind !== 'drop' || (s.what !== 'table' && s.what !== 'view') || s.name.length !== 1) return false;
     if ((await this.#metastore.lookup(this.#name(s.name), ['table', 'view'])) !== undefined) return false;
     return metastoreResolver(this.#metastore, this.#host.engine, this.#current).engineHasRelation(s.name[0]!);
+  }
+
+  /** The location of the named table (`t`, `schema.t` or `catalog.schema.t`, backticks allowed). */
+  async locate(name: string): Promise<string> {
+    const c = new Cursor(tokenize(name), name);
+    const parts = c.qualifiedName('a table name');
+    c.expectEnd();
+    try {
+      return (await this.#table(parts)).location;
+    } catch (e) {
+      throw catalogToSqlError(e);
+    }
   }
 
   /** `sql` with named tables as delta.`location` and views expanded. */

@@ -9,6 +9,7 @@ export { type FilterBuilder, findPushdowns } from './pushdown.js';
 export type { QueryMetrics, TableScanMetrics } from './query-metrics.js';
 export * from './result-sql.js';
 export { SqlSession, type SqlSessionOptions, type StatementResult } from './session.js';
+export { SparkConf } from './spark-conf.js';
 export { type StatementText, splitStatements } from './split-statements.js';
 export type { SqlTable, TableOpener } from './sql-table.js';
 export { tableName } from './statement-helpers.js';

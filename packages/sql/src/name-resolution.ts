@@ -6,7 +6,7 @@ import type { ObjectInfo, ObjectName, SchemaName } from '@loch/catalog';
 import { resolveName } from '@loch/catalog';
 import { SqlError } from './errors.js';
 import { NOT_ALIAS as TABLE_REF_NOT_ALIAS } from './table-refs.js';
-import { isPunct, isWord, quoteIdent, significant, type Token, tokenize } from './tokenizer.js';
+import { isPunct, isWord, quoteIdent, quoteString, significant, type Token, tokenize } from './tokenizer.js';
 
 export interface NameResolver {
   readonly current: SchemaName;
@@ -166,6 +166,8 @@ export async function resolveNames(sql: string, resolver: NameResolver, depth = 
       !(t.kind === 'word' && NOT_A_NAME.has(t.text.toUpperCase()) && parts.length === 1);
     const call = isPunct(next, '(') && !['INTO', 'TABLE', 'OVERWRITE', 'TBLPROPERTIES'].includes(context);
     if (call) {
+      const named = parts.length === 1 ? await changeFeedTable(t, tokens[j + 1], resolver) : undefined;
+      if (named !== undefined) replacements.push(named);
       if (parts.length >= 2) {
         const fn = await tryResolve(parts, resolver, ['function']);
         if (fn?.kind === 'function')
@@ -262,6 +264,30 @@ function resolveOrThrow(parts: readonly string[], current: SchemaName): ObjectNa
       name: parts.join('.'),
     });
   }
+}
+
+/**
+ * table_changes('schema.t', ...): Databricks names the table in a string. A string that reads as
+ * a name of a table the metastore has becomes that table's location; any other string stays a
+ * path for the path layer.
+ */
+async function changeFeedTable(
+  fn: Token,
+  arg: Token | undefined,
+  resolver: NameResolver,
+): Promise<Replacement | undefined> {
+  if (!isWord(fn, 'TABLE_CHANGES') || arg?.kind !== 'string' || /[/\\:]/.test(arg.value)) return undefined;
+  const parsed = significant(tokenize(arg.value));
+  const parts: string[] = [];
+  for (let k = 0; k < parsed.length; k += 2) {
+    const name = parsed[k];
+    if (name === undefined || !isName(name)) return undefined;
+    parts.push(part(name));
+    if (k + 1 < parsed.length && !isPunct(parsed[k + 1], '.')) return undefined;
+  }
+  const info = await tryResolve(parts, resolver, ['table']);
+  if (info?.kind !== 'table') return undefined;
+  return { start: arg.start, end: arg.end, text: quoteString(info.location) };
 }
 
 async function tryResolve(

@@ -120,6 +120,19 @@ export class SqlSession {
     return this.#catalog?.current;
   }
 
+  /**
+   * The location of a named table (`t`, `schema.t`, `catalog.schema.t`), resolved against the
+   * current catalog and schema: what `DeltaTable.forName` needs. Fails without a metastore.
+   */
+  async tableLocation(name: string): Promise<string> {
+    if (this.#catalog === undefined) {
+      throw new SqlError('UNSUPPORTED', `table names need a metastore: address '${name}' by its path`, {
+        table: name,
+      });
+    }
+    return this.#catalog.locate(name);
+  }
+
   /** Runs every statement of `script` in order; stops at the first error (always a SqlError). */
   async execute(script: string): Promise<StatementResult[]> {
     if (this.#catalog !== undefined) return this.#executeNamed(this.#catalog, script);
