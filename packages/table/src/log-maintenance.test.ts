@@ -223,3 +223,41 @@ describe('log compaction files', () => {
     expect((await loadSnapshot(store, h.reader)).files).toHaveLength(1);
   });
 });
+
+describe('checkpoint cost', () => {
+  it('is the live state, not the history: no log file is read to write one', async () => {
+    const reads: string[] = [];
+    const stores: TableContext['stores'] = async (url) => {
+      const inner = await openStore(url);
+      const counted = Object.create(inner) as ObjectStore;
+      Object.assign(counted, {
+        get: (path: string, ...rest: unknown[]) => {
+          reads.push(path);
+          return (inner.get as (...a: unknown[]) => unknown).call(inner, path, ...rest);
+        },
+      });
+      return counted;
+    };
+    const writer = tableAt({ ...ctx, stores }, dir);
+    for (let i = 0; i < 30; i++) {
+      await writer.write(`SELECT ${i} AS id`, {
+        mode: 'append',
+        ...(i === 0 ? { properties: { 'delta.checkpointInterval': '5' } } : {}),
+      });
+      // Creating the table loads its first snapshot once; from then on the handle only refreshes.
+      if (i === 1) reads.length = 0;
+    }
+    const names = await logNames();
+    for (const v of [5, 10, 15, 20, 25]) expect(names).toContain(`${pad(v)}.checkpoint.parquet`);
+    // Each checkpoint is the handle's snapshot (the previous state plus the new commits, kept in
+    // memory), so its cost never includes re-reading older commits or checkpoints.
+    expect(reads.filter((p) => p.startsWith('_delta_log/'))).toEqual([]);
+    // A fresh reader starts from the newest checkpoint and reads only the commits after it.
+    reads.length = 0;
+    const fresh = tableAt({ ...ctx, stores }, dir);
+    expect((await fresh.snapshot()).files).toHaveLength(30);
+    expect(reads.filter((p) => p.endsWith('.json') && p.startsWith('_delta_log/0')).sort()).toEqual(
+      [26, 27, 28, 29].map((v) => `_delta_log/${pad(v)}.json`),
+    );
+  });
+});

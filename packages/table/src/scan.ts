@@ -4,6 +4,8 @@
 import {
   type AddFile,
   type DeletionVectorDescriptor,
+  DeltaError,
+  deletedFileRetentionMs,
   dvUniqueId,
   type Expr,
   loadDeletionVector,
@@ -11,7 +13,7 @@ import {
   type Snapshot,
 } from '@loch/delta';
 import type { ScanFile, ScanSpec } from '@loch/engine-duckdb';
-import { decodeAddPath } from '@loch/storage';
+import { addPathToRelative, decodeAddPath } from '@loch/storage';
 import type { TableHandle } from './table-handle.js';
 
 const DV_CONCURRENCY = 16;
@@ -59,6 +61,7 @@ export async function buildScanSpec(
   snapshot: Snapshot,
   options: ScanOptions = {},
 ): Promise<ScanSpec> {
+  await checkNotVacuumed(h, snapshot, options.files ?? snapshot.files);
   const files =
     options.files === undefined ? await snapshotScanFiles(h, snapshot) : await scanFiles(h, options.files);
   return {
@@ -143,4 +146,44 @@ export async function planScan(
     planningMs: performance.now() - startedAt,
   };
   return { spec, metrics };
+}
+
+const livePathsCache = new WeakMap<Snapshot, ReadonlySet<string>>();
+/** Files a time-travel scan checks for existence before the engine runs into a missing one. */
+const VACUUM_PROBES = 4;
+
+/**
+ * Time travel to a version whose removed files VACUUM deleted would fail inside the engine with
+ * an IO error about one file. Files of `snapshot` that the latest version no longer holds are
+ * the ones VACUUM may have deleted: the first few are checked, and a missing one fails the scan
+ * with a message naming the version and the retention. Reads of the latest version do no IO here.
+ */
+async function checkNotVacuumed(
+  h: TableHandle,
+  snapshot: Snapshot,
+  files: readonly AddFile[],
+): Promise<void> {
+  const latest = h.cachedLatest;
+  if (latest === undefined || snapshot.version >= latest.version) return;
+  let live = livePathsCache.get(latest);
+  if (live === undefined) {
+    live = new Set(latest.files.map((f) => f.path));
+    livePathsCache.set(latest, live);
+  }
+  let probes = 0;
+  for (const f of files) {
+    if (live.has(f.path)) continue;
+    if (probes++ === VACUUM_PROBES) return;
+    const relative = addPathToRelative(h.location, f.path);
+    if (relative === undefined || (await h.store.head(relative)) !== undefined) continue;
+    const hours = deletedFileRetentionMs(latest.metadata.configuration) / 3_600_000;
+    throw new DeltaError(
+      'FILE_NOT_FOUND',
+      `FILE_NOT_FOUND: cannot read version ${snapshot.version}: its data file '${relative}' was removed ` +
+        `by a later version and has been deleted, most likely by VACUUM. A version can be read only while ` +
+        `VACUUM keeps its files: for the VACUUM retention (delta.deletedFileRetentionDuration = ` +
+        `${hours} hours) after they are removed. Read a newer version (the latest is ${latest.version}).`,
+      { version: snapshot.version, file: relative, retentionHours: hours },
+    );
+  }
 }

@@ -65,6 +65,11 @@ export class TableHandle {
     return reader;
   }
 
+  /** The latest snapshot this handle has seen, without asking the store (may be stale). */
+  get cachedLatest(): Snapshot | undefined {
+    return this.latestSnapshot;
+  }
+
   /** The latest snapshot, or undefined when there is no table at the location. */
   async latest(): Promise<Snapshot | undefined> {
     const prev = this.latestSnapshot;

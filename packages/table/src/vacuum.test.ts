@@ -285,6 +285,22 @@ describe('VACUUM', () => {
     expect(e.message).toMatch(/VACUUM/);
   });
 
+  it('time travel outside the retention fails naming the version and the retention', async () => {
+    const { old } = await tableWithTombstone();
+    // Inside the retention: version 0 still reads.
+    clock = t0 + 2 * DAY;
+    await t.vacuum();
+    expect(await t.toArray({ at: { version: 0 } })).toHaveLength(3);
+    clock = t0 + 10 * DAY;
+    await t.vacuum();
+    const e = await expectDeltaError(t.scanSql({ at: { version: 0 } }), 'FILE_NOT_FOUND');
+    expect(e.message).toContain('version 0');
+    expect(e.message).toContain('delta.deletedFileRetentionDuration = 168 hours');
+    expect(e.message).toContain(old[0]!);
+    // The latest version reads, with no existence checks on its files.
+    expect(await t.toArray()).toHaveLength(5);
+  });
+
   it('a retention longer than the table setting keeps tombstones the snapshot no longer holds', async () => {
     const { old } = await tableWithTombstone();
     clock = t0 + 3 * HOUR;
