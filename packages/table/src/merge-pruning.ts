@@ -195,6 +195,9 @@ export async function mergeScope(
   return { files, expr, ...base };
 }
 
+/** Up to this many file ranges are checked with one aggregate pass instead of a range join. */
+const AGGREGATE_RANGES_LIMIT = 64;
+
 /** A stats bound usable as a literal: finite numbers exact in a double, untruncated strings. */
 function usableBound(v: unknown): v is number | string {
   if (typeof v === 'number') return Number.isFinite(v) && Math.abs(v) <= Number.MAX_SAFE_INTEGER;
@@ -219,7 +222,7 @@ async function filesHoldingKeys(
   const stat = physicalName(key.target, snapshot.columnMappingMode);
   const type = toDuckType(key.target.type);
   const kept: AddFile[] = [];
-  const ranged: string[] = [];
+  const ranged: { i: number; lo: string; hi: string }[] = [];
   files.forEach((f, i) => {
     let min: unknown;
     let max: unknown;
@@ -234,17 +237,30 @@ async function filesHoldingKeys(
       // Unreadable stats: the file may match.
     }
     if (usableBound(min) && usableBound(max)) {
-      ranged.push(
-        `(${i}, CAST(${quoteLiteral(String(min))} AS ${type}), CAST(${quoteLiteral(String(max))} AS ${type}))`,
-      );
+      const lit = (v: number | string): string => `CAST(${quoteLiteral(String(v))} AS ${type})`;
+      ranged.push({ i, lo: lit(min), hi: lit(max) });
     } else kept.push(f);
   });
   if (ranged.length === 0) return files;
-  const result = await h.engine.query(
-    `SELECT DISTINCT __f.i FROM (VALUES ${ranged.join(', ')}) AS __f(i, lo, hi) ` +
-      `JOIN (SELECT DISTINCT TRY_CAST(${key.sourceSql} AS ${type}) AS k FROM (${sourceSql}) AS ${sourceAlias}) AS __k ` +
-      'ON __k.k >= __f.lo AND __k.k <= __f.hi',
-  );
-  const hit = new Set(result.rows.map((r) => Number(r[0])));
+  const hit = new Set<number>();
+  if (ranged.length <= AGGREGATE_RANGES_LIMIT) {
+    // Few files: one pass over the source with a flag per file range (no DISTINCT, no join),
+    // several times faster than the range join for a 1M-row source.
+    const k = `TRY_CAST(${key.sourceSql} AS ${type})`;
+    const flags = ranged.map((r) => `bool_or(${k} BETWEEN ${r.lo} AND ${r.hi})`);
+    const row = (await h.engine.query(`SELECT ${flags.join(', ')} FROM (${sourceSql}) AS ${sourceAlias}`))
+      .rows[0];
+    ranged.forEach((r, j) => {
+      if (row?.[j] === true) hit.add(r.i);
+    });
+  } else {
+    const values = ranged.map((r) => `(${r.i}, ${r.lo}, ${r.hi})`).join(', ');
+    const result = await h.engine.query(
+      `SELECT DISTINCT __f.i FROM (VALUES ${values}) AS __f(i, lo, hi) ` +
+        `JOIN (SELECT DISTINCT TRY_CAST(${key.sourceSql} AS ${type}) AS k FROM (${sourceSql}) AS ${sourceAlias}) AS __k ` +
+        'ON __k.k >= __f.lo AND __k.k <= __f.hi',
+    );
+    for (const r of result.rows) hit.add(Number(r[0]));
+  }
   return files.filter((f, i) => hit.has(i) || kept.includes(f));
 }
