@@ -1,7 +1,9 @@
 // skipping: data skipping on a 10,000-file table. A point query through Loch's SQL session
 // (predicate pushdown, file pruning on per-file stats, then DuckDB over the one file left) vs
 // DuckDB read_parquet over a glob of every file (which prunes by reading each file's footer);
-// and the planning time of a point query over a 100,000-file snapshot (log only, no data files).
+// and the planning time of a point query over a 100,000-file snapshot (log only, no data files),
+// both the first query after the snapshot loads (which reads the predicate column's stats of
+// every file into the snapshot's index) and warm ones.
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDuck, readSettings } from '../lib/duck.mjs';
@@ -116,14 +118,20 @@ export async function run(opts) {
     }
     const p = stats(planMs);
     log(
-      `[skipping] planning over ${planFiles} files: first ${firstPlanMs} ms (stats parse), warm p50 ${p.p50} ms`,
+      `[skipping] planning over ${planFiles} files: first ${firstPlanMs} ms (builds the stats index), warm p50 ${p.p50} ms`,
     );
 
-    const ratios = { point: l.min / d.min / TARGET.pointRatio, planning: p.p50 / TARGET.planningMs };
+    // The first query after loading counts too: it builds the per-column stats index.
+    const ratios = {
+      point: l.min / d.min / TARGET.pointRatio,
+      planning: p.p50 / TARGET.planningMs,
+      firstPlanning: firstPlanMs / TARGET.planningMs,
+    };
     emit({
       workload: 'skipping',
       ratio: round(Math.max(...Object.values(ratios))),
-      ratioOf: 'worst of (Loch/DuckDB-glob point query, min-of-N)/0.1 and warm planning p50/100ms',
+      ratioOf:
+        'worst of (Loch/DuckDB-glob point query, min-of-N)/0.1, warm planning p50/100ms and first-query planning/100ms',
       target: TARGET,
       ratios: Object.fromEntries(Object.entries(ratios).map(([k, x]) => [k, round(x)])),
       pointQuery: {
