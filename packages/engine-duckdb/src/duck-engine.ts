@@ -5,6 +5,7 @@ import { ConnectionPool } from './connection-pool.js';
 import { DeletedRowsRegistry } from './deleted-rows-registry.js';
 import { EngineError, wrapDuckDbError } from './errors.js';
 import { DuckDbParquetActionReader } from './parquet-action-reader.js';
+import { materializedRows, PreparedCache } from './prepared-cache.js';
 import { scanSql } from './scan-sql.js';
 import { sparkMacroSql } from './spark-functions.js';
 import type {
@@ -46,6 +47,7 @@ export class DuckEngine implements Engine {
   readonly #pool: ConnectionPool;
   readonly #readerConn: DuckDBConnection;
   readonly #deletedRows: DeletedRowsRegistry;
+  readonly #prepared = new PreparedCache();
   #closed = false;
   /** Reads checkpoint / sidecar parquet files as log actions; runs on its own connection. */
   readonly actionReader: DuckDbParquetActionReader;
@@ -100,15 +102,16 @@ export class DuckEngine implements Engine {
   async query(sql: string): Promise<QueryResult> {
     return this.#withSql(sql, async (conn) => {
       // With a values array node-api runs every statement and returns the LAST result; without one it
-      // returns the first. Single statements skip the extra prepare.
-      const reader = mayHaveSeveralStatements(sql)
-        ? await conn.runAndReadAll(sql, [])
-        : await conn.runAndReadAll(sql);
-      const names = reader.columnNames();
-      const types = reader.columnTypes();
+      // returns the first. Single statements skip the extra prepare, or reuse a prepared one.
+      const result = mayHaveSeveralStatements(sql)
+        ? await conn.run(sql, [])
+        : await this.#prepared.run(conn, sql);
+      const names = result.columnNames();
+      const types = result.columnTypes();
       return {
         columns: names.map((name, i) => ({ name, type: types[i]!.toString() })),
-        rows: reader.getRows(),
+        // Chunks of a materialized result are read synchronously: no round trip per chunk.
+        rows: materializedRows(result),
       };
     });
   }
