@@ -79,6 +79,9 @@ const statsColumnCount = (snapshot: Snapshot): number => {
 
 const MAX_REBASES = 10;
 
+/** Delta's add tag naming the columns a file was Z-ordered by (a JSON array, as Delta writes it). */
+export const ZORDER_BY_TAG = 'ZCUBE_ZORDER_BY';
+
 /**
  * Bins written at once (Delta runs bins as parallel tasks). Two overlap one bin's single-threaded
  * parts (opening many small files, finishing the output file) with another's scan; more only
@@ -171,14 +174,26 @@ export async function optimizeTable(
         ? resolveZOrderColumns(snapshot, opts.zOrderBy)
         : undefined;
   const zFiles = clusterBy.length > 0 ? files.filter((f) => !isClustered(f)) : files;
+  // As on Databricks, a partition whose files all come from a Z-order by the same columns, with
+  // nothing added or deleted since, is left alone: Z-ordering it again would change nothing.
+  const zTag = zOrderBy === undefined ? undefined : JSON.stringify(zOrderBy);
+  const zGroups =
+    zOrderBy === undefined
+      ? []
+      : zOrderGroups(zFiles).filter(
+          (g) =>
+            clusterBy.length > 0 ||
+            !g.files.every((f) => f.tags?.[ZORDER_BY_TAG] === zTag && f.deletionVector == null),
+        );
+  const zSkipped = zFiles.length - zGroups.reduce((n, g) => n + g.files.length, 0);
   const plan =
     zOrderBy === undefined
       ? planBinPacking(files, target)
       : {
-          bins: zOrderGroups(zFiles),
+          bins: zGroups,
           consideredFiles: files.length,
-          skippedFiles: files.length - zFiles.length,
-          partitionsOptimized: zOrderGroups(zFiles).length,
+          skippedFiles: files.length - zFiles.length + zSkipped,
+          partitionsOptimized: zGroups.length,
         };
   const removed = plan.bins.flatMap((b) => b.files);
   const dataTarget = {
@@ -207,7 +222,7 @@ export async function optimizeTable(
         adds.push(
           clusterBy.length > 0
             ? { ...add, dataChange: false, clusteringProvider: LIQUID_CLUSTERING_PROVIDER }
-            : { ...add, dataChange: false },
+            : { ...add, dataChange: false, tags: { ...add.tags, [ZORDER_BY_TAG]: zTag! } },
         );
       }
     }

@@ -96,6 +96,34 @@ describe('Z-order key', () => {
 });
 
 describe('OPTIMIZE ZORDER BY', () => {
+  it('leaves partitions Z-ordered by the same columns alone until they change', async () => {
+    await randomTable(true);
+    const r1 = await t.optimize({ zOrderBy: ['X', 'y'] });
+    expect(r1.version).toBeDefined();
+    const s1 = await t.snapshot();
+    expect(s1.files.every((f) => f.tags?.ZCUBE_ZORDER_BY === '["x","y"]')).toBe(true);
+    // Nothing changed: nothing to do, nothing committed.
+    const r2 = await t.optimize({ zOrderBy: ['x', 'y'] });
+    expect(r2.version).toBeUndefined();
+    expect((await t.snapshot()).version).toBe(s1.version);
+    // New data in p=1: only that partition is Z-ordered again.
+    await t.write(`SELECT 100000 AS id, 5::BIGINT AS x, 5::BIGINT AS y, 1 AS p`, { mode: 'append' });
+    const r3 = await t.optimize({ zOrderBy: ['x', 'y'] });
+    expect(r3.metrics.partitionsOptimized).toBe(1);
+    const paths = (s: Snapshot, p: string): string[] =>
+      s.files
+        .filter((f) => f.partitionValues.p === p)
+        .map((f) => f.path)
+        .sort();
+    const s3 = await t.snapshot();
+    expect(paths(s3, '0')).toEqual(paths(s1, '0'));
+    expect(paths(s3, '1')).not.toEqual(paths(s1, '1'));
+    expect(await t.toArray()).toHaveLength(FILES * ROWS + 1);
+    // Other columns: every partition again.
+    const r4 = await t.optimize({ zOrderBy: ['y'] });
+    expect(r4.metrics.partitionsOptimized).toBe(2);
+  });
+
   it('rewrites all files in key order, keeps the rows, and scans fewer files per point filter', async () => {
     await randomTable();
     const before = await t.snapshot();
