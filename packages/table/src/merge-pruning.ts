@@ -129,6 +129,8 @@ export interface MergeScope {
    * can match two source rows (the multiple-match check can be skipped).
    */
   readonly uniqueKeys: boolean;
+  /** The ON condition's `target.col = source.col` conjuncts. */
+  readonly keys: readonly EqualityKey[];
 }
 
 export async function mergeScope(
@@ -165,6 +167,7 @@ export async function mergeScope(
   const base = {
     numSourceRows: Number(row[0]),
     uniqueKeys: keys.length > 0 && row[1 + keys.length * 3] === true,
+    keys,
   };
   if (!input.prune) return { files: snapshot.files, expr: undefined, ...base };
 

@@ -21,6 +21,7 @@ export const INSERT_BASE = 200;
 export const SOURCE_MARKER = '__loch_src';
 export const ACTION = '__loch_action';
 const HAS_MATCH = '__loch_has_match';
+const MAY_MATCH = '__loch_may_match';
 
 export interface MergeSql {
   readonly target: string;
@@ -32,8 +33,16 @@ export interface MergeSql {
   readonly deleteCodes: readonly number[];
   /** True when a target row may match several source rows (only an unconditional DELETE). */
   readonly allowMultipleMatches: boolean;
-  /** Target rows of `scan` joined with their source match, filtered by `where` over `$A` (the action). */
-  targetRows(scan: string, columns: 'old' | 'new', where: string): string;
+  /**
+   * Target rows of `scan` joined with their source match, filtered by `where` over `$A` (the
+   * action). `rows`: 'all' rows of the scan, only those that 'mayMatch' a source key (enough when
+   * `where` needs a match), or the complement of those is `unmatchedRows`.
+   */
+  targetRows(scan: string, columns: 'old' | 'new', where: string, rows?: 'all' | 'mayMatch'): string;
+  /** Rows of `scan` no source key can match, unchanged (with the key prefilter only). */
+  unmatchedRows(scan: string): string;
+  /** True when a key prefilter splits the target into rows that may match and rows that cannot. */
+  readonly prefiltered: boolean;
   /** (file, row, action) of every target row of `scan` a clause applies to (one row per match). */
   targetActions(scan: string, fileColumn: string, rowColumn: string): string;
   /** Source rows that match no row of `candidatesScan` (undefined: no candidate files). */
@@ -157,6 +166,7 @@ export function buildMergeSql(
   finalSchema: StructType,
   sourceSchema: StructType,
   aliases: { readonly target: string; readonly source: string },
+  keyPrefilter?: string,
 ): MergeSql {
   checkClauseOrder(spec.matched, 'WHEN MATCHED');
   checkClauseOrder(spec.notMatched, 'WHEN NOT MATCHED');
@@ -234,6 +244,16 @@ export function buildMergeSql(
     bySource
       ? `(SELECT *, EXISTS (SELECT 1 FROM ${rawSource} WHERE ${on}) AS ${HAS_MATCH} FROM (${scan}) AS ${T}) AS ${T}`
       : `(${scan}) AS ${T}`;
+  // The key prefilter (`T.k IN (SELECT s.k FROM source)`) in the select list is a MARK join,
+  // which DuckDB always builds on the source keys; joins after it see only the target rows that
+  // may match. Without it DuckDB may build the hash table on the whole target: its estimate for a
+  // Delta scan (read_parquet with a schema map) is far below the real row count.
+  const prefilter = bySource ? undefined : keyPrefilter;
+  const marked = (scan: string): string => `(SELECT *, ${prefilter} AS ${MAY_MATCH} FROM (${scan}) AS ${T})`;
+  const mayMatch = (scan: string): string =>
+    prefilter === undefined
+      ? scan
+      : `SELECT * EXCLUDE (${MAY_MATCH}) FROM ${marked(scan)} AS __loch_m WHERE ${MAY_MATCH}`;
   const join = (inner: boolean): string =>
     `${inner && !bySource ? 'INNER' : 'LEFT'} JOIN ${source} ON ${on} AND (${matchedAny})`;
 
@@ -311,7 +331,7 @@ export function buildMergeSql(
   const unmatched = (candidatesScan: string | undefined): string =>
     candidatesScan === undefined
       ? ''
-      : ` WHERE NOT EXISTS (SELECT 1 FROM (${candidatesScan}) AS ${T} WHERE ${on})`;
+      : ` WHERE NOT EXISTS (SELECT 1 FROM (${mayMatch(candidatesScan)}) AS ${T} WHERE ${on})`;
   return {
     target: aliases.target,
     source: aliases.source,
@@ -322,15 +342,19 @@ export function buildMergeSql(
       spec.matched.length === 1 &&
       spec.matched[0]!.kind === 'delete' &&
       spec.matched[0]!.condition === undefined,
-    targetRows: (scan, columns, where) =>
+    targetRows: (scan, columns, where, rows = 'all') =>
       finish(
         `SELECT * FROM (SELECT ${targetAction} AS ${ACTION}${columnList(columns)} ` +
-          `FROM ${targetFrom(scan)} ${join(false)}) AS __loch_rows WHERE ${where.replaceAll('$A', ACTION)}`,
+          `FROM ${targetFrom(rows === 'mayMatch' ? mayMatch(scan) : scan)} ${join(false)}) AS __loch_rows ` +
+          `WHERE ${where.replaceAll('$A', ACTION)}`,
         columns,
       ),
+    unmatchedRows: (scan) =>
+      `SELECT ${columnList('old').slice(2)} FROM ${marked(scan)} AS ${T} WHERE ${T}.${MAY_MATCH} IS NOT TRUE`,
+    prefiltered: prefilter !== undefined,
     targetActions: (scan, fileColumn, rowColumn) =>
       `SELECT * FROM (SELECT ${T}.${quoteIdent(fileColumn)} AS __f, ${T}.${quoteIdent(rowColumn)} AS __r, ` +
-      `${targetAction} AS __a FROM ${targetFrom(scan)} ${join(true)}) AS __loch_rows WHERE __a IS NOT NULL`,
+      `${targetAction} AS __a FROM ${targetFrom(mayMatch(scan))} ${join(true)}) AS __loch_rows WHERE __a IS NOT NULL`,
     fullJoinable: matchedAny === 'TRUE',
     allRows: (scan, dv) => {
       const keepTarget = dv

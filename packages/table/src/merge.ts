@@ -12,6 +12,7 @@ import {
   DeltaError,
   type Metadata,
   type Protocol,
+  type Snapshot,
 } from '@loch/delta';
 import { schemaFromDuckColumns } from '@loch/engine-duckdb';
 import { autoCompactAfterCommit } from './auto-optimize.js';
@@ -31,11 +32,11 @@ import {
 } from './dml-common.js';
 import { removeFor, totalSize } from './file-actions.js';
 import { firstIdentityValue, withHighWaterMarks } from './identity-columns.js';
-import { mergeScope } from './merge-pruning.js';
+import { equalityKeys, mergeScope, splitConjuncts } from './merge-pruning.js';
 import { buildMergeSql, evolvedSchema, INSERT_BASE, type MergeSql } from './merge-sql.js';
 import type { MergeResult, MergeSpec } from './merge-types.js';
 import { buildScanSpec, fileLocation } from './scan.js';
-import { asSubquery } from './sql-text.js';
+import { asSubquery, quoteIdent } from './sql-text.js';
 import type { TableHandle } from './table-handle.js';
 import { planForExisting } from './write-plan.js';
 
@@ -43,6 +44,9 @@ const FILE_COLUMN = '__loch_file';
 const ROW_COLUMN = '__loch_row';
 export const DEFAULT_TARGET_ALIAS = 'target';
 export const DEFAULT_SOURCE_ALIAS = 'source';
+
+/** Copy-on-write splits touched files by the key prefilter when they hold more than this many rows per source row. */
+const PREFILTER_RATIO = 2;
 
 export const MULTIPLE_MATCHES = 'DELTA_MULTIPLE_SOURCE_ROW_MATCHING_TARGET_ROW_IN_MERGE';
 
@@ -95,7 +99,14 @@ async function mergeOnce(h: TableHandle, input: MergeSpec): Promise<MergeResult>
     columnMappingMode: snapshot.columnMappingMode,
     configuration: snapshot.metadata.configuration,
   };
-  const sql = buildMergeSql(spec, snapshot.schema, target.schema, sourceSchema, aliases);
+  const sql = buildMergeSql(
+    spec,
+    snapshot.schema,
+    target.schema,
+    sourceSchema,
+    aliases,
+    keyPrefilter(spec, snapshot, aliases),
+  );
   const dv = usesDeletionVectors(snapshot);
 
   // 1. Scope and matches.
@@ -206,13 +217,27 @@ async function mergeOnce(h: TableHandle, input: MergeSpec): Promise<MergeResult>
     const updates = sql.updateCodes.length === 0 ? 'FALSE' : `$A IN (${sql.updateCodes.join(', ')})`;
     const deletes = sql.deleteCodes.length === 0 ? 'FALSE' : `$A IN (${sql.deleteCodes.join(', ')})`;
     const parts: string[] = [];
+    // A target much larger than the source is split by the key prefilter (see merge-sql.ts);
+    // a smaller one is joined whole, in one FULL JOIN when every candidate file is rewritten.
+    const touchedRows = touched.reduce((n, t) => n + (liveRowsFromStats(t.file) ?? Number.NaN), 0);
+    const split = sql.prefiltered && !(touchedRows <= PREFILTER_RATIO * scope.numSourceRows);
     const fullJoin =
-      touchedScan !== undefined && mayInsert && touched.length === candidates.length && sql.fullJoinable;
+      !split &&
+      touchedScan !== undefined &&
+      mayInsert &&
+      touched.length === candidates.length &&
+      sql.fullJoinable;
     if (fullJoin) {
       // Every candidate file is rewritten: one FULL JOIN yields kept and inserted rows.
       parts.push(sql.allRows(touchedScan!, dv));
+    } else if (touchedScan !== undefined && dv) {
+      parts.push(sql.targetRows(touchedScan, 'new', updates, 'mayMatch'));
+    } else if (touchedScan !== undefined && split) {
+      // Rows no source key matches are copied without a join; only the others meet the source.
+      parts.push(sql.unmatchedRows(touchedScan));
+      parts.push(sql.targetRows(touchedScan, 'new', `$A IS NULL OR NOT (${deletes})`, 'mayMatch'));
     } else if (touchedScan !== undefined) {
-      parts.push(sql.targetRows(touchedScan, 'new', dv ? updates : `$A IS NULL OR NOT (${deletes})`));
+      parts.push(sql.targetRows(touchedScan, 'new', `$A IS NULL OR NOT (${deletes})`));
     }
     if (mayInsert && !fullJoin) parts.push(sql.insertRows(candidatesScan, '$A IS NOT NULL'));
     const data = await writeDataFiles(
@@ -264,12 +289,22 @@ async function mergeOnce(h: TableHandle, input: MergeSpec): Promise<MergeResult>
       const changes: string[] = [];
       if (touchedScan !== undefined) {
         changes.push(
-          tagChanges(sql.targetRows(touchedScan, 'old', updates), target.schema, 'update_preimage'),
+          tagChanges(
+            sql.targetRows(touchedScan, 'old', updates, 'mayMatch'),
+            target.schema,
+            'update_preimage',
+          ),
         );
         changes.push(
-          tagChanges(sql.targetRows(touchedScan, 'new', updates), target.schema, 'update_postimage'),
+          tagChanges(
+            sql.targetRows(touchedScan, 'new', updates, 'mayMatch'),
+            target.schema,
+            'update_postimage',
+          ),
         );
-        changes.push(tagChanges(sql.targetRows(touchedScan, 'old', deletes), target.schema, 'delete'));
+        changes.push(
+          tagChanges(sql.targetRows(touchedScan, 'old', deletes, 'mayMatch'), target.schema, 'delete'),
+        );
       }
       if (inserted > 0)
         changes.push(tagChanges(sql.insertRows(candidatesScan, '$A IS NOT NULL'), target.schema, 'insert'));
@@ -334,6 +369,21 @@ async function mergeOnce(h: TableHandle, input: MergeSpec): Promise<MergeResult>
     await deleteFiles(h, written);
     throw e;
   }
+}
+
+/**
+ * `target.k IN (SELECT source.k FROM source)` for the ON condition's first equality key: true for
+ * every target row a source row can match (NULL keys never match). Undefined without such a key.
+ */
+function keyPrefilter(
+  spec: MergeSpec,
+  snapshot: Snapshot,
+  aliases: { readonly target: string; readonly source: string },
+): string | undefined {
+  const [key] = equalityKeys(splitConjuncts(spec.condition), snapshot.schema.fields, aliases);
+  if (key === undefined) return undefined;
+  const S = quoteIdent(aliases.source);
+  return `${quoteIdent(aliases.target)}.${quoteIdent(key.target.name)} IN (SELECT ${key.sourceSql} FROM (${spec.sourceSql}) AS ${S})`;
 }
 
 /**
