@@ -140,6 +140,7 @@ describe('expired log cleanup after a checkpoint', () => {
     }
     const e = await expectDeltaError(t.snapshot({ version: 2 }), 'VERSION_NOT_FOUND');
     expect(e.message).toContain('version 2');
+    expect(e.message).toContain('delta.logRetentionDuration');
   });
 
   it('keeps everything when the retention has not passed or cleanup is off', async () => {

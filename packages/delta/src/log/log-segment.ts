@@ -148,7 +148,7 @@ export function resolveLogSegment(
   if (cp === undefined && !listing.commits.has(0) && !compactionStartingAt(listing, 0, target)) {
     throw new DeltaError(
       'VERSION_NOT_FOUND',
-      `version ${target} cannot be reconstructed: there is no checkpoint at or before it and commit 0 is gone; ${rangeText(listing)}`,
+      `version ${target} cannot be reconstructed: there is no checkpoint at or before it and commit 0 is gone (log entries older than delta.logRetentionDuration, 30 days by default, are removed behind checkpoints; raise it to keep older versions); ${rangeText(listing)}`,
       { version: target, earliest: listing.earliestVersion, latest: listing.latestVersion },
     );
   }
