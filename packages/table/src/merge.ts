@@ -231,7 +231,7 @@ async function mergeOnce(h: TableHandle, input: MergeSpec): Promise<MergeResult>
       // Every candidate file is rewritten: one FULL JOIN yields kept and inserted rows.
       parts.push(sql.allRows(touchedScan!, dv));
     } else if (touchedScan !== undefined && dv) {
-      parts.push(sql.targetRows(touchedScan, 'new', updates, 'mayMatch'));
+      parts.push(sql.targetRows(touchedScan, 'new', updates, split ? 'mayMatch' : 'all'));
     } else if (touchedScan !== undefined && split) {
       // Rows no source key matches are copied without a join; only the others meet the source.
       parts.push(sql.unmatchedRows(touchedScan));
