@@ -12,13 +12,15 @@ Usage:
   loch --help | --version
 
 Commands:
-  sql    Run SQL statements (separated by ';') and print the result of the last one.
-         Tables are addressed by path: delta.\`/path/to/table\` (relative paths resolve
-         against --warehouse, default the current directory). Queries are DuckDB SQL plus
-         Delta statements: CREATE TABLE ... [PARTITIONED BY] [TBLPROPERTIES] [AS SELECT],
-         INSERT INTO|OVERWRITE, VERSION AS OF / TIMESTAMP AS OF, DESCRIBE HISTORY|DETAIL,
-         RESTORE TABLE, ALTER TABLE ... ADD|RENAME|DROP COLUMN, SET|UNSET TBLPROPERTIES.
-         Queries skip files by partition values and stats; EXPLAIN <query> shows how.
+  sql    Run SQL statements (separated by ';'): tables print every result that has rows,
+         ndjson/csv/json the last one. Tables are named (catalog.schema.table, USE CATALOG,
+         USE SCHEMA; default main.default) or addressed by path: delta.\`/path/to/table\`
+         (relative paths resolve against the warehouse). Queries are DuckDB SQL plus the
+         Databricks statements: CREATE CATALOG|SCHEMA|TABLE|VIEW|FUNCTION, INSERT, DELETE,
+         UPDATE, MERGE, time travel, DESCRIBE HISTORY|DETAIL, RESTORE, ALTER TABLE,
+         OPTIMIZE, VACUUM, COPY INTO, CONVERT TO DELTA, table_changes(), SHOW ..., and
+         SET spark.<conf> = <value>. Queries skip files by partition values and stats;
+         EXPLAIN <query> shows how. Long statements show a progress bar on a terminal.
   serve  Serve the warehouse over the PostgreSQL wire protocol (psql, BI tools, drivers)
          on --host (default 127.0.0.1) and --port (default 15432). Users authenticate
          with SCRAM-SHA-256; --auth-cleartext asks for a password or personal access
@@ -29,7 +31,7 @@ Commands:
 
 Options:
   -f, --format FORMAT   Output format of 'sql': table (default), ndjson, csv, json
-  -w, --warehouse DIR   Warehouse directory
+  -w, --warehouse DIR   Warehouse directory (default ./warehouse, or $LOCH_WAREHOUSE)
   -i, --interactive     Open the SQL shell ('loch sql' does on a terminal) even on piped input
       --metrics         'sql': print one JSON line per query to stderr (filesTotal,
                         filesScanned, bytesScanned, planningMs, executionMs, tables)
