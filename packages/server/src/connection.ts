@@ -38,7 +38,7 @@ import {
 
 export interface ConnectionContext {
   readonly newSession: (user?: string) => SqlSession;
-  readonly engine: Pick<Engine, 'describe'>;
+  readonly engine: Pick<Engine, 'describe' | 'query'>;
   /** Streams plain queries of the simple protocol when the engine can. */
   readonly stream: StreamFn | undefined;
   readonly auth: AuthBackend;
@@ -88,6 +88,10 @@ export class Connection implements StatementHost {
       this.#resolveClosed = resolve;
     });
     this.#attach(socket);
+  }
+
+  get engine(): Pick<Engine, 'query'> {
+    return this.#ctx.engine;
   }
 
   get session(): SqlSession {

@@ -3,10 +3,10 @@
 // CancelRequest stops the stream at the next chunk.
 import type { ResultChunk, ResultColumn } from '@loch/engine-duckdb';
 import { type ColumnEncoding, commandTag } from '@loch/pgwire';
-import { parseStatement, type SqlSession, splitStatements, type Token, toSqlError } from '@loch/sql';
-import { commandInfo } from './command-info.js';
-import { answersEmpty, rewriteCatalogQuery } from './pg-catalog-compat.js';
+import { type SqlSession, type Token, toSqlError } from '@loch/sql';
+import { rewriteCatalogQuery } from './pg-catalog-compat.js';
 import { type PgColumn, pgColumns, pgRow } from './pg-values.js';
+import { isPlainQuery } from './plain-query.js';
 import { type ResultSink, writeRowDescription } from './result-writer.js';
 
 /** DuckEngine.stream's shape. */
@@ -20,20 +20,11 @@ export interface StreamHost extends ResultSink {
   checkCancelled(): void;
 }
 
-/** Whether `sql` is a plain row-returning query the engine can stream (not one of Loch's statements). */
-export const isStreamable = (sql: string, tokens: readonly Token[]): boolean => {
-  if (!commandInfo(sql, tokens).returnsRows || answersEmpty(sql)) return false;
+/** A plain query that reads from something: streamed, as its result may be large. */
+export const isStreamable = (sql: string, tokens: readonly Token[]): boolean =>
   // Without FROM the result is a row or two (`SELECT 1` health checks): the materialized path has
-  // one engine round trip fewer.
-  if (!tokens.some((t) => t.kind === 'word' && t.text.toUpperCase() === 'FROM')) return false;
-  try {
-    const [text] = splitStatements(sql);
-    return text !== undefined && parseStatement(text, sql).kind === 'query';
-  } catch {
-    // Let the regular path report the syntax error.
-    return false;
-  }
-};
+  // fewer engine round trips.
+  tokens.some((t) => t.kind === 'word' && t.text.toUpperCase() === 'FROM') && isPlainQuery(sql, tokens);
 
 /** Runs the query and writes RowDescription, DataRows and CommandComplete. */
 export const streamQuery = async (host: StreamHost, sql: string, stream: StreamFn): Promise<void> => {

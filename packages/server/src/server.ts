@@ -18,8 +18,8 @@ export const DEFAULT_MAX_MESSAGE_SIZE = 16 * 1024 * 1024;
 export interface ServerOptions {
   /** A fresh SQL session for each connection (sharing the engine and table cache). */
   readonly newSession: (user?: string) => SqlSession;
-  /** Describes prepared statements without running them; `stream` (DuckEngine's) streams results. */
-  readonly engine: Pick<Engine, 'describe'> & { readonly stream?: StreamFn };
+  /** Runs rewritten queries, describes prepared statements; `stream` (DuckEngine's) streams results. */
+  readonly engine: Pick<Engine, 'describe' | 'query'> & { readonly stream?: StreamFn };
   readonly auth: AuthBackend;
   /** 'scram' (default): SCRAM-SHA-256 with the stored verifier. 'cleartext': password or token. */
   readonly authMode?: AuthMode;

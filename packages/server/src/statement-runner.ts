@@ -1,11 +1,13 @@
 // Runs one statement for a connection: the server's own answers first (SET/SHOW/transactions),
 // then the SQL session. Results stay as DuckDB rows and are converted while they are written, so a
 // portal can hand them out in Execute-sized pieces.
+import type { Engine } from '@loch/engine-duckdb';
 import { commandTag, type PgValue } from '@loch/pgwire';
-import { isSqlError, type SqlSession, splitStatements, tokenize } from '@loch/sql';
+import { isSqlError, type SqlSession, splitStatements, tokenize, toSqlError } from '@loch/sql';
 import { affectedRows, commandInfo } from './command-info.js';
 import { answersEmpty, rewriteCatalogQuery } from './pg-catalog-compat.js';
 import { type PgColumn, pgColumns, pgRow } from './pg-values.js';
+import { isPlainQuery } from './plain-query.js';
 import type { LocalResult, SessionSettings } from './session-settings.js';
 
 export type ExecResult =
@@ -82,6 +84,8 @@ const textColumn = (name: string, typeOid: number): PgColumn => ({
 /** Connection state a statement can change. */
 export interface StatementHost {
   readonly session: SqlSession;
+  /** Runs plain queries once the session has rewritten them. */
+  readonly engine: Pick<Engine, 'query'>;
   readonly settings: SessionSettings;
   /** Applies transaction/deallocate/discard effects and reports ParameterStatus changes. */
   applyLocal(result: LocalResult): void;
@@ -118,9 +122,11 @@ export const runStatement = async (host: StatementHost, sql: string): Promise<Ex
   }
   const info = commandInfo(sql, tokens);
   if (answersEmpty(sql)) return { kind: 'rows', columns: [], rows: [] };
-  const results = await host.session.execute(rewriteCatalogQuery(sql));
+  const text = rewriteCatalogQuery(sql);
+  const r = isPlainQuery(text, text === sql ? tokens : tokenize(text))
+    ? await runQuery(host, text)
+    : ((await host.session.execute(text)).at(-1) ?? { columns: [], rows: [] });
   host.checkCancelled();
-  const r = results[results.length - 1] ?? { columns: [], rows: [] };
   if (info.counted) {
     const n = affectedRows(r);
     if (n !== undefined) return { kind: 'command', tag: commandTag(info.verb, n) };
@@ -130,6 +136,19 @@ export const runStatement = async (host: StatementHost, sql: string): Promise<Ex
   }
   if (r.columns.length > 0) return { kind: 'rows', columns: pgColumns(r.columns), rows: r.rows };
   return { kind: 'command', tag: info.tag };
+};
+
+/**
+ * A plain query: the session's rewrite on the engine, as the streaming path does. The session's
+ * own execute would resolve the same names twice and parse the text again on every call.
+ */
+const runQuery = async (host: StatementHost, sql: string) => {
+  const rewritten = await host.session.rewriteQuery(sql);
+  try {
+    return await host.engine.query(rewritten);
+  } catch (e) {
+    throw toSqlError(e, { keepExcerpt: rewritten === sql });
+  }
 };
 
 /** The statements of a simple Query message. */
