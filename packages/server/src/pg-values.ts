@@ -211,8 +211,15 @@ export const pgColumns = (columns: readonly { name: string; type: string }[]): P
   });
 
 /** One result row as PgValues (null stays null). */
-export const pgRow = (row: readonly unknown[], columns: readonly PgColumn[]): PgValue[] =>
-  columns.map((c, i) => {
+export const pgRow = (
+  row: readonly unknown[],
+  columns: readonly PgColumn[],
+  into: PgValue[] = new Array<PgValue>(columns.length),
+): PgValue[] => {
+  // Writers pass the same `into` for every row of a result: no array per row.
+  for (let i = 0; i < columns.length; i++) {
     const v = row[i];
-    return v === null || v === undefined ? null : c.convert(v);
-  });
+    into[i] = v === null || v === undefined ? null : columns[i]!.convert(v);
+  }
+  return into;
+};

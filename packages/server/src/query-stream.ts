@@ -2,7 +2,7 @@
 // so a large result never sits in memory whole and the client starts reading early. A
 // CancelRequest stops the stream at the next chunk.
 import type { ResultChunk, ResultColumn } from '@loch/engine-duckdb';
-import { type ColumnEncoding, commandTag } from '@loch/pgwire';
+import { type ColumnEncoding, commandTag, type PgValue } from '@loch/pgwire';
 import { type SqlSession, type Token, toSqlError } from '@loch/sql';
 import { rewriteCatalogQuery } from './pg-catalog-compat.js';
 import { type PgColumn, pgColumns, pgRow } from './pg-values.js';
@@ -31,6 +31,8 @@ export const streamQuery = async (host: StreamHost, sql: string, stream: StreamF
   const rewritten = await host.session.rewriteQuery(rewriteCatalogQuery(sql));
   let columns: PgColumn[] | undefined;
   let encodings: ColumnEncoding[] = [];
+  /** One row's values, reused for every row. */
+  let values: PgValue[] = [];
   const textOptions = { extraFloatDigits: host.settings.extraFloatDigits };
   const start = (cols: readonly ResultColumn[]) => {
     columns = pgColumns(cols);
@@ -40,13 +42,15 @@ export const streamQuery = async (host: StreamHost, sql: string, stream: StreamF
       columns.map(() => 0),
     );
     encodings = columns.map((c) => ({ typeOid: c.typeOid, format: 0 }));
+    values = new Array<PgValue>(columns.length);
   };
   let result: { columns: ResultColumn[]; rowCount: number };
   try {
     result = await stream(rewritten, async (chunk) => {
       host.checkCancelled();
       if (columns === undefined) start(chunk.columns);
-      for (const row of chunk.rows) host.out.typedDataRow(pgRow(row, columns!), encodings, textOptions);
+      for (const row of chunk.rows)
+        host.out.typedDataRow(pgRow(row, columns!, values), encodings, textOptions);
       await host.flushIfLarge();
     });
   } catch (e) {

@@ -6,11 +6,12 @@ import {
   commandTag,
   type FormatCode,
   fieldDescription,
+  type PgValue,
   resolveFormats,
   supportsBinary,
 } from '@loch/pgwire';
-import type { PgColumn } from './pg-values.js';
-import { type ExecResult, WireError, wireRow } from './statement-runner.js';
+import { type PgColumn, pgRow } from './pg-values.js';
+import { type ExecResult, WireError } from './statement-runner.js';
 
 export interface ResultSink {
   readonly out: BackendWriter;
@@ -84,8 +85,9 @@ export const sendResult = async (
       const start = options.offset ?? 0;
       const end =
         options.maxRows > 0 ? Math.min(result.rows.length, start + options.maxRows) : result.rows.length;
+      const values = new Array<PgValue>(result.columns.length);
       for (let i = start; i < end; i++) {
-        out.typedDataRow(wireRow(result.rows[i]!, result.columns), encodings, textOptions);
+        out.typedDataRow(pgRow(result.rows[i]!, result.columns, values), encodings, textOptions);
         if ((i & 255) === 255) await sink.flushIfLarge();
       }
       if (end < result.rows.length) {

@@ -6,7 +6,7 @@ import { commandTag, type PgValue } from '@loch/pgwire';
 import { isSqlError, type SqlSession, splitStatements, tokenize, toSqlError } from '@loch/sql';
 import { affectedRows, commandInfo } from './command-info.js';
 import { answersEmpty, rewriteCatalogQuery } from './pg-catalog-compat.js';
-import { type PgColumn, pgColumns, pgRow } from './pg-values.js';
+import { type PgColumn, pgColumns } from './pg-values.js';
 import { isPlainQuery } from './plain-query.js';
 import type { LocalResult, SessionSettings } from './session-settings.js';
 
@@ -160,7 +160,3 @@ export const shiftPosition = (e: unknown, offset: number): unknown => {
   if (err.position === undefined || offset === 0) return e;
   return new WireError(err.sqlstate, err.message, err.fatal, err.position + offset);
 };
-
-/** Converts one DuckDB row for the wire. */
-export const wireRow = (row: readonly unknown[], columns: readonly PgColumn[]): PgValue[] =>
-  pgRow(row, columns);

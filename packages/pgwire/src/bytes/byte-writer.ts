@@ -1,6 +1,8 @@
 import { encodeUtf8Into, maxUtf8Length } from './text.js';
 
 const INITIAL_CAPACITY = 4096;
+/** Strings up to this length are copied code unit by code unit while they are ASCII. */
+const ASCII_LOOP_MAX = 64;
 
 /**
  * A growable big-endian buffer. Everything on the wire is big-endian, and batching many messages
@@ -95,8 +97,26 @@ export class ByteWriter {
 
   /** UTF-8 without terminator; returns the number of bytes written. */
   utf8(text: string): number {
-    if (text.length === 0) return 0;
+    const n = text.length;
+    if (n === 0) return 0;
     this.ensure(maxUtf8Length(text));
+    if (n <= ASCII_LOOP_MAX) {
+      // Most result values are short ASCII (numbers, dates, names): copying the code units beats
+      // the encoder's call overhead and the subarray it needs. Anything else goes to the encoder.
+      const buf = this.buf;
+      const start = this.pos;
+      for (let i = 0; i < n; i++) {
+        const c = text.charCodeAt(i);
+        if (c >= 0x80) {
+          const { written } = encodeUtf8Into(text.slice(i), buf.subarray(start + i));
+          this.pos = start + i + written;
+          return i + written;
+        }
+        buf[start + i] = c;
+      }
+      this.pos = start + n;
+      return n;
+    }
     const { written } = encodeUtf8Into(text, this.buf.subarray(this.pos));
     this.pos += written;
     return written;

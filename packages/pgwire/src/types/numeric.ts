@@ -56,6 +56,8 @@ const parseDecimal = (input: string): Decimal | Special | undefined => {
   return { negative: m[1] === '-' && /[1-9]/.test(int + frac), int, frac };
 };
 
+const isNegativeZero = (text: string): boolean => text.charCodeAt(0) === 0x2d && !/[1-9]/.test(text);
+
 const toText = (d: Decimal): string =>
   `${d.negative ? '-' : ''}${d.int === '' ? '0' : d.int}${d.frac === '' ? '' : `.${d.frac}`}`;
 
@@ -70,9 +72,14 @@ export const parseNumericText = (input: string): DecodeResult<string> => {
   return ok(toText(d));
 };
 
+/** Already numeric_out's form: no exponent, sign only when nonzero, no leading zeros. */
+const CANONICAL_RE = /^-?(?:0|[1-9]\d*)(?:\.\d+)?$/;
+
 /** Text for a numeric value given as string, number or bigint. */
 export const formatNumeric = (value: string | number | bigint): string => {
   if (typeof value === 'bigint') return value.toString();
+  // Decimals from the engine arrive in this form; re-parsing them is most of the cost otherwise.
+  if (typeof value === 'string' && CANONICAL_RE.test(value) && !isNegativeZero(value)) return value;
   if (typeof value === 'number') {
     if (Number.isNaN(value)) return 'NaN';
     if (!Number.isFinite(value)) return value > 0 ? 'Infinity' : '-Infinity';

@@ -2,7 +2,6 @@
 
 import type { FieldDescription } from '../backend/messages.js';
 import type { ByteWriter } from '../bytes/byte-writer.js';
-import { writeFrame } from '../bytes/message-frame.js';
 import type { FormatCode } from '../frontend/messages.js';
 import { writeBinary } from './binary-codec.js';
 import { typlenOf } from './oids.js';
@@ -19,22 +18,25 @@ export const writeTypedDataRow = (
   values: readonly PgValue[],
   columns: readonly ColumnEncoding[],
   options: TextFormatOptions = {},
-): void =>
-  writeFrame(w, 0x44, (w) => {
-    w.i16(values.length);
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i]!;
-      if (v === null || v === undefined) {
-        w.i32(-1);
-        continue;
-      }
-      const col = columns[i]!;
-      const at = w.reserveI32();
-      if (col.format === 1) writeBinary(w, col.typeOid, v);
-      else w.utf8(encodeText(col.typeOid, v, options));
-      w.patchI32(at, w.length - at - 4);
+): void => {
+  // The frame is written inline (not through writeFrame's callback): this runs once per row.
+  w.u8(0x44);
+  const frame = w.reserveI32();
+  w.i16(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v === null || v === undefined) {
+      w.i32(-1);
+      continue;
     }
-  });
+    const col = columns[i]!;
+    const at = w.reserveI32();
+    if (col.format === 1) writeBinary(w, col.typeOid, v);
+    else w.utf8(encodeText(col.typeOid, v, options));
+    w.patchI32(at, w.length - at - 4);
+  }
+  w.patchI32(frame, w.length - frame);
+};
 
 /**
  * Resolves Bind's result format codes for `n` columns: none = all text, one = all the same,
