@@ -17,6 +17,7 @@ const WORKLOADS = [
   'vacuum',
   'delete',
   'concurrent-commits',
+  'pgwire',
 ];
 
 const [name, ...rest] = process.argv.slice(2);

@@ -2,6 +2,7 @@
 // into the scan SQL. The tables live in an attached in-memory database so every pooled connection sees
 // them (TEMP tables are per connection) and a file-backed database never persists them.
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { InterruptScope } from './interrupt-scope.js';
 import { quoteIdent } from './sql-text.js';
 import type { ScanFile } from './types.js';
 
@@ -31,7 +32,8 @@ export class DeletedRowsRegistry {
     const key = contentKey(files);
     let table = this.#tables.get(key);
     if (table === undefined) {
-      table = this.#create(files);
+      // Other scans may await this table: one of them being interrupted must not fail the rest.
+      table = InterruptScope.detached(() => this.#create(files));
       this.#tables.set(key, table);
       // A failed load must not poison later scans.
       table.catch(() => this.#tables.delete(key));

@@ -50,6 +50,20 @@ describe('InterruptScope', () => {
     expect(Number((await other).rows[0]![0])).toBe(1_000_000);
   });
 
+  it('leaves detached work alone: shared work finishes though the statement that started it stops', async () => {
+    const scope = new InterruptScope();
+    let shared: Promise<unknown> | undefined;
+    const mine = elapsed(() =>
+      scope.run(async () => {
+        shared = InterruptScope.detached(() => engine.query('SELECT count(*) AS n FROM range(20000000)'));
+        await engine.query(LONG);
+      }),
+    );
+    setTimeout(() => scope.interrupt(), 20);
+    expect(isEngineError((await mine).error, 'INTERRUPTED')).toBe(true);
+    expect(Number(((await shared) as { rows: unknown[][] }).rows[0]![0])).toBe(20_000_000);
+  });
+
   it('takes a queued statement out of the pool queue and fails later engine calls at once', async () => {
     const single = await DuckEngine.create({ connections: 1, threads: 1 });
     try {

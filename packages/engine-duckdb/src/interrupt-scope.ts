@@ -87,6 +87,14 @@ export class InterruptScope {
   static current(): InterruptScope | undefined {
     return current.getStore();
   }
+
+  /**
+   * Runs `fn` outside any scope: work shared by several statements (a cache fill others await)
+   * must not be cut short by one of them being interrupted.
+   */
+  static detached<T>(fn: () => Promise<T>): Promise<T> {
+    return current.exit(fn);
+  }
 }
 
 export const interruptedError = (reason: string): EngineError =>
