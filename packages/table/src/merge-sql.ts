@@ -35,10 +35,17 @@ export interface MergeSql {
   readonly allowMultipleMatches: boolean;
   /**
    * Target rows of `scan` joined with their source match, filtered by `where` over `$A` (the
-   * action). `rows`: 'all' rows of the scan, only those that 'mayMatch' a source key (enough when
-   * `where` needs a match), or the complement of those is `unmatchedRows`.
+   * action). `columns`: the target's values ('old'), the new ones ('new'), or the new ones of rows
+   * `where` restricts to update codes ('updated': columns every update sets skip the target).
+   * `rows`: 'all' rows of the scan, or only those that 'mayMatch' a source key (enough when `where`
+   * needs a match); the complement of those is `unmatchedRows`.
    */
-  targetRows(scan: string, columns: 'old' | 'new', where: string, rows?: 'all' | 'mayMatch'): string;
+  targetRows(
+    scan: string,
+    columns: 'old' | 'new' | 'updated',
+    where: string,
+    rows?: 'all' | 'mayMatch',
+  ): string;
   /** Rows of `scan` no source key can match, unchanged (with the key prefilter only). */
   unmatchedRows(scan: string): string;
   /** True when a key prefilter splits the target into rows that may match and rows that cannot. */
@@ -51,7 +58,7 @@ export interface MergeSql {
    * One FULL JOIN giving the kept target rows of `scan` (`dv`: only updated ones) and the inserted
    * source rows; valid only when `scan` covers every candidate file and `fullJoinable` holds.
    */
-  allRows(scan: string, dv: boolean): string;
+  allRows(scan: string, dv: boolean, rows?: 'all' | 'mayMatch'): string;
   /** Every matched source row takes a MATCHED clause (so the ON condition alone decides matches). */
   readonly fullJoinable: boolean;
   /** (action, count) of the source rows each insert clause applies to. */
@@ -230,18 +237,28 @@ export function buildMergeSql(
     findField(tableSchema.fields, f.name) === undefined
       ? `CAST(NULL AS ${toDuckType(f.type)})`
       : `${T}.${quoteIdent(findField(tableSchema.fields, f.name)!.name)}`;
-  const newColumn = (f: StructField): string => {
-    const whens = [...sets.entries()]
-      .filter(([, set]) => set.has(f.name))
-      .map(([code, set]) => `WHEN ${code} THEN ${castValue(f, set.get(f.name)!)}`);
-    return whens.length === 0 ? old(f) : `CASE ${ACTION} ${whens.join(' ')} ELSE ${old(f)} END`;
+  // `updatedOnly`: the rows are known to carry update codes, so a column every update clause
+  // sets never reads the target's value (and DuckDB then never reads that target column).
+  const newColumn = (f: StructField, updatedOnly: boolean): string => {
+    const setting = [...sets.entries()].filter(([, set]) => set.has(f.name));
+    const whens = setting.map(([code, set]) => `WHEN ${code} THEN ${castValue(f, set.get(f.name)!)}`);
+    if (whens.length === 0) return old(f);
+    const always = updatedOnly && setting.length === sets.size;
+    return `CASE ${ACTION} ${whens.join(' ')}${always ? '' : ` ELSE ${old(f)}`} END`;
   };
-  const columnList = (mode: 'old' | 'new'): string =>
-    `, ${finalSchema.fields.map((f) => `${mode === 'old' ? old(f) : newColumn(f)} AS ${quoteIdent(f.name)}`).join(', ')}`;
+  const columnList = (mode: 'old' | 'new' | 'updated'): string =>
+    `, ${finalSchema.fields.map((f) => `${mode === 'old' ? old(f) : newColumn(f, mode === 'updated')} AS ${quoteIdent(f.name)}`).join(', ')}`;
+  // A lone unconditional DELETE lets several source rows match one target row (Spark's rule); the
+  // target side then needs only whether one matches, so it joins one marker row on HAS_MATCH and
+  // each target row comes out once (not once per matching source row, e.g. in the change feed).
+  const allowMultipleMatches =
+    spec.matched.length === 1 &&
+    spec.matched[0]!.kind === 'delete' &&
+    spec.matched[0]!.condition === undefined;
   // Whether a target row matches any source row, computed beside the target's columns: DuckDB
   // cannot reuse a select alias whose expression holds a subquery.
   const targetFrom = (scan: string): string =>
-    bySource
+    bySource || allowMultipleMatches
       ? `(SELECT *, EXISTS (SELECT 1 FROM ${rawSource} WHERE ${on}) AS ${HAS_MATCH} FROM (${scan}) AS ${T}) AS ${T}`
       : `(${scan}) AS ${T}`;
   // The key prefilter (`T.k IN (SELECT s.k FROM source)`) in the select list is a MARK join,
@@ -255,7 +272,9 @@ export function buildMergeSql(
       ? scan
       : `SELECT * EXCLUDE (${MAY_MATCH}) FROM ${marked(scan)} AS __loch_m WHERE ${MAY_MATCH}`;
   const join = (inner: boolean): string =>
-    `${inner && !bySource ? 'INNER' : 'LEFT'} JOIN ${source} ON ${on} AND (${matchedAny})`;
+    allowMultipleMatches
+      ? `${inner && !bySource ? 'INNER' : 'LEFT'} JOIN (SELECT TRUE AS ${SOURCE_MARKER}) AS ${S} ON ${T}.${HAS_MATCH}`
+      : `${inner && !bySource ? 'INNER' : 'LEFT'} JOIN ${source} ON ${on} AND (${matchedAny})`;
 
   // Columns computed after the row is built (generated and identity ones) start out NULL; any
   // other column an insert leaves out is NULL, or fails when NOT NULL.
@@ -276,9 +295,9 @@ export function buildMergeSql(
     .filter((x) => x.codes.length > 0);
   // New rows (mode 'new') get their generated columns recomputed or checked, then their identity
   // values; the action column is dropped last.
-  const finish = (rows: string, mode: 'old' | 'new'): string => {
+  const finish = (rows: string, mode: 'old' | 'new' | 'updated'): string => {
     let sql = rows;
-    if (mode === 'new') {
+    if (mode !== 'old') {
       sql =
         withGeneratedOnRewrite(
           sql,
@@ -311,21 +330,26 @@ export function buildMergeSql(
 
   // Target and insert columns in one CASE per column (for the FULL JOIN): target rows without an
   // action keep their values; insert codes without a value get NULL (or fail a NOT NULL column).
-  const allColumns = finalSchema.fields
-    .map((f) => {
-      const missing = missingValue(f);
-      const whens = [
-        ...[...sets.entries()]
-          .filter(([, set]) => set.has(f.name))
-          .map(([code, set]) => `WHEN ${code} THEN ${castValue(f, set.get(f.name)!)}`),
-        ...inserts.map(
-          (set, j) =>
-            `WHEN ${INSERT_BASE + j} THEN ${set.has(f.name) ? castValue(f, set.get(f.name)!) : missing}`,
-        ),
-      ];
-      return `${whens.length === 0 ? old(f) : `CASE ${ACTION} ${whens.join(' ')} ELSE ${old(f)} END`} AS ${quoteIdent(f.name)}`;
-    })
-    .join(', ');
+  // With deletion vectors only updated target rows are kept: a column every update sets never
+  // reads the target's value.
+  const allColumns = (updatedOnly: boolean): string =>
+    finalSchema.fields
+      .map((f) => {
+        const missing = missingValue(f);
+        const whens = [
+          ...[...sets.entries()]
+            .filter(([, set]) => set.has(f.name))
+            .map(([code, set]) => `WHEN ${code} THEN ${castValue(f, set.get(f.name)!)}`),
+          ...inserts.map(
+            (set, j) =>
+              `WHEN ${INSERT_BASE + j} THEN ${set.has(f.name) ? castValue(f, set.get(f.name)!) : missing}`,
+          ),
+        ];
+        const always = updatedOnly && sets.size > 0 && [...sets.values()].every((set) => set.has(f.name));
+        const otherwise = always ? '' : ` ELSE ${old(f)}`;
+        return `${whens.length === 0 ? old(f) : `CASE ${ACTION} ${whens.join(' ')}${otherwise} END`} AS ${quoteIdent(f.name)}`;
+      })
+      .join(', ');
   const TARGET_MARKER = '__loch_tgt';
 
   const unmatched = (candidatesScan: string | undefined): string =>
@@ -338,10 +362,7 @@ export function buildMergeSql(
     schema: finalSchema,
     updateCodes,
     deleteCodes,
-    allowMultipleMatches:
-      spec.matched.length === 1 &&
-      spec.matched[0]!.kind === 'delete' &&
-      spec.matched[0]!.condition === undefined,
+    allowMultipleMatches,
     targetRows: (scan, columns, where, rows = 'all') =>
       finish(
         `SELECT * FROM (SELECT ${targetAction} AS ${ACTION}${columnList(columns)} ` +
@@ -356,7 +377,7 @@ export function buildMergeSql(
       `SELECT * FROM (SELECT ${T}.${quoteIdent(fileColumn)} AS __f, ${T}.${quoteIdent(rowColumn)} AS __r, ` +
       `${targetAction} AS __a FROM ${targetFrom(mayMatch(scan))} ${join(true)}) AS __loch_rows WHERE __a IS NOT NULL`,
     fullJoinable: matchedAny === 'TRUE',
-    allRows: (scan, dv) => {
+    allRows: (scan, dv, rows = 'all') => {
       const keepTarget = dv
         ? updateCodes.length === 0
           ? 'FALSE'
@@ -366,8 +387,8 @@ export function buildMergeSql(
           : `(${ACTION} IS NULL OR ${ACTION} NOT IN (${deleteCodes.join(', ')}))`;
       const action = `CASE WHEN ${T}.${TARGET_MARKER} IS NULL THEN ${chooser(spec.notMatched, INSERT_BASE)} ELSE ${targetAction} END`;
       return finish(
-        `SELECT * EXCLUDE (${TARGET_MARKER}) FROM (SELECT ${action} AS ${ACTION}, ${T}.${TARGET_MARKER}, ${allColumns} ` +
-          `FROM ${targetFrom(`SELECT *, TRUE AS ${TARGET_MARKER} FROM (${scan}) AS __loch_t`)} FULL JOIN ${source} ON ${on}) AS __loch_rows ` +
+        `SELECT * EXCLUDE (${TARGET_MARKER}) FROM (SELECT ${action} AS ${ACTION}, ${T}.${TARGET_MARKER}, ${allColumns(dv)} ` +
+          `FROM ${targetFrom(`SELECT *, TRUE AS ${TARGET_MARKER} FROM (${rows === 'mayMatch' ? mayMatch(scan) : scan}) AS __loch_t`)} FULL JOIN ${source} ON ${on}) AS __loch_rows ` +
           `WHERE (${TARGET_MARKER} AND ${keepTarget}) OR (${TARGET_MARKER} IS NULL AND ${ACTION} IS NOT NULL)`,
         'new',
       );

@@ -221,25 +221,32 @@ async function mergeOnce(h: TableHandle, input: MergeSpec): Promise<MergeResult>
     // a smaller one is joined whole, in one FULL JOIN when every candidate file is rewritten.
     const touchedRows = touched.reduce((n, t) => n + (liveRowsFromStats(t.file) ?? Number.NaN), 0);
     const split = sql.prefiltered && !(touchedRows <= PREFILTER_RATIO * scope.numSourceRows);
-    const fullJoin =
-      !split &&
-      touchedScan !== undefined &&
+    const everyCandidate = touched.length === candidates.length;
+    // One FULL JOIN yields kept and inserted rows when the ON condition alone decides matches.
+    // With deletion vectors only updated rows are kept, so under the key split the join may run
+    // over every candidate file's may-match rows; copy-on-write needs every candidate rewritten.
+    const oneJoin =
       mayInsert &&
-      touched.length === candidates.length &&
-      sql.fullJoinable;
-    if (fullJoin) {
-      // Every candidate file is rewritten: one FULL JOIN yields kept and inserted rows.
-      parts.push(sql.allRows(touchedScan!, dv));
-    } else if (touchedScan !== undefined && dv) {
-      parts.push(sql.targetRows(touchedScan, 'new', updates, split ? 'mayMatch' : 'all'));
-    } else if (touchedScan !== undefined && split) {
+      sql.fullJoinable &&
+      candidatesScan !== undefined &&
+      (dv
+        ? split || (everyCandidate && touchedScan !== undefined)
+        : everyCandidate && touchedScan !== undefined);
+    if (oneJoin && dv) {
+      parts.push(split ? sql.allRows(candidatesScan!, true, 'mayMatch') : sql.allRows(touchedScan!, true));
+    } else if (oneJoin) {
       // Rows no source key matches are copied without a join; only the others meet the source.
+      if (split) parts.push(sql.unmatchedRows(touchedScan!));
+      parts.push(sql.allRows(touchedScan!, false, split ? 'mayMatch' : 'all'));
+    } else if (touchedScan !== undefined && dv) {
+      parts.push(sql.targetRows(touchedScan, 'updated', updates, split ? 'mayMatch' : 'all'));
+    } else if (touchedScan !== undefined && split) {
       parts.push(sql.unmatchedRows(touchedScan));
       parts.push(sql.targetRows(touchedScan, 'new', `$A IS NULL OR NOT (${deletes})`, 'mayMatch'));
     } else if (touchedScan !== undefined) {
       parts.push(sql.targetRows(touchedScan, 'new', `$A IS NULL OR NOT (${deletes})`));
     }
-    if (mayInsert && !fullJoin) parts.push(sql.insertRows(candidatesScan, '$A IS NOT NULL'));
+    if (mayInsert && !oneJoin) parts.push(sql.insertRows(candidatesScan, '$A IS NOT NULL'));
     const data = await writeDataFiles(
       h,
       withCheckConstraints(parts.join(' UNION ALL '), target.configuration),
@@ -297,7 +304,7 @@ async function mergeOnce(h: TableHandle, input: MergeSpec): Promise<MergeResult>
         );
         changes.push(
           tagChanges(
-            sql.targetRows(touchedScan, 'new', updates, 'mayMatch'),
+            sql.targetRows(touchedScan, 'updated', updates, 'mayMatch'),
             target.schema,
             'update_postimage',
           ),
