@@ -47,13 +47,6 @@ function checkOptions(opts: WriteOptions): void {
       option: 'replaceWhere',
     });
   }
-  if ((opts.schema !== undefined || opts.clusterBy !== undefined) && opts.mode === 'append') {
-    throw new DeltaError(
-      'INVALID_ARGUMENT',
-      "schema and clusterBy define a new table: use mode 'errorIfExists', or 'overwrite' with overwriteSchema",
-      { option: opts.schema !== undefined ? 'schema' : 'clusterBy' },
-    );
-  }
   if (opts.replaceWhere !== undefined && opts.overwriteSchema) {
     throw new DeltaError('INVALID_ARGUMENT', 'replaceWhere cannot be combined with overwriteSchema', {
       option: 'overwriteSchema',
@@ -99,6 +92,13 @@ export async function writeTable(
   let sourceSchema = schemaFromDuckColumns(await h.engine.describe(source));
   const replaceSchema =
     snapshot === undefined || (opts.mode === 'overwrite' && opts.overwriteSchema === true);
+  if (!replaceSchema && (opts.schema !== undefined || opts.clusterBy !== undefined)) {
+    throw new DeltaError(
+      'INVALID_ARGUMENT',
+      `schema and clusterBy define a new table, but ${h.location} exists: overwrite it with overwriteSchema, or leave them out`,
+      { option: opts.schema !== undefined ? 'schema' : 'clusterBy' },
+    );
+  }
   let identities: IdentityAssignment[] = [];
   // The columns the data must fit: the table's, or those a new table declares (CTAS with a
   // column list); none when the data's own columns make the new table.
