@@ -14,6 +14,12 @@ import { emit, log, peakRssMB, round, sized, stats, timed, workDir } from '../li
 import { openLoch } from '../lib/loch.mjs';
 
 const TARGET = { spread: 1.0, localized: 0.1, peakRssMB: 2048 };
+
+/** Process CPU milliseconds (user + system) since `start` (a process.cpuUsage() value). */
+const cpuMs = (start) => {
+  const d = process.cpuUsage(start);
+  return Math.round((d.user + d.system) / 1000);
+};
 const APPENDS = 10;
 
 const objects = async (engine, sql) => {
@@ -81,6 +87,10 @@ export async function run(opts) {
     const details = {};
     const copyMs = [];
     const floorMs = [];
+    // Process CPU time (all DuckDB threads) beside wall time: on a shared machine it moves far
+    // less with other people's load than wall time does.
+    const cpuSamples = {};
+    const copyCpuMs = [];
     for (let r = 0; r < reps; r++) {
       for (const shape of ['spread', 'localized']) {
         for (const mode of ['cow', 'dv']) {
@@ -89,6 +99,7 @@ export async function run(opts) {
           cpSync(bases[mode], dir, { recursive: true });
           const table = loch.DeltaTable.forPath(loch.ctx, dir);
           const src = shape === 'spread' ? 'src_spread' : 'src_local';
+          const cpu0 = process.cpuUsage();
           const t = await timed(() =>
             table
               .merge(`SELECT * FROM ${src}`, 't.id = s.id', { targetAlias: 't', sourceAlias: 's' })
@@ -98,6 +109,8 @@ export async function run(opts) {
           );
           if (samples[key] === undefined) samples[key] = [];
           samples[key].push(t.ms);
+          if (cpuSamples[key] === undefined) cpuSamples[key] = [];
+          cpuSamples[key].push(cpuMs(cpu0));
           const m = t.value;
           details[key] = {
             updated: m.numTargetRowsUpdated,
@@ -117,11 +130,13 @@ export async function run(opts) {
       }
       if (r === 0) peakAfterMergesMB = peakRssMB();
       const out = join(wd.dir, `copy-${r}.parquet`);
+      const copyCpu0 = process.cpuUsage();
       const t = await timed(() =>
         duck.run(
           `COPY (SELECT * FROM read_parquet('${bases.cow}/*.parquet')) TO '${out}' (FORMAT parquet, COMPRESSION zstd)`,
         ),
       );
+      copyCpuMs.push(cpuMs(copyCpu0));
       rmSync(out, { force: true });
       copyMs.push(t.ms);
       log(`[merge] rep ${r + 1}/${reps} duckdb COPY: ${round(t.ms, 0)} ms`);
@@ -154,6 +169,10 @@ export async function run(opts) {
       reps,
       ratios,
       duckdbCopyMs: c,
+      cpuRatios: Object.fromEntries(
+        Object.entries(cpuSamples).map(([k, v]) => [k, round(Math.min(...v) / Math.min(...copyCpuMs))]),
+      ),
+      duckdbCopyCpuMs: Math.round(Math.min(...copyCpuMs)),
       // One file's COPY over the full COPY: the ratio a localized merge cannot go below.
       localizedFloorRatio: round(stats(floorMs).min / c.min),
       duckdbCopyOneFileMs: stats(floorMs),
@@ -163,7 +182,9 @@ export async function run(opts) {
       memory,
       files: readdirSync(bases.cow).filter((f) => f.endsWith('.parquet')).length,
     };
-    log(`[merge] ratios ${JSON.stringify(ratios)} (COPY ${round(c.min, 0)} ms)`);
+    log(
+      `[merge] ratios ${JSON.stringify(ratios)} (COPY ${round(c.min, 0)} ms); cpu ratios ${JSON.stringify(result.cpuRatios)}`,
+    );
     emit(result);
   } finally {
     duck.close();
