@@ -10,6 +10,7 @@
 // --profile DIR writes a V8 CPU profile of the Loch server there (summarize it with
 // bench/tools/cpuprofile-summary.mjs); --only round-trip|fetch|concurrent runs one part.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -61,9 +62,9 @@ export async function run(opts) {
     const part = (name) => opts.only === undefined || opts.only === name;
     let roundTrip;
     if (part('round-trip')) {
-      roundTrip = await roundTrips(loch, postgres, trips, reps);
+      roundTrip = await roundTrips(loch, postgres, trips, reps, server.pid);
       log(
-        `[pgwire] SELECT 1: loch ${roundTrip.lochMs} ms, postgres ${roundTrip.postgresMs} ms, ratio ${roundTrip.ratio}`,
+        `[pgwire] SELECT 1: loch ${roundTrip.lochMs} ms, postgres ${roundTrip.postgresMs} ms, ratio ${roundTrip.ratio}; server CPU per query: loch ${roundTrip.lochCpuUs} us, postgres ${roundTrip.postgresCpuUs} us`,
       );
     }
     let fetch;
@@ -131,6 +132,7 @@ async function startLoch(warehouse, profileDir) {
   });
   return {
     port,
+    pid: child.pid,
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;
@@ -145,23 +147,53 @@ async function connect(config) {
   return c;
 }
 
+/**
+ * CPU time (user + system, all threads) a process has used, in ms, from /proc: the server's own
+ * cost per query, much less disturbed by other work on the machine than wall time.
+ */
+function cpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      .replace(/^.*\) /, '')
+      .split(' ');
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after "pid (comm) ".
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return Number.NaN;
+  }
+}
+const CLOCK_TICKS = 100;
+
 /** Per-round-trip ms of sequential `SELECT 1`, alternating the servers rep by rep. */
-async function roundTrips(loch, postgres, trips, reps) {
-  const once = async (client) => {
+async function roundTrips(loch, postgres, trips, reps, lochPid) {
+  const postgresPid = (await postgres.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+  const once = async (client, pid, cpu) => {
+    const cpuBefore = cpuMs(pid);
     const started = performance.now();
     for (let i = 0; i < trips; i++) await client.query('SELECT 1');
+    cpu.push(((cpuMs(pid) - cpuBefore) * 1000) / trips);
     return (performance.now() - started) / trips;
   };
   // Warm both up (JIT, caches) before timing.
   for (const c of [loch, postgres]) for (let i = 0; i < 500; i++) await c.query('SELECT 1');
   const samples = { loch: [], postgres: [] };
+  const cpu = { loch: [], postgres: [] };
   for (let r = 0; r < reps; r++) {
-    samples.loch.push(await once(loch));
-    samples.postgres.push(await once(postgres));
+    samples.loch.push(await once(loch, lochPid, cpu.loch));
+    samples.postgres.push(await once(postgres, postgresPid, cpu.postgres));
   }
   const lochMs = stats(samples.loch).p50;
   const postgresMs = stats(samples.postgres).p50;
-  return { lochMs, postgresMs, ratio: round(lochMs / postgresMs, 2), trips, reps };
+  return {
+    lochMs,
+    postgresMs,
+    ratio: round(lochMs / postgresMs, 2),
+    // Server CPU per round trip (Loch: the whole process, DuckDB's threads included).
+    lochCpuUs: round(stats(cpu.loch).p50, 1),
+    postgresCpuUs: round(stats(cpu.postgres).p50, 1),
+    trips,
+    reps,
+  };
 }
 
 /** `SELECT * FROM bench_rows` into JS objects; the first fetch of each is compared row for row. */

@@ -18,13 +18,13 @@ import {
   serverParameterStatus,
   type TransactionStatus,
 } from '@loch/pgwire';
-import { type SqlSession, splitStatements, tokenize } from '@loch/sql';
+import { type SqlSession, splitStatements } from '@loch/sql';
 import { type AuthBackend, Authenticator, type AuthMode } from './auth.js';
-import { commandInfo } from './command-info.js';
 import { ExtendedProtocol } from './extended-protocol.js';
-import { isStreamable, type StreamFn, streamQuery } from './query-stream.js';
+import { type StreamFn, streamQuery } from './query-stream.js';
 import { sendResult } from './result-writer.js';
 import { type LocalResult, SERVER_VERSION, SessionSettings } from './session-settings.js';
+import { planOf } from './statement-plan.js';
 import {
   CANCEL_REASON,
   cancelledError,
@@ -316,29 +316,24 @@ export class Connection implements StatementHost {
     for (const { sql: text, offset } of statements) {
       let result: Awaited<ReturnType<typeof runStatement>>;
       try {
+        const plan = planOf(text);
         const stream = this.#ctx.stream;
-        if (stream !== undefined && this.#streamable(text)) {
+        // SHOW/SELECT version() answered locally have no side effects, so asking is safe.
+        if (
+          stream !== undefined &&
+          plan.streamable &&
+          this.settings.handle(text, plan.tokens) === undefined
+        ) {
           await this.#tracked(() => streamQuery(this, text, stream));
           continue;
         }
-        result = await this.run(text);
+        result = await this.#tracked(() => runStatement(this, text, plan));
       } catch (e) {
         throw shiftPosition(e, offset);
       }
       await sendResult(this, result, { describe: true, formats: [], maxRows: 0 });
     }
     this.out.readyForQuery(this.#status);
-  }
-
-  /** A plain query the server does not answer itself. */
-  #streamable(sql: string): boolean {
-    const tokens = tokenize(sql);
-    // SHOW/SELECT version() answered locally have no side effects, so asking is safe.
-    return (
-      commandInfo(sql, tokens).returnsRows &&
-      this.settings.handle(sql, tokens) === undefined &&
-      isStreamable(sql, tokens)
-    );
   }
 
   /**

@@ -194,21 +194,31 @@ export const pgColumnName = (name: string): string => {
   return name;
 };
 
-/** Wire columns for a result's DuckDB column types; unparseable types fall back to text. */
+const TEXT_FALLBACK: WireType = { typeOid: PgOid.text, typeModifier: -1, convert: (v) => String(v) };
+
+/** Wire types by DuckDB type text: results repeat a few types, and parsing them is per query. */
+const wireTypes = new Map<string, WireType>();
+const MAX_WIRE_TYPES = 1024;
+
+const wireTypeOfText = (text: string): WireType => {
+  let wire = wireTypes.get(text);
+  if (wire !== undefined) return wire;
+  let type: DuckType | undefined;
+  try {
+    type = parseDuckType(text);
+  } catch {
+    type = undefined;
+  }
+  // Unparseable types fall back to text.
+  wire = type === undefined ? TEXT_FALLBACK : wireTypeOf(type);
+  if (wireTypes.size >= MAX_WIRE_TYPES) wireTypes.clear();
+  wireTypes.set(text, wire);
+  return wire;
+};
+
+/** Wire columns for a result's DuckDB column types. */
 export const pgColumns = (columns: readonly { name: string; type: string }[]): PgColumn[] =>
-  columns.map((raw) => {
-    const c = { name: pgColumnName(raw.name), type: raw.type };
-    let type: DuckType | undefined;
-    try {
-      type = parseDuckType(c.type);
-    } catch {
-      type = undefined;
-    }
-    if (type === undefined) {
-      return { name: c.name, typeOid: PgOid.text, typeModifier: -1, convert: (v: unknown) => String(v) };
-    }
-    return { name: c.name, ...wireTypeOf(type) };
-  });
+  columns.map((raw) => ({ name: pgColumnName(raw.name), ...wireTypeOfText(raw.type) }));
 
 /** One result row as PgValues (null stays null). */
 export const pgRow = (

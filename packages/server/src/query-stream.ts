@@ -3,10 +3,9 @@
 // CancelRequest stops the stream at the next chunk.
 import type { ResultChunk, ResultColumn } from '@loch/engine-duckdb';
 import { type ColumnEncoding, commandTag, type PgValue } from '@loch/pgwire';
-import { type SqlSession, type Token, toSqlError } from '@loch/sql';
+import { type SqlSession, toSqlError } from '@loch/sql';
 import { rewriteCatalogQuery } from './pg-catalog-compat.js';
 import { type PgColumn, pgColumns, pgRow } from './pg-values.js';
-import { isPlainQuery } from './plain-query.js';
 import { type ResultSink, writeRowDescription } from './result-writer.js';
 
 /** DuckEngine.stream's shape. */
@@ -19,12 +18,6 @@ export interface StreamHost extends ResultSink {
   readonly session: SqlSession;
   checkCancelled(): void;
 }
-
-/** A plain query that reads from something: streamed, as its result may be large. */
-export const isStreamable = (sql: string, tokens: readonly Token[]): boolean =>
-  // Without FROM the result is a row or two (`SELECT 1` health checks): the materialized path has
-  // fewer engine round trips.
-  tokens.some((t) => t.kind === 'word' && t.text.toUpperCase() === 'FROM') && isPlainQuery(sql, tokens);
 
 /** Runs the query and writes RowDescription, DataRows and CommandComplete. */
 export const streamQuery = async (host: StreamHost, sql: string, stream: StreamFn): Promise<void> => {

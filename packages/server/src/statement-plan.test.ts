@@ -1,11 +1,11 @@
 import { tokenize } from '@loch/sql';
 import { describe, expect, it } from 'vitest';
 import { isPlainQuery } from './plain-query.js';
-import { isStreamable } from './query-stream.js';
+import { planOf } from './statement-plan.js';
 
-const streamable = (sql: string) => isStreamable(sql, tokenize(sql));
+const streamable = (sql: string) => planOf(sql, false).streamable;
 
-describe('isStreamable', () => {
+describe('streamable statements', () => {
   it('streams plain queries that read from something', () => {
     expect(streamable('SELECT * FROM range(10)')).toBe(true);
     expect(streamable('WITH t AS (SELECT 1 AS a) SELECT a FROM t')).toBe(true);
@@ -36,5 +36,22 @@ describe('isPlainQuery', () => {
     expect(streamable('SHOW TABLES FROM main.default')).toBe(false);
     expect(plain('INSERT INTO t VALUES (1)')).toBe(false);
     expect(plain('SELEC 1')).toBe(false);
+  });
+});
+
+describe('planOf', () => {
+  it('keeps the plan of a repeated text, but not of one-off texts', () => {
+    const sql = 'SELECT 42 AS plan_cache_probe';
+    expect(planOf(sql)).toBe(planOf(sql));
+    const once = 'SELECT 43 AS plan_cache_probe';
+    expect(planOf(once, false)).not.toBe(planOf(once, false));
+  });
+
+  it('classifies blank, catalog and plain statements', () => {
+    expect(planOf('  -- nothing\n', false).blank).toBe(true);
+    const catalog = planOf('SELECT polname FROM pg_catalog.pg_policy', false);
+    expect([catalog.answersEmpty, catalog.plain]).toEqual([true, false]);
+    const plain = planOf('SELECT 1', false);
+    expect([plain.plain, plain.streamable, plain.info.tag]).toEqual([true, false, 'SELECT']);
   });
 });

@@ -3,12 +3,11 @@
 // portal can hand them out in Execute-sized pieces.
 import type { Engine } from '@loch/engine-duckdb';
 import { commandTag, type PgValue } from '@loch/pgwire';
-import { isSqlError, type SqlSession, splitStatements, tokenize, toSqlError } from '@loch/sql';
-import { affectedRows, commandInfo } from './command-info.js';
-import { answersEmpty, rewriteCatalogQuery } from './pg-catalog-compat.js';
+import { isSqlError, type SqlSession, splitStatements, toSqlError } from '@loch/sql';
+import { affectedRows } from './command-info.js';
 import { type PgColumn, pgColumns } from './pg-values.js';
-import { isPlainQuery } from './plain-query.js';
 import type { LocalResult, SessionSettings } from './session-settings.js';
+import { planOf, type StatementPlan } from './statement-plan.js';
 
 export type ExecResult =
   | { readonly kind: 'empty' }
@@ -111,21 +110,23 @@ const localToExec = (r: LocalResult): ExecResult => {
 };
 
 /** Runs a single statement's text (no `;`-separated list). */
-export const runStatement = async (host: StatementHost, sql: string): Promise<ExecResult> => {
-  const tokens = tokenize(sql);
-  if (tokens.every((t) => t.kind === 'space' || t.kind === 'comment')) return { kind: 'empty' };
-  const local = host.settings.handle(sql, tokens);
+export const runStatement = async (
+  host: StatementHost,
+  sql: string,
+  plan: StatementPlan = planOf(sql, false),
+): Promise<ExecResult> => {
+  if (plan.blank) return { kind: 'empty' };
+  const local = host.settings.handle(sql, plan.tokens);
   if (local !== undefined) {
     const out = localToExec(local);
     host.applyLocal(local);
     return out;
   }
-  const info = commandInfo(sql, tokens);
-  if (answersEmpty(sql)) return { kind: 'rows', columns: [], rows: [] };
-  const text = rewriteCatalogQuery(sql);
-  const r = isPlainQuery(text, text === sql ? tokens : tokenize(text))
-    ? await runQuery(host, text)
-    : ((await host.session.execute(text)).at(-1) ?? { columns: [], rows: [] });
+  const { info } = plan;
+  if (plan.answersEmpty) return { kind: 'rows', columns: [], rows: [] };
+  const r = plan.plain
+    ? await runQuery(host, plan.catalogSql)
+    : ((await host.session.execute(plan.catalogSql)).at(-1) ?? { columns: [], rows: [] });
   host.checkCancelled();
   if (info.counted) {
     const n = affectedRows(r);
