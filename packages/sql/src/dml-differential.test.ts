@@ -589,21 +589,21 @@ async function runSequence(seed: number, config: Config): Promise<void> {
         new Set((await duckRows(`SELECT __rid FROM ${native}`)).map(([x]) => String(x)));
       const ridsBefore = await rids();
       // Only a lone unconditional DELETE may see several matches per row, and DuckDB counts each
-      // (target, source) pair it deletes: the deleted pairs, counted before the MERGE, are what
-      // its total holds for the deletes.
+      // (target, source) pair it deletes: its total holds the matched pairs, not the matched rows,
+      // for those deletes (deletes by NOT MATCHED BY SOURCE count once). Both are counted before.
       const matched = stmt.clauses.filter((c) => c.group === 'matched');
       const loneDelete =
         matched.length === 1 && matched[0]!.action === 'delete' && matched[0]!.cond === undefined;
-      const [[pairs]] = loneDelete
+      const [[pairs, matchedRows]] = loneDelete
         ? ((await duckRows(
-            `SELECT count(*) FROM ${native} AS t JOIN (${sourceSql(stmt.source)}) AS src ON ${stmt.on}`,
-          )) as [[bigint]])
-        : [[0n]];
+            `SELECT count(*), count(DISTINCT t.__rid) FROM ${native} AS t JOIN (${sourceSql(stmt.source)}) AS src ON ${stmt.on}`,
+          )) as [[bigint, bigint]])
+        : [[0n, 0n]];
       const [[total]] = (await duckRows(render(stmt, native, 'duck'))) as [[bigint]];
       const ridsAfter = await rids();
       const inserted = [...ridsAfter].filter((x) => !ridsBefore.has(x)).length;
       const deleted = [...ridsBefore].filter((x) => !ridsAfter.has(x)).length;
-      const deletedAsCounted = loneDelete ? Number(pairs) : deleted;
+      const deletedAsCounted = deleted + Number(pairs) - Number(matchedRows);
       const updates = stmt.clauses.some((c) => c.action === 'update' || c.action === 'updateAll');
       counts = { inserted, updated: updates ? Number(total) - inserted - deletedAsCounted : 0, deleted };
     } else {
