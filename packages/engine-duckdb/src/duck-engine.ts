@@ -1,6 +1,7 @@
 // The DuckDB engine: one instance owns one DuckDB database, and every statement goes through the
 // connection pool's queue. This is the only place (with its helpers) that touches @duckdb/node-api.
 import { type DuckDBConnection, DuckDBInstance, type DuckDBResult } from '@duckdb/node-api';
+import { chunkRows } from './chunk-rows.js';
 import { ConnectionPool } from './connection-pool.js';
 import { DeletedRowsRegistry } from './deleted-rows-registry.js';
 import { EngineError, wrapDuckDbError } from './errors.js';
@@ -156,7 +157,7 @@ export class DuckEngine implements Engine {
         if (chunk === null || chunk.rowCount === 0) break;
         rowCount += chunk.rowCount;
         try {
-          await onChunk({ columns, rows: chunk.getRows() });
+          await onChunk({ columns, rows: chunkRows(chunk) });
         } catch (e) {
           // The caller's own failure: hand it back as is, not as a DuckDB error.
           throw new CallerError(e);

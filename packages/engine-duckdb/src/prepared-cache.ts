@@ -6,6 +6,7 @@
 // catalog stays as it was: a file's schema, a glob's file list, a variable. Queries that read
 // files or variables are therefore never kept.
 import type { DuckDBConnection, DuckDBMaterializedResult, DuckDBPreparedStatement } from '@duckdb/node-api';
+import { chunkRows } from './chunk-rows.js';
 
 /** Statements per connection; the least recently used one is destroyed past this. */
 const MAX_PREPARED = 64;
@@ -82,7 +83,7 @@ const remember = (seen: Set<string>, sql: string, max: number): void => {
 export const materializedRows = (result: DuckDBMaterializedResult): unknown[][] => {
   const rows: unknown[][] = [];
   for (let i = 0, n = result.chunkCount; i < n; i++) {
-    for (const row of result.getChunk(i).getRows()) rows.push(row);
+    for (const row of chunkRows(result.getChunk(i))) rows.push(row);
   }
   return rows;
 };
