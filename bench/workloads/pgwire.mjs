@@ -69,9 +69,9 @@ export async function run(opts) {
     }
     let fetch;
     if (part('fetch')) {
-      fetch = await fetchRows(loch, postgres, rows, reps);
+      fetch = await fetchRows(loch, postgres, rows, reps, server.pid);
       log(
-        `[pgwire] ${rows}-row fetch: loch ${fetch.lochMs} ms, postgres ${fetch.postgresMs} ms, ratio ${fetch.ratio}`,
+        `[pgwire] ${rows}-row fetch: loch ${fetch.lochMs} ms, postgres ${fetch.postgresMs} ms, ratio ${fetch.ratio}; server CPU: loch ${fetch.lochCpuMs} ms, postgres ${fetch.postgresCpuMs} ms`,
       );
     }
     let concurrent;
@@ -197,27 +197,41 @@ async function roundTrips(loch, postgres, trips, reps, lochPid) {
 }
 
 /** `SELECT * FROM bench_rows` into JS objects; the first fetch of each is compared row for row. */
-async function fetchRows(loch, postgres, rows, reps) {
+async function fetchRows(loch, postgres, rows, reps, lochPid) {
   const sql = 'SELECT id, name, amount, day, flag FROM bench_rows ORDER BY id';
   const [a, b] = [await loch.query(sql), await postgres.query(sql)];
   if (a.rows.length !== rows || JSON.stringify(a.rows) !== JSON.stringify(b.rows)) {
     throw new Error(`the two tables differ: ${a.rows.length} vs ${b.rows.length} rows, or their values`);
   }
+  const postgresPid = (await postgres.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
   const plain = 'SELECT * FROM bench_rows';
-  const time = async (client) => {
+  const time = async (client, pid, cpu) => {
+    const cpuBefore = cpuMs(pid);
     const started = performance.now();
     const r = await client.query(plain);
+    const ms = performance.now() - started;
+    cpu.push(cpuMs(pid) - cpuBefore);
     if (r.rows.length !== rows) throw new Error(`fetched ${r.rows.length} rows, expected ${rows}`);
-    return performance.now() - started;
+    return ms;
   };
   const samples = { loch: [], postgres: [] };
+  const cpu = { loch: [], postgres: [] };
   for (let r = 0; r < reps; r++) {
-    samples.loch.push(await time(loch));
-    samples.postgres.push(await time(postgres));
+    samples.loch.push(await time(loch, lochPid, cpu.loch));
+    samples.postgres.push(await time(postgres, postgresPid, cpu.postgres));
   }
   const lochMs = stats(samples.loch).p50;
   const postgresMs = stats(samples.postgres).p50;
-  return { rows, lochMs, postgresMs, ratio: round(lochMs / postgresMs, 2), reps };
+  return {
+    rows,
+    lochMs,
+    postgresMs,
+    ratio: round(lochMs / postgresMs, 2),
+    // Server CPU per fetch (10 ms resolution).
+    lochCpuMs: stats(cpu.loch).p50,
+    postgresCpuMs: stats(cpu.postgres).p50,
+    reps,
+  };
 }
 
 /** The mix each client cycles through; `check` says whether an answer is right. */
