@@ -2,6 +2,7 @@
 // derived from its add/remove actions (a file rewritten with only some rows changed), the writer
 // records the changed rows, each with its `_change_type`, under `_change_data/`, and the commit
 // carries `cdc` actions for them. Readers then use only these files for that commit.
+import { randomUUID } from 'node:crypto';
 import * as nodePath from 'node:path';
 import type { AddCdcFile, StructType } from '@loch/delta';
 import { encodeRelativePath } from '@loch/storage';
@@ -30,6 +31,27 @@ export function tagChanges(sql: string, schema: StructType, changeType: ChangeTy
   const cols = schema.fields.map((f) => quoteIdent(f.name));
   cols.push(`${quoteLiteral(changeType)} AS ${quoteIdent(CHANGE_TYPE_COLUMN)}`);
   return `SELECT ${cols.join(', ')} FROM (${sql}) AS __loch_changes`;
+}
+
+/**
+ * Runs `fn` over the rows of `sql` evaluated exactly once and stored in a table of the engine's
+ * database (not a TEMP table: those belong to one pooled connection, and the writes that read
+ * it may run on another), dropped afterwards. A write whose data files and change rows both come
+ * from this relation records in `_change_data` exactly what it wrote, even where the rows hold
+ * values that differ per evaluation (identity numbers from `row_number()`, `random()`, `uuid()`).
+ */
+export async function withRowsOnce<T>(
+  h: TableHandle,
+  sql: string,
+  fn: (relation: string) => Promise<T>,
+): Promise<T> {
+  const name = quoteIdent(`__loch_rows_${randomUUID().replaceAll('-', '')}`);
+  await h.engine.run(`CREATE TABLE ${name} AS ${sql}`);
+  try {
+    return await fn(name);
+  } finally {
+    await h.engine.run(`DROP TABLE IF EXISTS ${name}`);
+  }
 }
 
 /**

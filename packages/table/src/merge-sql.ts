@@ -174,6 +174,8 @@ export function buildMergeSql(
   sourceSchema: StructType,
   aliases: { readonly target: string; readonly source: string },
   keyPrefilter?: string,
+  /** Rows from `targetRows` / `insertRows` / `allRows` start with the action code column `ACTION`. */
+  keepAction = false,
 ): MergeSql {
   checkClauseOrder(spec.matched, 'WHEN MATCHED');
   checkClauseOrder(spec.notMatched, 'WHEN NOT MATCHED');
@@ -313,7 +315,9 @@ export function buildMergeSql(
         sql = `SELECT * REPLACE (${values.join(', ')}) FROM (${sql}) AS __loch_ids`;
       }
     }
-    return `SELECT * EXCLUDE (${ACTION}) FROM (${sql}) AS __loch_out`;
+    return keepAction
+      ? `SELECT ${ACTION}, * EXCLUDE (${ACTION}) FROM (${sql}) AS __loch_out`
+      : `SELECT * EXCLUDE (${ACTION}) FROM (${sql}) AS __loch_out`;
   };
 
   const insertColumns = finalSchema.fields

@@ -16,7 +16,7 @@ import {
 } from '@loch/delta';
 import { schemaFromDuckColumns } from '@loch/engine-duckdb';
 import { autoCompactAfterCommit } from './auto-optimize.js';
-import { recordsChanges, tagChanges, writeChangeDataFiles } from './change-data-files.js';
+import { recordsChanges, tagChanges, withRowsOnce, writeChangeDataFiles } from './change-data-files.js';
 import { commit, deleteFiles } from './commit.js';
 import { withCheckConstraints } from './constraints.js';
 import { type DataFileTarget, writeDataFiles } from './data-files.js';
@@ -33,7 +33,7 @@ import {
 import { removeFor, totalSize } from './file-actions.js';
 import { firstIdentityValue, withHighWaterMarks } from './identity-columns.js';
 import { equalityKeys, mergeScope, splitConjuncts } from './merge-pruning.js';
-import { buildMergeSql, evolvedSchema, INSERT_BASE, type MergeSql } from './merge-sql.js';
+import { ACTION, buildMergeSql, evolvedSchema, INSERT_BASE, type MergeSql } from './merge-sql.js';
 import type { MergeResult, MergeSpec } from './merge-types.js';
 import { buildScanSpec, fileLocation } from './scan.js';
 import { asSubquery, quoteIdent } from './sql-text.js';
@@ -99,6 +99,9 @@ async function mergeOnce(h: TableHandle, input: MergeSpec): Promise<MergeResult>
     columnMappingMode: snapshot.columnMappingMode,
     configuration: snapshot.metadata.configuration,
   };
+  // With the change feed on, the written rows keep their action code so that the change rows
+  // can be taken from the same evaluation (see the write below).
+  const changes = recordsChanges(target.configuration);
   const sql = buildMergeSql(
     spec,
     snapshot.schema,
@@ -106,6 +109,7 @@ async function mergeOnce(h: TableHandle, input: MergeSpec): Promise<MergeResult>
     sourceSchema,
     aliases,
     keyPrefilter(spec, snapshot, aliases),
+    changes,
   );
   const dv = usesDeletionVectors(snapshot);
 
@@ -217,6 +221,10 @@ async function mergeOnce(h: TableHandle, input: MergeSpec): Promise<MergeResult>
     const updates = sql.updateCodes.length === 0 ? 'FALSE' : `$A IN (${sql.updateCodes.join(', ')})`;
     const deletes = sql.deleteCodes.length === 0 ? 'FALSE' : `$A IN (${sql.deleteCodes.join(', ')})`;
     const parts: string[] = [];
+    const unmatchedRows = (scan: string): string =>
+      changes
+        ? `SELECT CAST(NULL AS INTEGER) AS ${ACTION}, * FROM (${sql.unmatchedRows(scan)}) AS __loch_u`
+        : sql.unmatchedRows(scan);
     // A target much larger than the source is split by the key prefilter (see merge-sql.ts);
     // a smaller one is joined whole, in one FULL JOIN when every candidate file is rewritten.
     const touchedRows = touched.reduce((n, t) => n + (liveRowsFromStats(t.file) ?? Number.NaN), 0);
@@ -236,23 +244,58 @@ async function mergeOnce(h: TableHandle, input: MergeSpec): Promise<MergeResult>
       parts.push(split ? sql.allRows(candidatesScan!, true, 'mayMatch') : sql.allRows(touchedScan!, true));
     } else if (oneJoin) {
       // Rows no source key matches are copied without a join; only the others meet the source.
-      if (split) parts.push(sql.unmatchedRows(touchedScan!));
+      if (split) parts.push(unmatchedRows(touchedScan!));
       parts.push(sql.allRows(touchedScan!, false, split ? 'mayMatch' : 'all'));
     } else if (touchedScan !== undefined && dv) {
       parts.push(sql.targetRows(touchedScan, 'updated', updates, split ? 'mayMatch' : 'all'));
     } else if (touchedScan !== undefined && split) {
-      parts.push(sql.unmatchedRows(touchedScan));
+      parts.push(unmatchedRows(touchedScan));
       parts.push(sql.targetRows(touchedScan, 'new', `$A IS NULL OR NOT (${deletes})`, 'mayMatch'));
     } else if (touchedScan !== undefined) {
       parts.push(sql.targetRows(touchedScan, 'new', `$A IS NULL OR NOT (${deletes})`));
     }
     if (mayInsert && !oneJoin) parts.push(sql.insertRows(candidatesScan, '$A IS NOT NULL'));
-    const data = await writeDataFiles(
-      h,
-      withCheckConstraints(parts.join(' UNION ALL '), target.configuration),
-      target,
-    );
-    written.push(...data.paths);
+    const writeRows = (rowsSql: string) =>
+      writeDataFiles(h, withCheckConstraints(rowsSql, target.configuration), target);
+    let data: Awaited<ReturnType<typeof writeDataFiles>>;
+    let cdc: Awaited<ReturnType<typeof writeChangeDataFiles>> | undefined;
+    if (!changes) {
+      data = await writeRows(parts.join(' UNION ALL '));
+      written.push(...data.paths);
+    } else {
+      // The new rows are computed once and both the data files and the `update_postimage` /
+      // `insert` change rows read them: identity values (row_number()) and SET / VALUES
+      // expressions such as random() or uuid() are what was written. Preimages and deletes are
+      // the target's stored rows.
+      [data, cdc] = await withRowsOnce(h, parts.join(' UNION ALL '), async (rows) => {
+        const d = await writeRows(`SELECT * EXCLUDE (${ACTION}) FROM ${rows}`);
+        written.push(...d.paths);
+        const inCodes = (codes: readonly number[]): string =>
+          codes.length === 0 ? 'FALSE' : `${ACTION} IN (${codes.join(', ')})`;
+        const changed: string[] = [];
+        if (touchedScan !== undefined) {
+          changed.push(
+            tagChanges(
+              sql.targetRows(touchedScan, 'old', updates, 'mayMatch'),
+              target.schema,
+              'update_preimage',
+            ),
+            tagChanges(sql.targetRows(touchedScan, 'old', deletes, 'mayMatch'), target.schema, 'delete'),
+          );
+        }
+        changed.push(
+          tagChanges(
+            `SELECT * FROM ${rows} WHERE ${inCodes(sql.updateCodes)}`,
+            target.schema,
+            'update_postimage',
+          ),
+          tagChanges(`SELECT * FROM ${rows} WHERE ${inCodes(sql.insertCodes)}`, target.schema, 'insert'),
+        );
+        const c = await writeChangeDataFiles(h, changed.join(' UNION ALL '), target);
+        written.push(...c.paths);
+        return [d, c] as const;
+      });
+    }
     if (mayInsert && !Number.isNaN(targetSideRows)) inserted = data.numOutputRows - targetSideRows;
     if (touched.length === 0 && inserted === 0) {
       await deleteFiles(h, written);
@@ -291,35 +334,8 @@ async function mergeOnce(h: TableHandle, input: MergeSpec): Promise<MergeResult>
     }
     actions.push(...data.adds);
 
-    let changeFiles = 0;
-    if (recordsChanges(target.configuration)) {
-      const changes: string[] = [];
-      if (touchedScan !== undefined) {
-        changes.push(
-          tagChanges(
-            sql.targetRows(touchedScan, 'old', updates, 'mayMatch'),
-            target.schema,
-            'update_preimage',
-          ),
-        );
-        changes.push(
-          tagChanges(
-            sql.targetRows(touchedScan, 'updated', updates, 'mayMatch'),
-            target.schema,
-            'update_postimage',
-          ),
-        );
-        changes.push(
-          tagChanges(sql.targetRows(touchedScan, 'old', deletes, 'mayMatch'), target.schema, 'delete'),
-        );
-      }
-      if (inserted > 0)
-        changes.push(tagChanges(sql.insertRows(candidatesScan, '$A IS NOT NULL'), target.schema, 'insert'));
-      const cdc = await writeChangeDataFiles(h, changes.join(' UNION ALL '), target);
-      written.push(...cdc.paths);
-      actions.push(...cdc.cdcs);
-      changeFiles = cdc.cdcs.length;
-    }
+    if (cdc !== undefined) actions.push(...cdc.cdcs);
+    const changeFiles = cdc?.cdcs.length ?? 0;
 
     const copied = dv ? 0 : Math.max(0, data.numOutputRows - updated - inserted);
     const metrics: Record<string, number> = {

@@ -6,7 +6,7 @@
 import { type Action, checkWriteSupport, DeltaError, type Snapshot, type StructField } from '@loch/delta';
 import { toDuckType } from '@loch/engine-duckdb';
 import { autoCompactAfterCommit } from './auto-optimize.js';
-import { recordsChanges, tagChanges, writeChangeDataFiles } from './change-data-files.js';
+import { recordsChanges, tagChanges, withRowsOnce, writeChangeDataFiles } from './change-data-files.js';
 import { commit, deleteFiles } from './commit.js';
 import { withCheckConstraints } from './constraints.js';
 import { writeDataFiles } from './data-files.js';
@@ -96,7 +96,8 @@ const MATCHED = '__loch_matched';
 
 /**
  * The rewritten rows of `from`: only the matching ones (`onlyMatched`, for deletion vectors and the
- * change feed's postimage) or all of them. Generated columns of matching rows are recomputed from
+ * change feed's postimage) or all of them (`keepMatchedColumn`: with a boolean `__loch_matched`
+ * column last, true for the updated rows). Generated columns of matching rows are recomputed from
  * the new values unless assigned, and checked against their expression when assigned.
  */
 function rewrittenRowsSql(
@@ -106,6 +107,7 @@ function rewrittenRowsSql(
   from: string,
   predicate: string,
   onlyMatched: boolean,
+  keepMatchedColumn = false,
 ): string {
   const matched = `(${predicate}) IS TRUE`;
   const columns = updatedColumns(snapshot, sets, alias, onlyMatched ? undefined : predicate);
@@ -119,7 +121,9 @@ function rewrittenRowsSql(
       sets.has(g.name) ? { recompute: 'FALSE', check: MATCHED } : { recompute: MATCHED, check: 'FALSE' },
     toDuckType,
   );
-  return `SELECT * EXCLUDE (${MATCHED}) FROM (${regenerated ?? rows}) AS __rows`;
+  return keepMatchedColumn
+    ? (regenerated ?? rows)
+    : `SELECT * EXCLUDE (${MATCHED}) FROM (${regenerated ?? rows}) AS __rows`;
 }
 
 export async function updateRows(
@@ -177,14 +181,35 @@ async function updateOnce(
   try {
     const scan = await filesScanSql(h, snapshot, touched);
     const from = `FROM (${scan}) AS ${quoteIdent(alias)}`;
-    const rowsSql = rewrittenRowsSql(snapshot, sets, alias, from, predicate ?? 'TRUE', dv);
+    const changes = recordsChanges(target.configuration);
     // Constraints are checked while the rows are written: a violation fails before any commit.
-    const data = await writeDataFiles(
-      h,
-      withCheckConstraints(rowsSql, target.configuration, target.schema),
-      target,
-    );
-    written.push(...data.paths);
+    const writeRows = (rowsSql: string) =>
+      writeDataFiles(h, withCheckConstraints(rowsSql, target.configuration, target.schema), target);
+    let data: Awaited<ReturnType<typeof writeDataFiles>>;
+    let cdc: Awaited<ReturnType<typeof writeChangeDataFiles>> | undefined;
+    if (!changes) {
+      data = await writeRows(rewrittenRowsSql(snapshot, sets, alias, from, predicate ?? 'TRUE', dv));
+      written.push(...data.paths);
+    } else {
+      // The new rows are computed once: the data files and the postimages both read them, so a
+      // SET expression like random() or uuid() gives the change feed the values written.
+      const rowsSql = rewrittenRowsSql(snapshot, sets, alias, from, predicate ?? 'TRUE', dv, true);
+      [data, cdc] = await withRowsOnce(h, rowsSql, async (rows) => {
+        const d = await writeRows(`SELECT * EXCLUDE (${MATCHED}) FROM ${rows}`);
+        written.push(...d.paths);
+        const where = `WHERE (${predicate ?? 'TRUE'})`;
+        const cols = snapshot.schema.fields.map((f) => quoteIdent(f.name)).join(', ');
+        const pre = tagChanges(`SELECT ${cols} ${from} ${where}`, snapshot.schema, 'update_preimage');
+        const post = tagChanges(
+          `SELECT * FROM ${rows} WHERE ${MATCHED}`,
+          snapshot.schema,
+          'update_postimage',
+        );
+        const c = await writeChangeDataFiles(h, `${pre} UNION ALL ${post}`, target);
+        written.push(...c.paths);
+        return [d, c] as const;
+      });
+    }
     const actions: Action[] = [];
     let numRemovedFiles: number;
     let removedBytes: number;
@@ -217,21 +242,8 @@ async function updateOnce(
       dvCounts.numDeletionVectorsRemoved = touched.filter((f) => f.deletionVector != null).length;
     }
     actions.push(...data.adds);
-    let numAddedChangeFiles = 0;
-    if (recordsChanges(target.configuration)) {
-      const where = `WHERE (${predicate ?? 'TRUE'})`;
-      const cols = snapshot.schema.fields.map((f) => quoteIdent(f.name)).join(', ');
-      const pre = tagChanges(`SELECT ${cols} ${from} ${where}`, snapshot.schema, 'update_preimage');
-      const post = tagChanges(
-        rewrittenRowsSql(snapshot, sets, alias, from, predicate ?? 'TRUE', true),
-        snapshot.schema,
-        'update_postimage',
-      );
-      const cdc = await writeChangeDataFiles(h, `${pre} UNION ALL ${post}`, target);
-      written.push(...cdc.paths);
-      actions.push(...cdc.cdcs);
-      numAddedChangeFiles = cdc.cdcs.length;
-    }
+    if (cdc !== undefined) actions.push(...cdc.cdcs);
+    const numAddedChangeFiles = cdc?.cdcs.length ?? 0;
     const numCopiedRows = dv ? 0 : data.numOutputRows - numUpdatedRows;
     const metrics = {
       numRemovedFiles,

@@ -5,7 +5,7 @@
 import { type Action, checkWriteSupport, DeltaError, type ReadSet, type StructType } from '@loch/delta';
 import { schemaFromDuckColumns, toDuckType } from '@loch/engine-duckdb';
 import { autoCompactAfterWrite, optimizedWrite } from './auto-optimize.js';
-import { recordsChanges, tagChanges, writeChangeDataFiles } from './change-data-files.js';
+import { recordsChanges, tagChanges, withRowsOnce, writeChangeDataFiles } from './change-data-files.js';
 import { clusteringForNewTable } from './clustering.js';
 import { commit, deleteFiles } from './commit.js';
 import { withCheckConstraints } from './constraints.js';
@@ -127,112 +127,125 @@ export async function writeTable(
     replaceSchema && opts.clusterBy !== undefined && opts.clusterBy.length > 0 && plan.metadata !== undefined
       ? clusteringForNewTable(plan.metadata, plan.protocol ?? snapshot!.protocol, opts.clusterBy, snapshot)
       : undefined;
-  const dataSql = withCheckConstraints(
+  const newRows = withCheckConstraints(
     `SELECT ${plan.selectList} FROM (${source}) AS src`,
     plan.target.configuration,
     plan.target.schema,
   );
 
-  const now = h.now();
-  const removes: Action[] = [];
-  let removedBytes = 0;
-  let keepSql: string | undefined;
-  let deletedSql: string | undefined;
-  // What the write read, for the conflict checker (Delta's txn.filterFiles): an append reads
-  // nothing; an overwrite reads every file under a TRUE predicate, so under WriteSerializable a
-  // concurrent blind append is ordered after it while a concurrent delete of a file it replaces
-  // conflicts; replaceWhere reads the files its predicate can match.
-  let readSet: ReadSet = { wholeTable: false, files: [] };
-  if (snapshot !== undefined && opts.mode === 'overwrite') {
-    readSet = { wholeTable: false, files: snapshot.files, partitionPredicate: () => true };
-    if (opts.replaceWhere !== undefined) {
-      await checkReplaceWhereData(h, dataSql, opts.replaceWhere);
-      const rw = await planReplaceWhere(h, snapshot, opts.replaceWhere);
-      readSet = rw.read;
-      for (const f of rw.remove) removes.push(removeFor(f, now));
-      removedBytes = totalSize(rw.remove);
-      if (rw.keepSql !== undefined) keepSql = keepSelect(rw.keepSql, snapshot.schema, plan.target.schema);
-      if (rw.deletedSql !== undefined)
-        deletedSql = keepSelect(rw.deletedSql, snapshot.schema, plan.target.schema);
-    } else {
-      for (const f of snapshot.files) removes.push(removeFor(f, now));
-      removedBytes = totalSize(snapshot.files);
+  // A replaceWhere that rewrites files records its new rows as `insert` change rows (below): with
+  // the change feed on they are computed once, so that identity values (row_number()) and
+  // expressions such as random() are the same in the data files and in `_change_data`.
+  const recordsInserts =
+    snapshot !== undefined &&
+    opts.mode === 'overwrite' &&
+    opts.replaceWhere !== undefined &&
+    recordsChanges(plan.target.configuration);
+  const finish = async (dataSql: string): Promise<WriteResult> => {
+    const now = h.now();
+    const removes: Action[] = [];
+    let removedBytes = 0;
+    let keepSql: string | undefined;
+    let deletedSql: string | undefined;
+    // What the write read, for the conflict checker (Delta's txn.filterFiles): an append reads
+    // nothing; an overwrite reads every file under a TRUE predicate, so under WriteSerializable a
+    // concurrent blind append is ordered after it while a concurrent delete of a file it replaces
+    // conflicts; replaceWhere reads the files its predicate can match.
+    let readSet: ReadSet = { wholeTable: false, files: [] };
+    if (snapshot !== undefined && opts.mode === 'overwrite') {
+      readSet = { wholeTable: false, files: snapshot.files, partitionPredicate: () => true };
+      if (opts.replaceWhere !== undefined) {
+        await checkReplaceWhereData(h, dataSql, opts.replaceWhere);
+        const rw = await planReplaceWhere(h, snapshot, opts.replaceWhere);
+        readSet = rw.read;
+        for (const f of rw.remove) removes.push(removeFor(f, now));
+        removedBytes = totalSize(rw.remove);
+        if (rw.keepSql !== undefined) keepSql = keepSelect(rw.keepSql, snapshot.schema, plan.target.schema);
+        if (rw.deletedSql !== undefined)
+          deletedSql = keepSelect(rw.deletedSql, snapshot.schema, plan.target.schema);
+      } else {
+        for (const f of snapshot.files) removes.push(removeFor(f, now));
+        removedBytes = totalSize(snapshot.files);
+      }
     }
-  }
 
-  const written: string[] = [];
-  try {
-    const ow = optimizedWrite(dataSql, plan.target);
-    const data = await writeDataFiles(h, ow.sql, plan.target, ow.options);
-    written.push(...data.paths);
-    let copiedRows = 0;
-    const adds = [...data.adds];
-    if (keepSql !== undefined) {
-      const kept = await writeDataFiles(h, keepSql, plan.target);
-      written.push(...kept.paths);
-      copiedRows = kept.numOutputRows;
-      adds.push(...kept.adds);
+    const written: string[] = [];
+    try {
+      const ow = optimizedWrite(dataSql, plan.target);
+      const data = await writeDataFiles(h, ow.sql, plan.target, ow.options);
+      written.push(...data.paths);
+      let copiedRows = 0;
+      const adds = [...data.adds];
+      if (keepSql !== undefined) {
+        const kept = await writeDataFiles(h, keepSql, plan.target);
+        written.push(...kept.paths);
+        copiedRows = kept.numOutputRows;
+        adds.push(...kept.adds);
+      }
+      // Rewritten files keep unchanged rows, so add/remove would report them as changed: with the
+      // change feed on, the commit records exactly the deleted and written rows instead.
+      const cdcs: Action[] = [];
+      if (keepSql !== undefined && deletedSql !== undefined && recordsChanges(plan.target.configuration)) {
+        const changes = `${tagChanges(deletedSql, plan.target.schema, 'delete')} UNION ALL ${tagChanges(dataSql, plan.target.schema, 'insert')}`;
+        const cdc = await writeChangeDataFiles(h, changes, plan.target);
+        written.push(...cdc.paths);
+        cdcs.push(...cdc.cdcs);
+      }
+      const actions: Action[] = [];
+      const protocol = clustering?.protocol ?? plan.protocol;
+      if (protocol !== undefined) actions.push(protocol);
+      const metadata =
+        identities.length > 0 && data.numOutputRows > 0
+          ? withHighWaterMarks(plan.metadata ?? snapshot!.metadata, identities, data.numOutputRows)
+          : plan.metadata;
+      if (metadata !== undefined) actions.push(metadata);
+      if (clustering?.domain !== undefined) actions.push(clustering.domain);
+      if (opts.txn !== undefined) {
+        actions.push({ kind: 'txn', appId: opts.txn.appId, version: opts.txn.version, lastUpdated: now });
+      }
+      for (const t of opts.extraTxns ?? []) {
+        actions.push({ kind: 'txn', appId: t.appId, version: t.version, lastUpdated: now });
+      }
+      actions.push(...removes, ...adds, ...cdcs);
+      const operation = opts.operation ?? 'WRITE';
+      const metrics: Record<string, number> = {
+        numFiles: adds.length,
+        numOutputRows: data.numOutputRows + copiedRows,
+        numOutputBytes: data.numOutputBytes,
+      };
+      if (opts.replaceWhere !== undefined) {
+        metrics.numRemovedFiles = removes.length;
+        metrics.numRemovedBytes = removedBytes;
+        metrics.numCopiedRows = copiedRows;
+      }
+      const result = await commit(h, {
+        operation,
+        operationParameters: operationParameters(opts, operation, plan),
+        operationMetrics: metrics,
+        actions,
+        readSnapshot: snapshot,
+        // Spark's rule: nothing read (an overwrite reads the whole table), nothing removed. Metadata
+        // changes do not count.
+        isBlindAppend: snapshot === undefined || opts.mode === 'append',
+        readSet,
+        ...(opts.userMetadata !== undefined ? { userMetadata: opts.userMetadata } : {}),
+      });
+      // After the commit, so it never fails the write (it never throws).
+      await autoCompactAfterWrite(h, plan.target.configuration, adds);
+      return {
+        version: result.version,
+        numFiles: adds.length,
+        numOutputRows: data.numOutputRows + copiedRows,
+        numOutputBytes: data.numOutputBytes,
+      };
+    } catch (e) {
+      await deleteFiles(h, written);
+      throw e;
     }
-    // Rewritten files keep unchanged rows, so add/remove would report them as changed: with the
-    // change feed on, the commit records exactly the deleted and written rows instead.
-    const cdcs: Action[] = [];
-    if (keepSql !== undefined && deletedSql !== undefined && recordsChanges(plan.target.configuration)) {
-      const changes = `${tagChanges(deletedSql, plan.target.schema, 'delete')} UNION ALL ${tagChanges(dataSql, plan.target.schema, 'insert')}`;
-      const cdc = await writeChangeDataFiles(h, changes, plan.target);
-      written.push(...cdc.paths);
-      cdcs.push(...cdc.cdcs);
-    }
-    const actions: Action[] = [];
-    const protocol = clustering?.protocol ?? plan.protocol;
-    if (protocol !== undefined) actions.push(protocol);
-    const metadata =
-      identities.length > 0 && data.numOutputRows > 0
-        ? withHighWaterMarks(plan.metadata ?? snapshot!.metadata, identities, data.numOutputRows)
-        : plan.metadata;
-    if (metadata !== undefined) actions.push(metadata);
-    if (clustering?.domain !== undefined) actions.push(clustering.domain);
-    if (opts.txn !== undefined) {
-      actions.push({ kind: 'txn', appId: opts.txn.appId, version: opts.txn.version, lastUpdated: now });
-    }
-    for (const t of opts.extraTxns ?? []) {
-      actions.push({ kind: 'txn', appId: t.appId, version: t.version, lastUpdated: now });
-    }
-    actions.push(...removes, ...adds, ...cdcs);
-    const operation = opts.operation ?? 'WRITE';
-    const metrics: Record<string, number> = {
-      numFiles: adds.length,
-      numOutputRows: data.numOutputRows + copiedRows,
-      numOutputBytes: data.numOutputBytes,
-    };
-    if (opts.replaceWhere !== undefined) {
-      metrics.numRemovedFiles = removes.length;
-      metrics.numRemovedBytes = removedBytes;
-      metrics.numCopiedRows = copiedRows;
-    }
-    const result = await commit(h, {
-      operation,
-      operationParameters: operationParameters(opts, operation, plan),
-      operationMetrics: metrics,
-      actions,
-      readSnapshot: snapshot,
-      // Spark's rule: nothing read (an overwrite reads the whole table), nothing removed. Metadata
-      // changes do not count.
-      isBlindAppend: snapshot === undefined || opts.mode === 'append',
-      readSet,
-      ...(opts.userMetadata !== undefined ? { userMetadata: opts.userMetadata } : {}),
-    });
-    // After the commit, so it never fails the write (it never throws).
-    await autoCompactAfterWrite(h, plan.target.configuration, adds);
-    return {
-      version: result.version,
-      numFiles: adds.length,
-      numOutputRows: data.numOutputRows + copiedRows,
-      numOutputBytes: data.numOutputBytes,
-    };
-  } catch (e) {
-    await deleteFiles(h, written);
-    throw e;
-  }
+  };
+  return recordsInserts
+    ? withRowsOnce(h, newRows, (rows) => finish(`SELECT * FROM ${rows}`))
+    : finish(newRows);
 }
 
 /** Rows kept from rewritten files, projected onto the (possibly evolved) table schema. */
