@@ -1,5 +1,7 @@
 // ALTER TABLE: each operation is one metadata-only commit (plus a protocol upgrade when the new
-// schema or properties need one).
+// schema or properties need one). What it read decides which concurrent commits it can be
+// rebased over (Delta's ConflictChecker): any winner's metadata or protocol change conflicts;
+// data changes conflict only with the operations that checked the existing data.
 import { randomUUID } from 'node:crypto';
 import {
   type Action,
@@ -9,7 +11,9 @@ import {
   columnMappingMode,
   type Metadata,
   protocolFor,
+  type ReadSet,
   requiredFeatures,
+  type Snapshot,
   serializeSchema,
 } from '@loch/delta';
 import { addColumns, type Change, dropColumns, renameColumn } from './alter-columns.js';
@@ -86,14 +90,36 @@ export async function alterTable(h: TableHandle, op: AlterOperation): Promise<{ 
   const actions: Action[] = [];
   if (!sameProtocol(protocol, s.protocol)) actions.push(protocol);
   actions.push(metadata);
+  const read = readSetOf(op, s);
   const result = await commit(h, {
     operation: change.operation,
     operationParameters: change.parameters,
     operationMetrics: {},
     actions,
     readSnapshot: s,
-    isBlindAppend: true,
+    // Spark's rule: a commit that read no files and removes none is a blind append.
+    isBlindAppend: read.files.length === 0 && read.partitionPredicate === undefined,
+    readSet: read,
     ...(change.inCommitTimestamp !== undefined ? { inCommitTimestamp: change.inCommitTimestamp } : {}),
   });
   return { version: result.version };
+}
+
+/**
+ * What an ALTER read, as Delta's commands record it. ADD CONSTRAINT (and SET NOT NULL on a
+ * nullable column) checks every row, like Delta's `txn.filterFiles()`: every live file under a
+ * TRUE partition predicate, so a concurrent commit that adds rows (blind appends included: our
+ * metadata change makes them count at WriteSerializable) or removes a file we checked conflicts
+ * instead of letting unchecked rows in. Every other ALTER reads no data: it is rebased over
+ * concurrent data changes and fails only on a concurrent metadata or protocol change.
+ */
+function readSetOf(op: AlterOperation, s: Snapshot): ReadSet {
+  const checksData =
+    op.kind === 'addConstraint' ||
+    (op.kind === 'setColumnNullability' &&
+      !op.nullable &&
+      s.schema.fields.some((f) => f.name.toLowerCase() === op.column.toLowerCase() && f.nullable));
+  return checksData
+    ? { wholeTable: false, files: s.files, partitionPredicate: () => true }
+    : { wholeTable: false, files: [] };
 }

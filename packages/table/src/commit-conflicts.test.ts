@@ -233,3 +233,103 @@ describe('metadata changes and RESTORE against concurrent writers', () => {
     expect((await ids()).filter((i) => i === 8)).toHaveLength(1);
   });
 });
+
+describe('ALTER TABLE against concurrent writers', () => {
+  const configuration = async (): Promise<Readonly<Record<string, string>>> =>
+    (await b.snapshot()).metadata.configuration;
+
+  it('SET TBLPROPERTIES is rebased over a concurrent blind append and a concurrent DELETE', async () => {
+    await seed();
+    const r = await racingWriter(appendTo(1, 100)).alter({
+      kind: 'setProperties',
+      properties: { 'x.owner': 'a' },
+    });
+    expect(r.version).toBe(2);
+    const d = await racingWriter(() => b.delete('id = 2')).alter({
+      kind: 'setProperties',
+      properties: { 'x.team': 'b' },
+    });
+    expect(d.version).toBe(4);
+    expect(await configuration()).toMatchObject({ 'x.owner': 'a', 'x.team': 'b' });
+    expect(await ids()).toEqual([0, 1, 3, 4, 5, 100]);
+  });
+
+  it('ADD COLUMNS is rebased over a concurrent append, whose row reads NULL in the new column', async () => {
+    await seed();
+    const r = await racingWriter(appendTo(0, 100)).alter({
+      kind: 'addColumns',
+      columns: [{ name: 'note', type: { kind: 'primitive', name: 'string' } }],
+    });
+    expect(r.version).toBe(2);
+    const rows = plain(await b.toArray({ orderBy: ['id'] }));
+    expect(rows.at(-1)).toEqual({ id: 100, p: 0, note: null });
+  });
+
+  it('SET TBLPROPERTIES fails on a concurrent metadata change (MetadataChanged) or protocol change (ProtocolChanged)', async () => {
+    await seed();
+    await expectConflict(
+      racingWriter(() => b.alter({ kind: 'setProperties', properties: { 'x.y': 'winner' } })).alter({
+        kind: 'setProperties',
+        properties: { 'x.z': 'loser' },
+      }),
+      'MetadataChanged',
+      1,
+    );
+    expect(await configuration()).not.toHaveProperty('x.z');
+    await expectConflict(
+      racingWriter(() =>
+        b.alter({ kind: 'setProperties', properties: { 'delta.enableDeletionVectors': 'true' } }),
+      ).alter({ kind: 'setProperties', properties: { 'x.z': 'loser' } }),
+      'ProtocolChanged',
+      2,
+    );
+  });
+
+  it('ADD CONSTRAINT fails on a concurrent append: the appended rows were never checked (ConcurrentAppend)', async () => {
+    await seed();
+    // Without the conflict the table would hold id 100 under CHECK (id < 50).
+    await expectConflict(
+      racingWriter(appendTo(1, 100)).alter({ kind: 'addConstraint', name: 'small', expr: 'id < 50' }),
+      'ConcurrentAppend',
+      1,
+    );
+    expect(await configuration()).not.toHaveProperty('delta.constraints.small');
+    expect(await ids()).toContain(100);
+    // Nothing concurrent: the constraint is added, and a violating append now fails.
+    await b.alter({ kind: 'addConstraint', name: 'small', expr: 'id < 200' });
+    expect(await configuration()).toHaveProperty('delta.constraints.small', 'id < 200');
+  });
+
+  it('ADD CONSTRAINT fails on a concurrent delete of a file it checked (ConcurrentDeleteRead)', async () => {
+    await seed();
+    // A whole-partition delete removes the file and adds none (a rewrite would be a ConcurrentAppend first).
+    await expectConflict(
+      racingWriter(() => b.delete('p = 1')).alter({ kind: 'addConstraint', name: 'c', expr: 'id >= 0' }),
+      'ConcurrentDeleteRead',
+      1,
+    );
+  });
+
+  it('SET NOT NULL checks the data, so a concurrent append conflicts; DROP NOT NULL is rebased', async () => {
+    await seed();
+    await expectConflict(
+      racingWriter(() => b.write('SELECT NULL::BIGINT AS id, 0::BIGINT AS p', { mode: 'append' })).alter({
+        kind: 'setColumnNullability',
+        column: 'id',
+        nullable: false,
+      }),
+      'ConcurrentAppend',
+      1,
+    );
+    expect((await b.snapshot()).schema.fields[0]?.nullable).toBe(true);
+    await b.delete('id IS NULL');
+    await b.alter({ kind: 'setColumnNullability', column: 'id', nullable: false });
+    const r = await racingWriter(appendTo(0, 100)).alter({
+      kind: 'setColumnNullability',
+      column: 'id',
+      nullable: true,
+    });
+    expect(r.version).toBe(5);
+    expect((await b.snapshot()).schema.fields[0]?.nullable).toBe(true);
+  });
+});
