@@ -127,7 +127,9 @@ describe('OPTIMIZE and VACUUM through SqlSession', () => {
     expect(await rows('SELECT id FROM delta.`v`')).toEqual([{ id: 7 }]);
     const gone = await session.execute('SELECT * FROM delta.`v` VERSION AS OF 0').catch((e: unknown) => e);
     expect(isSqlError(gone, 'IO_ERROR')).toBe(true);
-    expect((gone as Error).message).toMatch(/FILE_NOT_FOUND: data file '.*part-.*' .*VACUUM/s);
+    expect((gone as Error).message).toMatch(
+      /FILE_NOT_FOUND: cannot read version 0: its data file '.*part-.*' .*VACUUM.*delta\.deletedFileRetentionDuration/s,
+    );
     const ops = (await rows('DESCRIBE HISTORY delta.`v`')).map((h) => h.operation);
     expect(ops.slice(0, 2)).toEqual(['VACUUM END', 'VACUUM START']);
     await session.execute('SET spark.databricks.delta.retentionDurationCheck.enabled = true');
