@@ -316,4 +316,42 @@ describe('scanSql', () => {
       }),
     ).toThrow(/'nope'/);
   });
+
+  it('tells DuckDB the row count from numRecords (explicit_cardinality), per read', async () => {
+    const a = await write('card-a.parquet', 'SELECT i::BIGINT AS id FROM range(3000) t(i)');
+    const b = await write('card-b.parquet', 'SELECT i::BIGINT AS id FROM range(3000, 5000) t(i)');
+    const c = await write('card-c.parquet', 'SELECT i::BIGINT AS id FROM range(5000, 5100) t(i)');
+    const spec = (files: ScanFile[]): ScanSpec => ({
+      files,
+      schema: schema(f('id', p('long'))),
+      partitionColumns: [],
+      columnMappingMode: 'none',
+    });
+    const estimateOf = async (s: ScanSpec) => {
+      const r = await engine.query(`EXPLAIN (FORMAT json) SELECT * FROM (${scanSql(s)})`);
+      const walk = (n: { children?: unknown[]; extra_info?: Record<string, unknown> }): number[] => [
+        ...(n.extra_info?.Function === 'READ_PARQUET' ? [Number(n.extra_info['Estimated Cardinality'])] : []),
+        ...((n.children ?? []) as (typeof n)[]).flatMap(walk),
+      ];
+      return (JSON.parse(String(r.rows[0]![1])) as (typeof r)[]).flatMap(walk);
+    };
+    const withRows = (file: ScanFile, numRecords: number): ScanFile => ({ ...file, numRecords });
+
+    const all = spec([withRows(scanFile(a), 3000), withRows(scanFile(b), 2000), withRows(scanFile(c), 100)]);
+    expect(scanSql(all)).toContain('explicit_cardinality = 5100)');
+    expect(await estimateOf(all)).toEqual([5100]);
+    // One file: DuckDB's own guess for a `schema =` read of one file is 0 rows.
+    expect(await estimateOf(spec([withRows(scanFile(a), 3000)]))).toEqual([3000]);
+    // A file without stats counts as the average of those with.
+    expect(scanSql(spec([withRows(scanFile(a), 3000), scanFile(b), withRows(scanFile(c), 100)]))).toContain(
+      'explicit_cardinality = 4650)',
+    );
+    // No stats at all: no hint (DuckDB guesses), and an empty file is one row, not "no hint".
+    expect(scanSql(spec([scanFile(a), scanFile(b)]))).not.toContain('explicit_cardinality');
+    expect(scanSql(spec([withRows(scanFile(c), 0)]))).toContain('explicit_cardinality = 1)');
+    // Deletion-vector files are a separate read with their own count; the rows stay exact.
+    const dv = spec([withRows(scanFile(a), 3000), withRows(scanFile(b, {}, [0, 1, 2]), 2000)]);
+    expect(await estimateOf(dv)).toEqual(expect.arrayContaining([3000, 2000]));
+    expect((await rows(dv)).length).toBe(4997);
+  });
 });

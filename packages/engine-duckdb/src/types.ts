@@ -22,6 +22,12 @@ export interface ScanFile {
   /** Row indexes (0-based parquet row numbers) deleted by a deletion vector, ascending. */
   readonly deletedRows?: readonly number[];
   readonly size?: number;
+  /**
+   * Physical rows in the file (add.stats numRecords, deleted rows included). Tells DuckDB's optimizer
+   * how big the scan is: with an explicit `schema` read_parquet opens no file at bind time and would
+   * otherwise guess almost nothing (decision 0003).
+   */
+  readonly numRecords?: number;
 }
 
 /** Everything needed to turn a snapshot's files into one SQL relation with the logical schema. */
