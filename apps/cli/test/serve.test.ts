@@ -118,6 +118,40 @@ describe('loch serve', () => {
     expect(r.stdout).toContain('b|numeric(10,2)|||');
   });
 
+  it.skipIf(!hasPsql)(
+    "cancels psql's running query on Ctrl-C (SIGINT) long before it would finish",
+    async () => {
+      const LONG = 'SELECT count(*) FROM range(60000000) t1(x), range(3) t2(y) WHERE x % 7 = y';
+      const run = async (sql: string, interruptAfterMs?: number) => {
+        const child = spawn(
+          'psql',
+          ['-h', '127.0.0.1', '-p', String(port), '-U', 'admin', '-d', 'loch', '-X', '-A', '-t', '-c', sql],
+          { env: { ...process.env, PGPASSWORD: password } },
+        );
+        let stderr = '';
+        child.stderr?.on('data', (d: Buffer) => {
+          stderr += d.toString();
+        });
+        const started = performance.now();
+        const done = new Promise<number | null>((resolve) => child.once('exit', resolve));
+        // psql answers SIGINT with a CancelRequest on a second connection, as on Ctrl-C.
+        if (interruptAfterMs !== undefined) setTimeout(() => child.kill('SIGINT'), interruptAfterMs);
+        const code = await done;
+        return { code, stderr, ms: performance.now() - started };
+      };
+      // psql's own start (process, connection, SCRAM) is timed first, so the interrupt comes once
+      // the query is running, however loaded the machine is.
+      const start = await run('SELECT 1');
+      const full = await run(LONG);
+      expect(full.code).toBe(0);
+      const cut = await run(LONG, start.ms + 150);
+      expect(cut.stderr).toContain('canceling statement due to user request');
+      expect(cut.ms - start.ms).toBeLessThan((full.ms - start.ms) / 2);
+      // The server goes on serving.
+      expect(psql('SELECT 7').stdout.trim()).toBe('7');
+    },
+  );
+
   it.skipIf(!hasPsql)('refuses psql with a wrong password', () => {
     const r = spawnSync('psql', ['-h', '127.0.0.1', '-p', String(port), '-U', 'admin', '-c', 'SELECT 1'], {
       env: { ...process.env, PGPASSWORD: 'wrong' },
