@@ -149,6 +149,18 @@ describe('statement_timeout', () => {
     expect(rows(again.answer)).toEqual(rows(full.answer));
   });
 
+  it("takes the timeout from the startup packet (pg's statement_timeout option)", async () => {
+    const c = await h.client({ statement_timeout: 100 });
+    const started = performance.now();
+    const err = await c.query(LONG_SCALAR).catch((e: { code?: string }) => e);
+    const ms = performance.now() - started;
+    expect((err as { code?: string }).code).toBe('57014');
+    const plain = await login();
+    const full = await timed(plain, { type: 'Query', sql: LONG_SCALAR });
+    expect(ms).toBeLessThan(full.ms / 2);
+    expect((await c.query('SELECT 12 AS n')).rows).toEqual([{ n: 12 }]);
+  });
+
   it('refuses a value that is not a duration', async () => {
     const c = await login();
     const r = await c.roundTrip({ type: 'Query', sql: "SET statement_timeout = 'soon'" });
