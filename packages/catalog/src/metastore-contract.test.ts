@@ -72,6 +72,10 @@ for (const backend of backends) {
           comment: 'money',
         });
         expect((await m.getCatalog('SALES')).displayName).toBe('Sales');
+        // A new catalog comes with its `default` schema, owned by the catalog's owner.
+        expect((await m.listSchemas('sales')).map((x) => [x.fullName, x.owner])).toEqual([
+          ['sales.default', 'admin'],
+        ]);
         expect((await m.createCatalog({ name: 'sALES', owner: 'admin' }, 'ifNotExists')).status).toBe(
           'existed',
         );

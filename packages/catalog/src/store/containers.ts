@@ -71,6 +71,11 @@ export async function createCatalog(
           now,
         ],
       );
+      // Every new catalog has a `default` schema, as in Databricks: USE CATALOG lands in it.
+      await tx.run(
+        'INSERT INTO schemas (catalog_name, name, display_name, owner, comment, properties, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        [name, 'default', 'default', owner, 'Default schema', '{}', now, now],
+      );
       return { status: 'created', object: toCatalog(await requireCatalog(tx, name)) };
     });
   return settleRace(ctx, attempt, mode === 'ifNotExists', () => alreadyExists('catalog', name));
