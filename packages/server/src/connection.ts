@@ -384,6 +384,8 @@ export class Connection implements StatementHost {
   close(): void {
     if (this.#phase === 'closed') return;
     this.#phase = 'closed';
+    // Nobody is left to read the answer: a running query would only hold its pooled connection.
+    this.#scope?.interrupt('connection closed');
     this.#ctx.unregister(this);
     this.#socket.end();
     this.#socket.destroySoon?.();

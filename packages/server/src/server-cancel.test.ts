@@ -128,6 +128,23 @@ describe('CancelRequest', () => {
   });
 });
 
+describe('a client that disconnects', () => {
+  it('has its running query interrupted, freeing the engine for everyone else', async () => {
+    const probe = await login();
+    const full = await timed(probe, { type: 'Query', sql: LONG });
+    // As many long queries as the engine has connections (3), each client gone right after.
+    const leavers = await Promise.all([login(), login(), login()]);
+    for (const c of leavers) c.send({ type: 'Query', sql: LONG });
+    await new Promise((r) => setTimeout(r, 50));
+    for (const c of leavers) c.close();
+    await new Promise((r) => setTimeout(r, 50));
+    // Without the interrupt this would queue behind the three abandoned queries.
+    const quick = await timed(probe, { type: 'Query', sql: 'SELECT 13' });
+    expect(rows(quick.answer)).toEqual([['13']]);
+    expect(quick.ms).toBeLessThan(full.ms / 3);
+  });
+});
+
 describe('statement_timeout', () => {
   it('interrupts a statement that runs past it, and only while it is set', async () => {
     const c = await login();
