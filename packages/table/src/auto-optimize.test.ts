@@ -4,7 +4,7 @@
 import type { CommitInfo } from '@loch/delta';
 import type { DuckEngine } from '@loch/engine-duckdb';
 import { openStore } from '@loch/storage';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { autoCompactSettings, DEFAULT_MIN_NUM_FILES, optimizedWrite } from './auto-optimize.js';
 import type { DeltaTable } from './delta-table.js';
 import { TableHandle } from './table-handle.js';
@@ -12,40 +12,21 @@ import {
   commitActions,
   contextFor,
   dataFilesIn,
-  openEngine,
   plain,
   removeDir,
   tableAt,
   tempDir,
+  useTableFixture,
 } from './test-helpers.test-util.js';
-import type { TableContext } from './types.js';
 import { writeTable } from './write.js';
 
-let engine: DuckEngine;
-let ctx: TableContext;
-let dir: string;
-let t: DeltaTable;
+const fx = useTableFixture();
 
-beforeAll(async () => {
-  engine = await openEngine();
-  ctx = contextFor(engine);
-});
-afterAll(async () => {
-  await engine.close();
-});
-beforeEach(async () => {
-  dir = await tempDir();
-  t = tableAt(ctx, dir);
-});
-afterEach(async () => {
-  await removeDir(dir);
-});
-
-const rowsOf = async (table: DeltaTable = t): Promise<Record<string, unknown>[]> =>
+const rowsOf = async (table: DeltaTable = fx.table): Promise<Record<string, unknown>[]> =>
   plain(await table.toArray({ orderBy: ['id'] }));
 
 const infoOf = async (version: number): Promise<Record<string, unknown>> => {
-  const info = (await commitActions(dir, version)).find((a): a is CommitInfo => a.kind === 'commitInfo');
+  const info = (await commitActions(fx.dir, version)).find((a): a is CommitInfo => a.kind === 'commitInfo');
   return info!.value;
 };
 
@@ -54,7 +35,7 @@ const batch = (i: number, per = 10): string =>
 
 /** An engine whose compaction writes (OPTIMIZE reads each bin as `__bin`) run `onCompact` first. */
 function compactionHooked(onCompact: () => Promise<void>): DuckEngine {
-  return new Proxy(engine, {
+  return new Proxy(fx.engine, {
     get(target, prop) {
       if (prop === 'writeParquet') {
         return async (...args: Parameters<DuckEngine['writeParquet']>) => {
@@ -100,9 +81,9 @@ describe('optimizeWrite', () => {
     const sql = `SELECT range::BIGINT AS id, (hash(range) % 300)::INT AS p FROM range(1000000)`;
     const plainDir = await tempDir();
     try {
-      const plainTable = tableAt(ctx, plainDir);
+      const plainTable = tableAt(fx.ctx, plainDir);
       const a = await plainTable.write(sql, { mode: 'append', partitionBy: ['p'] });
-      const b = await t.write(sql, {
+      const b = await fx.table.write(sql, {
         mode: 'append',
         partitionBy: ['p'],
         properties: { 'delta.autoOptimize.optimizeWrite': 'true' },
@@ -111,9 +92,9 @@ describe('optimizeWrite', () => {
       expect(a.numFiles).toBeGreaterThan(b.numFiles);
       const digest = async (table: DeltaTable) =>
         (
-          await engine.query(`SELECT count(*), sum(id), sum(p * id) FROM (${await table.scanSql()})`)
+          await fx.engine.query(`SELECT count(*), sum(id), sum(p * id) FROM (${await table.scanSql()})`)
         ).rows.map((r) => r.map(String));
-      expect(await digest(t)).toEqual(await digest(plainTable));
+      expect(await digest(fx.table)).toEqual(await digest(plainTable));
     } finally {
       await removeDir(plainDir);
     }
@@ -121,13 +102,13 @@ describe('optimizeWrite', () => {
 
   it('rolls unpartitioned writes over at delta.targetFileSize', async () => {
     const sql = `SELECT range::BIGINT AS id, md5(range::VARCHAR) AS s FROM range(400000)`;
-    const r = await t.write(sql, {
+    const r = await fx.table.write(sql, {
       mode: 'append',
       properties: { 'delta.autoOptimize.optimizeWrite': 'true', 'delta.targetFileSize': '64kb' },
     });
     expect(r.numFiles).toBeGreaterThan(1);
     expect(r.numOutputRows).toBe(400000);
-    expect((await t.snapshot()).files).toHaveLength(r.numFiles);
+    expect((await fx.table.snapshot()).files).toHaveLength(r.numFiles);
   });
 });
 
@@ -135,13 +116,13 @@ describe('autoCompact', () => {
   const props = { 'delta.autoOptimize.autoCompact': 'true', 'loch.autoCompact.minNumFiles': '5' };
 
   it('compacts after the N-th small append, recorded as an automatic OPTIMIZE, data identical', async () => {
-    await t.write(batch(0), { mode: 'append', properties: props });
-    for (let i = 1; i < 4; i++) await t.write(batch(i), { mode: 'append' });
-    expect((await t.snapshot()).files).toHaveLength(4);
+    await fx.table.write(batch(0), { mode: 'append', properties: props });
+    for (let i = 1; i < 4; i++) await fx.table.write(batch(i), { mode: 'append' });
+    expect((await fx.table.snapshot()).files).toHaveLength(4);
     const before = await rowsOf();
-    const r = await t.write(batch(4), { mode: 'append' });
+    const r = await fx.table.write(batch(4), { mode: 'append' });
     expect(r.version).toBe(4);
-    const after = await t.snapshot();
+    const after = await fx.table.snapshot();
     expect(after.version).toBe(5);
     expect(after.files).toHaveLength(1);
     const info = await infoOf(5);
@@ -149,51 +130,51 @@ describe('autoCompact', () => {
     expect(info.operationParameters).toMatchObject({ auto: 'true' });
     expect((await rowsOf()).map((row) => row.id)).toEqual(Array.from({ length: 50 }, (_, i) => i));
     // The files just compacted are tombstoned, not deleted: time travel before it still works.
-    expect(plain(await t.toArray({ orderBy: ['id'], at: { version: 3 } }))).toEqual(before);
+    expect(plain(await fx.table.toArray({ orderBy: ['id'], at: { version: 3 } }))).toEqual(before);
   });
 
   it('compacts only the partitions the write touched', async () => {
-    await t.write(batch(0), { mode: 'append', partitionBy: ['p'], properties: props });
-    for (let i = 1; i < 4; i++) await t.write(batch(i), { mode: 'append' });
-    expect((await t.snapshot()).files).toHaveLength(8);
+    await fx.table.write(batch(0), { mode: 'append', partitionBy: ['p'], properties: props });
+    for (let i = 1; i < 4; i++) await fx.table.write(batch(i), { mode: 'append' });
+    expect((await fx.table.snapshot()).files).toHaveLength(8);
     // Only partition p=1 reaches 5 small files (the threshold is per partition).
-    await t.write(`SELECT 1001::BIGINT AS id, 1 AS p, 'one' AS s`, { mode: 'append' });
-    const files = (await t.snapshot()).files;
+    await fx.table.write(`SELECT 1001::BIGINT AS id, 1 AS p, 'one' AS s`, { mode: 'append' });
+    const files = (await fx.table.snapshot()).files;
     expect(files.filter((f) => f.partitionValues.p === '1')).toHaveLength(1);
     expect(files.filter((f) => f.partitionValues.p === '0')).toHaveLength(4);
     expect(await rowsOf()).toHaveLength(41);
   });
 
   it('does nothing when disabled', async () => {
-    for (let i = 0; i < 6; i++) await t.write(batch(i), { mode: 'append' });
-    expect((await t.snapshot()).files).toHaveLength(6);
-    expect((await t.snapshot()).version).toBe(5);
+    for (let i = 0; i < 6; i++) await fx.table.write(batch(i), { mode: 'append' });
+    expect((await fx.table.snapshot()).files).toHaveLength(6);
+    expect((await fx.table.snapshot()).version).toBe(5);
   });
 
   it('a failing compaction does not fail the write', async () => {
     const failing = compactionHooked(async () => {
       throw new Error('disk full (injected)');
     });
-    const h = new TableHandle(contextFor(failing), await openStore(dir));
+    const h = new TableHandle(contextFor(failing), await openStore(fx.dir));
     await writeTable(h, batch(0), { mode: 'append', properties: props });
     for (let i = 1; i < 5; i++) await writeTable(h, batch(i), { mode: 'append' });
     expect(String(h.lastAutoCompactError)).toContain('disk full (injected)');
-    const s = await t.snapshot();
+    const s = await fx.table.snapshot();
     expect(s.version).toBe(4);
     expect(s.files).toHaveLength(5);
     expect(await rowsOf()).toHaveLength(50);
     // No orphan from the failed compaction.
-    expect(await dataFilesIn(dir)).toHaveLength(5);
+    expect(await dataFilesIn(fx.dir)).toHaveLength(5);
   });
 
   // Databricks runs auto compaction after every successful write, DML included.
   const dml: Array<[string, () => Promise<unknown>]> = [
-    ['DELETE', () => t.delete('id = 3')],
-    ['UPDATE', () => t.update({ s: "'changed'" }, 'id = 13')],
+    ['DELETE', () => fx.table.delete('id = 3')],
+    ['UPDATE', () => fx.table.update({ s: "'changed'" }, 'id = 13')],
     [
       'MERGE',
       () =>
-        t
+        fx.table
           .merge("SELECT 23::BIGINT AS id, 1 AS p, 'merged' AS s", 'target.id = source.id')
           .whenMatchedUpdateAll()
           .execute(),
@@ -202,12 +183,12 @@ describe('autoCompact', () => {
   for (const [operation, run] of dml) {
     it(`compacts after ${operation} too`, async () => {
       // Five small files written while auto compaction was off, then switched on.
-      for (let i = 0; i < 5; i++) await t.write(batch(i), { mode: 'append' });
-      await t.alter({ kind: 'setProperties', properties: props });
-      expect((await t.snapshot()).files).toHaveLength(5);
+      for (let i = 0; i < 5; i++) await fx.table.write(batch(i), { mode: 'append' });
+      await fx.table.alter({ kind: 'setProperties', properties: props });
+      expect((await fx.table.snapshot()).files).toHaveLength(5);
       const expected = (await rowsOf()).filter((row) => row.id !== (operation === 'DELETE' ? 3 : -1));
       await run();
-      const s = await t.snapshot();
+      const s = await fx.table.snapshot();
       // v5 the property change, v6 the DML, v7 the compaction.
       expect(s.version).toBe(7);
       expect((await infoOf(6)).operation).toBe(operation);
@@ -230,14 +211,14 @@ describe('autoCompact', () => {
     const racing = compactionHooked(async () => {
       if (raced) return;
       raced = true;
-      await t.write(`SELECT 999::BIGINT AS id, 7 AS p, 'late' AS s`, { mode: 'append' });
+      await fx.table.write(`SELECT 999::BIGINT AS id, 7 AS p, 'late' AS s`, { mode: 'append' });
     });
-    const h = new TableHandle(contextFor(racing), await openStore(dir));
+    const h = new TableHandle(contextFor(racing), await openStore(fx.dir));
     await writeTable(h, batch(0), { mode: 'append', partitionBy: ['p'], properties: props });
     for (let i = 1; i < 5; i++) await writeTable(h, batch(i), { mode: 'append' });
     expect(raced).toBe(true);
     expect(h.lastAutoCompactError).toBeUndefined();
-    const s = await t.snapshot();
+    const s = await fx.table.snapshot();
     // v4 the 5th append, v5 the racing append, v6 the compaction rebased past it.
     expect(s.version).toBe(6);
     expect((await infoOf(6)).operation).toBe('OPTIMIZE');

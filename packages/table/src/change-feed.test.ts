@@ -2,21 +2,10 @@
 // errors for ranges without CDF or past the end of the log.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Action, DeletionVectorDescriptor } from '@loch/delta';
-import type { DuckEngine } from '@loch/engine-duckdb';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { planCommitChanges, rowsMinus } from './change-feed-plan.js';
 import type { DeltaTable } from './delta-table.js';
-import {
-  commitActions,
-  contextFor,
-  expectDeltaError,
-  openEngine,
-  plain,
-  removeDir,
-  tableAt,
-  tempDir,
-} from './test-helpers.test-util.js';
-import type { TableContext } from './types.js';
+import { commitActions, expectDeltaError, plain, useTableFixture } from './test-helpers.test-util.js';
 
 const dv = (id: string): DeletionVectorDescriptor => ({
   storageType: 'u',
@@ -92,25 +81,7 @@ describe('planCommitChanges', () => {
   });
 });
 
-let engine: DuckEngine;
-let ctx: TableContext;
-let dir: string;
-let t: DeltaTable;
-
-beforeAll(async () => {
-  engine = await openEngine();
-  ctx = contextFor(engine);
-});
-afterAll(async () => {
-  await engine.close();
-});
-beforeEach(async () => {
-  dir = await tempDir();
-  t = tableAt(ctx, dir);
-});
-afterEach(async () => {
-  await removeDir(dir);
-});
+const fx = useTableFixture();
 
 const CDF = { 'delta.enableChangeDataFeed': 'true' };
 
@@ -123,11 +94,11 @@ async function feed(table: DeltaTable, range: Parameters<DeltaTable['changes']>[
 
 describe('DeltaTable.changes', () => {
   it('derives inserts and deletes for appends, overwrites and restore', async () => {
-    await t.write('SELECT * FROM range(2) AS r(id)', { mode: 'append', properties: CDF }); // v0
-    await t.write('SELECT 5::BIGINT AS id', { mode: 'append' }); // v1
-    await t.write('SELECT 7::BIGINT AS id', { mode: 'overwrite' }); // v2
-    await t.restore({ version: 1 }); // v3
-    expect(await feed(t, { startVersion: 0 })).toEqual(
+    await fx.table.write('SELECT * FROM range(2) AS r(id)', { mode: 'append', properties: CDF }); // v0
+    await fx.table.write('SELECT 5::BIGINT AS id', { mode: 'append' }); // v1
+    await fx.table.write('SELECT 7::BIGINT AS id', { mode: 'overwrite' }); // v2
+    await fx.table.restore({ version: 1 }); // v3
+    expect(await feed(fx.table, { startVersion: 0 })).toEqual(
       [
         '0:insert@0',
         '1:insert@0',
@@ -142,12 +113,12 @@ describe('DeltaTable.changes', () => {
         '5:insert@3',
       ].sort(),
     );
-    expect(await feed(t, { startVersion: 1, endVersion: 1 })).toEqual(['5:insert@1']);
+    expect(await feed(fx.table, { startVersion: 1, endVersion: 1 })).toEqual(['5:insert@1']);
   });
 
   it('has typed change columns after the table columns', async () => {
-    await t.write('SELECT 1::INTEGER AS id, 2::INTEGER AS v', { mode: 'append', properties: CDF });
-    const cols = await engine.describe(await t.changesSql({ startVersion: 0 }));
+    await fx.table.write('SELECT 1::INTEGER AS id, 2::INTEGER AS v', { mode: 'append', properties: CDF });
+    const cols = await fx.engine.describe(await fx.table.changesSql({ startVersion: 0 }));
     expect(cols.map((c) => `${c.name} ${c.type}`)).toEqual([
       'id INTEGER',
       'v INTEGER',
@@ -155,114 +126,120 @@ describe('DeltaTable.changes', () => {
       '_commit_version BIGINT',
       '_commit_timestamp TIMESTAMP WITH TIME ZONE',
     ]);
-    const [row] = await t.changes({ startVersion: 0 });
-    const [entry] = await t.history(1);
+    const [row] = await fx.table.changes({ startVersion: 0 });
+    const [entry] = await fx.table.history(1);
     const ts = row?._commit_timestamp as { micros: bigint } | undefined;
     expect(Number(ts?.micros) / 1000).toBe(entry?.timestamp);
   });
 
   it('reads partitioned tables and whole-partition replaceWhere', async () => {
-    await t.write("SELECT * FROM (VALUES (1, 'a'), (2, 'b')) AS v(id, p)", {
+    await fx.table.write("SELECT * FROM (VALUES (1, 'a'), (2, 'b')) AS v(id, p)", {
       mode: 'append',
       partitionBy: ['p'],
       properties: CDF,
     });
-    await t.write("SELECT 3 AS id, 'a' AS p", { mode: 'overwrite', replaceWhere: "p = 'a'" });
-    const rows = plain(await t.changes({ startVersion: 1 }));
+    await fx.table.write("SELECT 3 AS id, 'a' AS p", { mode: 'overwrite', replaceWhere: "p = 'a'" });
+    const rows = plain(await fx.table.changes({ startVersion: 1 }));
     expect(rows.map((r) => `${r.id}${r.p}:${r._change_type}`).sort()).toEqual(['1a:delete', '3a:insert']);
   });
 
   it('records a data-predicate replaceWhere in _change_data files with only the changed rows', async () => {
-    await t.write('SELECT * FROM range(4) AS r(id)', { mode: 'append', properties: CDF });
-    await t.write('SELECT -1::BIGINT AS id', { mode: 'overwrite', replaceWhere: 'id < 2' });
-    const actions = await commitActions(dir, 1);
+    await fx.table.write('SELECT * FROM range(4) AS r(id)', { mode: 'append', properties: CDF });
+    await fx.table.write('SELECT -1::BIGINT AS id', { mode: 'overwrite', replaceWhere: 'id < 2' });
+    const actions = await commitActions(fx.dir, 1);
     const cdc = actions.filter((a) => a.kind === 'cdc');
     expect(cdc.length).toBeGreaterThan(0);
     expect(cdc.every((a) => a.kind === 'cdc' && a.path.startsWith('_change_data/') && !a.dataChange)).toBe(
       true,
     );
-    expect(await feed(t, { startVersion: 1 })).toEqual(['-1:insert@1', '0:delete@1', '1:delete@1']);
-    expect(plain(await t.toArray({ orderBy: ['id'] })).map((r) => r.id)).toEqual([-1, 2, 3]);
+    expect(await feed(fx.table, { startVersion: 1 })).toEqual(['-1:insert@1', '0:delete@1', '1:delete@1']);
+    expect(plain(await fx.table.toArray({ orderBy: ['id'] })).map((r) => r.id)).toEqual([-1, 2, 3]);
   });
 
   it('reads mapped columns by physical name and returns logical names, partitioned', async () => {
-    await t.write("SELECT * FROM (VALUES (1, 'a', 10), (2, 'b', 20)) AS v(id, p, x)", {
+    await fx.table.write("SELECT * FROM (VALUES (1, 'a', 10), (2, 'b', 20)) AS v(id, p, x)", {
       mode: 'append',
       partitionBy: ['p'],
       properties: { ...CDF, 'delta.columnMapping.mode': 'name' },
     });
-    await t.alter({ kind: 'renameColumn', from: 'x', to: 'amount' });
-    await t.write("SELECT 3 AS id, 'a' AS p, 30 AS amount", {
+    await fx.table.alter({ kind: 'renameColumn', from: 'x', to: 'amount' });
+    await fx.table.write("SELECT 3 AS id, 'a' AS p, 30 AS amount", {
       mode: 'overwrite',
       replaceWhere: 'id IN (1, 3)',
     });
-    const rows = plain(await t.changes({ startVersion: 0 }));
+    const rows = plain(await fx.table.changes({ startVersion: 0 }));
     expect(rows.map((r) => `${r.id}${r.p}${r.amount}:${r._change_type}@${r._commit_version}`).sort()).toEqual(
       ['1a10:delete@2', '1a10:insert@0', '2b20:insert@0', '3a30:insert@2'],
     );
   });
 
   it('writes no change files for a replaceWhere when the feed is off', async () => {
-    await t.write('SELECT * FROM range(4) AS r(id)', { mode: 'append' });
-    await t.write('SELECT -1::BIGINT AS id', { mode: 'overwrite', replaceWhere: 'id < 2' });
-    expect((await commitActions(dir, 1)).some((a) => a.kind === 'cdc')).toBe(false);
+    await fx.table.write('SELECT * FROM range(4) AS r(id)', { mode: 'append' });
+    await fx.table.write('SELECT -1::BIGINT AS id', { mode: 'overwrite', replaceWhere: 'id < 2' });
+    expect((await commitActions(fx.dir, 1)).some((a) => a.kind === 'cdc')).toBe(false);
   });
 
   it('selects versions by timestamp', async () => {
     // Commit times come from file modification times: keep them apart so each version has its own.
-    await t.write('SELECT 1::BIGINT AS id', { mode: 'append', properties: CDF });
+    await fx.table.write('SELECT 1::BIGINT AS id', { mode: 'append', properties: CDF });
     await sleep(5);
-    await t.write('SELECT 2::BIGINT AS id', { mode: 'append' });
+    await fx.table.write('SELECT 2::BIGINT AS id', { mode: 'append' });
     await sleep(5);
-    await t.write('SELECT 3::BIGINT AS id', { mode: 'append' });
-    const history = await t.history();
+    await fx.table.write('SELECT 3::BIGINT AS id', { mode: 'append' });
+    const history = await fx.table.history();
     const at = (v: number): number => history.find((h) => h.version === v)!.timestamp;
-    expect(await feed(t, { startTimestamp: at(1), endTimestamp: at(1) })).toEqual(['2:insert@1']);
-    expect(await feed(t, { startTimestamp: at(1) + 1 })).toEqual(['3:insert@2']);
+    expect(await feed(fx.table, { startTimestamp: at(1), endTimestamp: at(1) })).toEqual(['2:insert@1']);
+    expect(await feed(fx.table, { startTimestamp: at(1) + 1 })).toEqual(['3:insert@2']);
     await expectDeltaError(
-      t.changesSql({ startVersion: 0, endTimestamp: at(0) - 60_000 }),
+      fx.table.changesSql({ startVersion: 0, endTimestamp: at(0) - 60_000 }),
       'TIMESTAMP_OUT_OF_RANGE',
     );
-    await expectDeltaError(t.changesSql({ startTimestamp: at(2) + 60_000 }), 'TIMESTAMP_OUT_OF_RANGE');
-    expect(await feed(t, { startTimestamp: new Date(at(0) - 60_000).toISOString(), endVersion: 0 })).toEqual([
-      '1:insert@0',
-    ]);
+    await expectDeltaError(fx.table.changesSql({ startTimestamp: at(2) + 60_000 }), 'TIMESTAMP_OUT_OF_RANGE');
+    expect(
+      await feed(fx.table, { startTimestamp: new Date(at(0) - 60_000).toISOString(), endVersion: 0 }),
+    ).toEqual(['1:insert@0']);
   });
 
   it('fails naming the version where CDF is off', async () => {
-    await t.write('SELECT 1::BIGINT AS id', { mode: 'append' });
-    await t.alter({ kind: 'setProperties', properties: CDF });
-    await t.write('SELECT 2::BIGINT AS id', { mode: 'append' });
-    const e = await expectDeltaError(t.changesSql({ startVersion: 0 }), 'CHANGE_DATA_FEED_NOT_ENABLED');
+    await fx.table.write('SELECT 1::BIGINT AS id', { mode: 'append' });
+    await fx.table.alter({ kind: 'setProperties', properties: CDF });
+    await fx.table.write('SELECT 2::BIGINT AS id', { mode: 'append' });
+    const e = await expectDeltaError(
+      fx.table.changesSql({ startVersion: 0 }),
+      'CHANGE_DATA_FEED_NOT_ENABLED',
+    );
     expect(e.message).toContain('version 0');
-    expect(await feed(t, { startVersion: 1 })).toEqual(['2:insert@2']);
+    expect(await feed(fx.table, { startVersion: 1 })).toEqual(['2:insert@2']);
   });
 
   it('fails naming the version that turned CDF off inside the range', async () => {
-    await t.write('SELECT 1::BIGINT AS id', { mode: 'append', properties: CDF }); // v0
-    await t.write('SELECT 2::BIGINT AS id', { mode: 'append' }); // v1
-    await t.alter({ kind: 'setProperties', properties: { 'delta.enableChangeDataFeed': 'false' } }); // v2
-    await t.write('SELECT 3::BIGINT AS id', { mode: 'append' }); // v3
-    const e = await expectDeltaError(t.changesSql({ startVersion: 1 }), 'CHANGE_DATA_FEED_NOT_ENABLED');
+    await fx.table.write('SELECT 1::BIGINT AS id', { mode: 'append', properties: CDF }); // v0
+    await fx.table.write('SELECT 2::BIGINT AS id', { mode: 'append' }); // v1
+    await fx.table.alter({ kind: 'setProperties', properties: { 'delta.enableChangeDataFeed': 'false' } }); // v2
+    await fx.table.write('SELECT 3::BIGINT AS id', { mode: 'append' }); // v3
+    const e = await expectDeltaError(
+      fx.table.changesSql({ startVersion: 1 }),
+      'CHANGE_DATA_FEED_NOT_ENABLED',
+    );
     expect(e.details.version).toBe(2);
-    expect(await feed(t, { startVersion: 1, endVersion: 1 })).toEqual(['2:insert@1']);
+    expect(await feed(fx.table, { startVersion: 1, endVersion: 1 })).toEqual(['2:insert@1']);
   });
 
   it('fails when the start is past the latest version, and on a reversed range', async () => {
-    await t.write('SELECT 1::BIGINT AS id', { mode: 'append', properties: CDF });
-    const e = await expectDeltaError(t.changesSql({ startVersion: 4 }), 'VERSION_NOT_FOUND');
+    await fx.table.write('SELECT 1::BIGINT AS id', { mode: 'append', properties: CDF });
+    const e = await expectDeltaError(fx.table.changesSql({ startVersion: 4 }), 'VERSION_NOT_FOUND');
     expect(e.message).toContain('latest version 0');
-    await t.write('SELECT 2::BIGINT AS id', { mode: 'append' });
-    await expectDeltaError(t.changesSql({ startVersion: 1, endVersion: 0 }), 'INVALID_ARGUMENT');
-    await expectDeltaError(t.changesSql({}), 'INVALID_ARGUMENT');
+    await fx.table.write('SELECT 2::BIGINT AS id', { mode: 'append' });
+    await expectDeltaError(fx.table.changesSql({ startVersion: 1, endVersion: 0 }), 'INVALID_ARGUMENT');
+    await expectDeltaError(fx.table.changesSql({}), 'INVALID_ARGUMENT');
   });
 
   it('returns an empty typed relation when nothing changed', async () => {
-    await t.write('SELECT 1::BIGINT AS id', { mode: 'append', properties: CDF });
-    await t.alter({
+    await fx.table.write('SELECT 1::BIGINT AS id', { mode: 'append', properties: CDF });
+    await fx.table.alter({
       kind: 'setProperties',
       properties: { 'delta.logRetentionDuration': 'interval 30 days' },
     });
-    expect(await t.changes({ startVersion: 1 })).toEqual([]);
+    expect(await fx.table.changes({ startVersion: 1 })).toEqual([]);
   });
 });

@@ -2,42 +2,14 @@
 // commits), time travel by version and timestamp, restore, history and detail.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ObjectStore } from '@loch/delta';
-import type { DuckEngine } from '@loch/engine-duckdb';
 import { openStore } from '@loch/storage';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CHECKPOINT_COLUMN_TYPES } from './checkpoint.js';
 import type { DeltaTable } from './delta-table.js';
-import {
-  contextFor,
-  dataFilesIn,
-  expectDeltaError,
-  openEngine,
-  plain,
-  removeDir,
-  tableAt,
-  tempDir,
-} from './test-helpers.test-util.js';
+import { dataFilesIn, expectDeltaError, plain, tableAt, useTableFixture } from './test-helpers.test-util.js';
 import type { TableContext } from './types.js';
 
-let engine: DuckEngine;
-let ctx: TableContext;
-let dir: string;
-let t: DeltaTable;
-
-beforeAll(async () => {
-  engine = await openEngine();
-  ctx = contextFor(engine);
-});
-afterAll(async () => {
-  await engine.close();
-});
-beforeEach(async () => {
-  dir = await tempDir();
-  t = tableAt(ctx, dir);
-});
-afterEach(async () => {
-  await removeDir(dir);
-});
+const fx = useTableFixture();
 
 const ids = async (table: DeltaTable, at?: Parameters<DeltaTable['toArray']>[0]): Promise<unknown[]> =>
   plain(await table.toArray({ ...at, orderBy: ['id'] })).map((r) => r.id);
@@ -57,18 +29,18 @@ function countingStores(reads: string[]): TableContext['stores'] {
 
 describe('checkpoints', () => {
   it('writes one at version 10 that a fresh load uses instead of the older commits', async () => {
-    for (let i = 0; i <= 11; i++) await t.write(`SELECT ${i}::BIGINT AS id`, { mode: 'append' });
-    const log = (await dataFilesIn(`${dir}/_delta_log`)).filter((f) => !f.startsWith('.'));
+    for (let i = 0; i <= 11; i++) await fx.table.write(`SELECT ${i}::BIGINT AS id`, { mode: 'append' });
+    const log = (await dataFilesIn(`${fx.dir}/_delta_log`)).filter((f) => !f.startsWith('.'));
     expect(log).toContain('00000000000000000010.checkpoint.parquet');
     expect(log).toContain('_last_checkpoint');
     const { readFile } = await import('node:fs/promises');
-    expect(JSON.parse(await readFile(`${dir}/_delta_log/_last_checkpoint`, 'utf8'))).toMatchObject({
+    expect(JSON.parse(await readFile(`${fx.dir}/_delta_log/_last_checkpoint`, 'utf8'))).toMatchObject({
       version: 10,
       numOfAddFiles: 11,
       size: 13,
     });
     const reads: string[] = [];
-    const fresh = tableAt({ ...ctx, stores: countingStores(reads) }, dir);
+    const fresh = tableAt({ ...fx.ctx, stores: countingStores(reads) }, fx.dir);
     expect(await ids(fresh)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
     const commitsRead = reads.filter((p) => p.endsWith('.json'));
     expect(commitsRead).toEqual(['_delta_log/00000000000000000011.json']);
@@ -78,7 +50,7 @@ describe('checkpoints', () => {
     reads.length = 0;
     expect(await fresh.checkpoint()).toEqual({ version: 11 });
     expect(reads.filter((p) => p.endsWith('.json'))).toEqual([]);
-    const m = (await t.snapshot()).metadata;
+    const m = (await fx.table.snapshot()).metadata;
     expect(s.metadata).toMatchObject({
       id: m.id,
       schemaString: m.schemaString,
@@ -89,29 +61,31 @@ describe('checkpoints', () => {
   });
 
   it('honours delta.checkpointInterval and writes Spark column types', async () => {
-    await t.write('SELECT 1::BIGINT AS id, 1 AS p', {
+    await fx.table.write('SELECT 1::BIGINT AS id, 1 AS p', {
       mode: 'append',
       partitionBy: ['p'],
       properties: { 'delta.checkpointInterval': '2' },
     });
-    await t.write('SELECT 2::BIGINT AS id, 2 AS p', { mode: 'append' });
-    await t.write('SELECT 3::BIGINT AS id, 2 AS p', { mode: 'overwrite', replaceWhere: 'p = 2' });
-    const cp = `${dir}/_delta_log/00000000000000000002.checkpoint.parquet`;
-    const described = await engine.query(`DESCRIBE SELECT * FROM read_parquet('${cp}')`);
+    await fx.table.write('SELECT 2::BIGINT AS id, 2 AS p', { mode: 'append' });
+    await fx.table.write('SELECT 3::BIGINT AS id, 2 AS p', { mode: 'overwrite', replaceWhere: 'p = 2' });
+    const cp = `${fx.dir}/_delta_log/00000000000000000002.checkpoint.parquet`;
+    const described = await fx.engine.query(`DESCRIBE SELECT * FROM read_parquet('${cp}')`);
     const types = Object.fromEntries(described.rows.map((r) => [String(r[0]), String(r[1])]));
     expect(Object.keys(types).sort()).toEqual(Object.keys(CHECKPOINT_COLUMN_TYPES).sort());
     expect(types.add).toContain('partitionValues MAP(VARCHAR, VARCHAR)');
     expect(types.metaData).toContain('partitionColumns VARCHAR[]');
-    const removes = await engine.query(`SELECT count(*) FROM read_parquet('${cp}') WHERE remove IS NOT NULL`);
+    const removes = await fx.engine.query(
+      `SELECT count(*) FROM read_parquet('${cp}') WHERE remove IS NOT NULL`,
+    );
     expect(Number(removes.rows[0]?.[0])).toBe(1);
-    const fresh = tableAt(ctx, dir);
+    const fresh = tableAt(fx.ctx, fx.dir);
     expect(await ids(fresh)).toEqual([1, 3]);
     expect((await fresh.snapshot()).files[0]?.partitionValues).toBeDefined();
     expect((await fresh.snapshot()).tombstones).toHaveLength(1);
   });
 
   it('checkpoints in the background when asked, coalescing to the newest due version', async () => {
-    const bg = tableAt({ ...ctx, checkpointMode: 'background' }, dir);
+    const bg = tableAt({ ...fx.ctx, checkpointMode: 'background' }, fx.dir);
     await bg.write('SELECT 0::BIGINT AS id', {
       mode: 'append',
       properties: { 'delta.checkpointInterval': '2' },
@@ -119,14 +93,14 @@ describe('checkpoints', () => {
     for (let i = 1; i <= 10; i++) await bg.write(`SELECT ${i}::BIGINT AS id`, { mode: 'append' });
     await bg.flush();
     const { readFile } = await import('node:fs/promises');
-    expect(JSON.parse(await readFile(`${dir}/_delta_log/_last_checkpoint`, 'utf8')).version).toBe(10);
-    const fresh = tableAt(ctx, dir);
+    expect(JSON.parse(await readFile(`${fx.dir}/_delta_log/_last_checkpoint`, 'utf8')).version).toBe(10);
+    const fresh = tableAt(fx.ctx, fx.dir);
     expect((await fresh.snapshot()).logSegment.checkpoint?.version).toBe(10);
     expect(await ids(fresh)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   });
 
   it('runs a deferred background checkpoint once the writer pauses, without a flush', async () => {
-    const bg = tableAt({ ...ctx, checkpointMode: 'background' }, dir);
+    const bg = tableAt({ ...fx.ctx, checkpointMode: 'background' }, fx.dir);
     await bg.write('SELECT 0::BIGINT AS id', {
       mode: 'append',
       properties: { 'delta.checkpointInterval': '2' },
@@ -135,7 +109,7 @@ describe('checkpoints', () => {
     await bg.write('SELECT 2::BIGINT AS id', { mode: 'append' });
     const { readFile } = await import('node:fs/promises');
     const hint = async () =>
-      readFile(`${dir}/_delta_log/_last_checkpoint`, 'utf8').then(
+      readFile(`${fx.dir}/_delta_log/_last_checkpoint`, 'utf8').then(
         (t) => JSON.parse(t).version as number,
         () => undefined,
       );
@@ -158,22 +132,22 @@ describe('checkpoints', () => {
         },
       });
     };
-    const b = tableAt({ ...ctx, stores: broken }, dir);
+    const b = tableAt({ ...fx.ctx, stores: broken }, fx.dir);
     await b.write('SELECT 1::BIGINT AS id', {
       mode: 'append',
       properties: { 'delta.checkpointInterval': '1' },
     });
     expect((await b.write('SELECT 2::BIGINT AS id', { mode: 'append' })).version).toBe(1);
-    expect((await dataFilesIn(`${dir}/_delta_log`)).filter((f) => f.includes('checkpoint'))).toEqual([]);
+    expect((await dataFilesIn(`${fx.dir}/_delta_log`)).filter((f) => f.includes('checkpoint'))).toEqual([]);
     await expect(b.checkpoint()).rejects.toThrow('disk full');
-    expect(await ids(tableAt(ctx, dir))).toEqual([1, 2]);
+    expect(await ids(tableAt(fx.ctx, fx.dir))).toEqual([1, 2]);
   });
 
   it('writes one on request', async () => {
-    await t.write('SELECT 1::BIGINT AS id', { mode: 'append' });
-    await t.write('SELECT 2::BIGINT AS id', { mode: 'append' });
-    expect(await t.checkpoint()).toEqual({ version: 1 });
-    const fresh = tableAt(ctx, dir);
+    await fx.table.write('SELECT 1::BIGINT AS id', { mode: 'append' });
+    await fx.table.write('SELECT 2::BIGINT AS id', { mode: 'append' });
+    expect(await fx.table.checkpoint()).toEqual({ version: 1 });
+    const fresh = tableAt(fx.ctx, fx.dir);
     expect((await fresh.snapshot()).logSegment.checkpoint?.version).toBe(1);
     expect(await ids(fresh)).toEqual([1, 2]);
   });
@@ -197,13 +171,13 @@ describe('snapshot cache', () => {
       }
       return counted;
     };
-    await t.write('SELECT 1::BIGINT AS id', { mode: 'append' });
-    const reader = tableAt({ ...ctx, stores }, dir);
+    await fx.table.write('SELECT 1::BIGINT AS id', { mode: 'append' });
+    const reader = tableAt({ ...fx.ctx, stores }, fx.dir);
     await reader.snapshot();
     calls.length = 0;
     expect((await reader.snapshot()).version).toBe(0);
     expect(calls).toEqual(['head _delta_log/00000000000000000001.json']);
-    await t.write('SELECT 2::BIGINT AS id', { mode: 'append' });
+    await fx.table.write('SELECT 2::BIGINT AS id', { mode: 'append' });
     calls.length = 0;
     expect((await reader.snapshot()).version).toBe(1);
     expect(calls.filter((c) => c.startsWith('get'))).toEqual(['get _delta_log/00000000000000000001.json']);
@@ -212,53 +186,53 @@ describe('snapshot cache', () => {
 
 describe('time travel and restore', () => {
   it('reads old versions by version and by timestamp', async () => {
-    await t.write('SELECT 1::BIGINT AS id', { mode: 'append' });
+    await fx.table.write('SELECT 1::BIGINT AS id', { mode: 'append' });
     await sleep(30);
     const between = Date.now();
     await sleep(30);
-    await t.write('SELECT 2::BIGINT AS id', { mode: 'append' });
-    expect(await ids(t, { at: { version: 0 } })).toEqual([1]);
-    expect(await ids(t, { at: { timestamp: between } })).toEqual([1]);
-    expect(await ids(t, { at: { timestamp: new Date(between).toISOString() } })).toEqual([1]);
+    await fx.table.write('SELECT 2::BIGINT AS id', { mode: 'append' });
+    expect(await ids(fx.table, { at: { version: 0 } })).toEqual([1]);
+    expect(await ids(fx.table, { at: { timestamp: between } })).toEqual([1]);
+    expect(await ids(fx.table, { at: { timestamp: new Date(between).toISOString() } })).toEqual([1]);
     // As Spark: a timestamp after the latest commit is an error, not the latest version.
-    await expectDeltaError(t.snapshot({ timestamp: Date.now() + 60_000 }), 'TIMESTAMP_OUT_OF_RANGE');
-    await expectDeltaError(t.snapshot({ timestamp: '2000-01-01' }), 'TIMESTAMP_OUT_OF_RANGE');
-    await expectDeltaError(t.snapshot({ timestamp: 'not a time' }), 'INVALID_ARGUMENT');
+    await expectDeltaError(fx.table.snapshot({ timestamp: Date.now() + 60_000 }), 'TIMESTAMP_OUT_OF_RANGE');
+    await expectDeltaError(fx.table.snapshot({ timestamp: '2000-01-01' }), 'TIMESTAMP_OUT_OF_RANGE');
+    await expectDeltaError(fx.table.snapshot({ timestamp: 'not a time' }), 'INVALID_ARGUMENT');
   });
 
   it('restores an old version with Spark metrics', async () => {
-    await t.write('SELECT range::BIGINT AS id FROM range(3)', { mode: 'append' });
-    await t.write('SELECT 3::BIGINT AS id', { mode: 'append' });
-    await t.write('SELECT 9::BIGINT AS id', { mode: 'overwrite' });
-    const before = await t.snapshot({ version: 1 });
-    const r = await t.restore({ version: 1 });
+    await fx.table.write('SELECT range::BIGINT AS id FROM range(3)', { mode: 'append' });
+    await fx.table.write('SELECT 3::BIGINT AS id', { mode: 'append' });
+    await fx.table.write('SELECT 9::BIGINT AS id', { mode: 'overwrite' });
+    const before = await fx.table.snapshot({ version: 1 });
+    const r = await fx.table.restore({ version: 1 });
     expect(r).toMatchObject({
       version: 3,
       numRestoredFiles: before.files.length,
       numRemovedFiles: 1,
       numOfFilesAfterRestore: before.files.length,
     });
-    expect(await ids(t)).toEqual([0, 1, 2, 3]);
-    const [h] = await t.history(1);
+    expect(await ids(fx.table)).toEqual([0, 1, 2, 3]);
+    const [h] = await fx.table.history(1);
     expect(h).toMatchObject({
       operation: 'RESTORE',
       operationParameters: { version: '1' },
       operationMetrics: { numRemovedFiles: '1', numRestoredFiles: String(before.files.length) },
     });
-    await expectDeltaError(t.restore({ version: 10 }), 'VERSION_NOT_FOUND');
+    await expectDeltaError(fx.table.restore({ version: 10 }), 'VERSION_NOT_FOUND');
   });
 
   it('describes history and detail', async () => {
-    await t.write('SELECT 1::BIGINT AS id', { mode: 'append', partitionBy: [] });
-    await t.write('SELECT 2::BIGINT AS id', { mode: 'append', userMetadata: 'hello' });
-    const h = await t.history();
+    await fx.table.write('SELECT 1::BIGINT AS id', { mode: 'append', partitionBy: [] });
+    await fx.table.write('SELECT 2::BIGINT AS id', { mode: 'append', userMetadata: 'hello' });
+    const h = await fx.table.history();
     expect(h.map((e) => e.version)).toEqual([1, 0]);
     expect(h[0]?.userMetadata).toBe('hello');
     expect(h[0]?.timestamp).toBeGreaterThan(0);
-    expect(await t.history(1)).toHaveLength(1);
-    const d = await t.detail();
+    expect(await fx.table.history(1)).toHaveLength(1);
+    const d = await fx.table.detail();
     expect(d).toMatchObject({ format: 'delta', numFiles: 2, minReaderVersion: 1, minWriterVersion: 2 });
-    expect(d.location).toBe(t.url);
+    expect(d.location).toBe(fx.table.url);
     expect(d.sizeInBytes).toBeGreaterThan(0);
   });
 });

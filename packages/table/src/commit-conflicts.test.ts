@@ -1,70 +1,15 @@
-// Non-blind writes without DML read sets (overwrite, replaceWhere, RESTORE) and metadata changes
-// under Delta's conflict rules, with two writers interleaved deterministically: writer A plans its
-// write, then just before A publishes its commit writer B commits. A is rebased where Delta would
-// rebase it, and otherwise fails naming B's version and the Delta exception.
-import type { ObjectStore } from '@loch/delta';
-import type { DuckEngine } from '@loch/engine-duckdb';
-import { openStore } from '@loch/storage';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DeltaTable } from './delta-table.js';
-import {
-  contextFor,
-  expectDeltaError,
-  openEngine,
-  plain,
-  removeDir,
-  tableAt,
-  tempDir,
-} from './test-helpers.test-util.js';
-import type { TableContext } from './types.js';
+import { expectDeltaError, plain, racingWriter, useTableFixture } from './test-helpers.test-util.js';
 
-let engine: DuckEngine;
-let ctx: TableContext;
-let dir: string;
-let b: DeltaTable;
-
-beforeAll(async () => {
-  engine = await openEngine();
-  ctx = contextFor(engine);
-});
-afterAll(async () => {
-  await engine.close();
-});
-beforeEach(async () => {
-  dir = await tempDir();
-  b = tableAt(ctx, dir);
-});
-afterEach(async () => {
-  await removeDir(dir);
-});
+const fx = useTableFixture();
 
 /** Writer A: `interloper` (writer B) commits once, right before A's first attempt to publish. */
-function racingWriter(interloper: () => Promise<unknown>): DeltaTable {
-  let pending: (() => Promise<unknown>) | undefined = interloper;
-  return tableAt(
-    {
-      ...ctx,
-      stores: async (url) => {
-        const inner = await openStore(url);
-        return Object.assign(Object.create(inner) as ObjectStore, {
-          putIfAbsent: async (path: string, data: Uint8Array) => {
-            if (path.startsWith('_delta_log/') && pending !== undefined) {
-              const run = pending;
-              pending = undefined;
-              await run();
-            }
-            return inner.putIfAbsent(path, data);
-          },
-        });
-      },
-    },
-    dir,
-  );
-}
+const racing = (interloper: () => Promise<unknown>): DeltaTable => racingWriter(fx.ctx, fx.dir, interloper);
 
 /** Six rows, two partitions (p = id % 2), one file per partition. */
 async function seed(properties: Record<string, string> = {}): Promise<void> {
-  await b.write('SELECT range AS id, range % 2 AS p FROM range(6)', {
+  await fx.table.write('SELECT range AS id, range % 2 AS p FROM range(6)', {
     mode: 'errorIfExists',
     partitionBy: ['p'],
     properties,
@@ -72,10 +17,10 @@ async function seed(properties: Record<string, string> = {}): Promise<void> {
 }
 
 const ids = async (): Promise<number[]> =>
-  plain(await b.toArray({ orderBy: ['id'] })).map((r) => Number(r.id));
+  plain(await fx.table.toArray({ orderBy: ['id'] })).map((r) => Number(r.id));
 
 const appendTo = (p: number, id: number) => () =>
-  b.write(`SELECT ${id}::BIGINT AS id, ${p}::BIGINT AS p`, { mode: 'append' });
+  fx.table.write(`SELECT ${id}::BIGINT AS id, ${p}::BIGINT AS p`, { mode: 'append' });
 
 async function expectConflict(
   op: Promise<unknown>,
@@ -92,7 +37,7 @@ async function expectConflict(
 describe('overwrite against concurrent writers', () => {
   it('WriteSerializable: a concurrent blind append is ordered after the overwrite (rebased)', async () => {
     await seed();
-    const r = await racingWriter(appendTo(1, 100)).write('SELECT 50::BIGINT AS id, 0::BIGINT AS p', {
+    const r = await racing(appendTo(1, 100)).write('SELECT 50::BIGINT AS id, 0::BIGINT AS p', {
       mode: 'overwrite',
     });
     expect(r.version).toBe(2);
@@ -102,7 +47,7 @@ describe('overwrite against concurrent writers', () => {
   it('Serializable: the same concurrent append fails the overwrite (ConcurrentAppend)', async () => {
     await seed({ 'delta.isolationLevel': 'Serializable' });
     await expectConflict(
-      racingWriter(appendTo(1, 100)).write('SELECT 50::BIGINT AS id, 0::BIGINT AS p', { mode: 'overwrite' }),
+      racing(appendTo(1, 100)).write('SELECT 50::BIGINT AS id, 0::BIGINT AS p', { mode: 'overwrite' }),
       'ConcurrentAppend',
       1,
     );
@@ -114,7 +59,7 @@ describe('overwrite against concurrent writers', () => {
     // Deleting a whole partition removes its file and adds none (a partial delete would add a
     // rewritten file, and Delta reports the added file first: ConcurrentAppend).
     await expectConflict(
-      racingWriter(() => b.delete('p = 1')).write('SELECT 50::BIGINT AS id, 0::BIGINT AS p', {
+      racing(() => fx.table.delete('p = 1')).write('SELECT 50::BIGINT AS id, 0::BIGINT AS p', {
         mode: 'overwrite',
       }),
       'ConcurrentDeleteRead',
@@ -125,7 +70,7 @@ describe('overwrite against concurrent writers', () => {
   it('overwriteSchema changes the metadata: then even a blind append conflicts', async () => {
     await seed();
     await expectConflict(
-      racingWriter(appendTo(1, 100)).write("SELECT 'x' AS name", {
+      racing(appendTo(1, 100)).write("SELECT 'x' AS name", {
         mode: 'overwrite',
         overwriteSchema: true,
       }),
@@ -141,31 +86,31 @@ describe('replaceWhere against concurrent writers', () => {
 
   it('a concurrent delete in another partition does not conflict', async () => {
     await seed();
-    const r = await replaceP0(racingWriter(() => b.delete('id = 3')));
+    const r = await replaceP0(racing(() => fx.table.delete('id = 3')));
     expect(r.version).toBe(2);
     expect(await ids()).toEqual([1, 5, 10]);
   });
 
   it('a concurrent delete in the replaced partition fails it (ConcurrentDeleteRead)', async () => {
     await seed();
-    await expectConflict(replaceP0(racingWriter(() => b.delete('p = 0'))), 'ConcurrentDeleteRead', 1);
+    await expectConflict(replaceP0(racing(() => fx.table.delete('p = 0'))), 'ConcurrentDeleteRead', 1);
     expect(await ids()).toEqual([1, 3, 5]);
     // A partial delete there rewrites the file: its added file is reported first.
-    await b.write('SELECT 2::BIGINT AS id, 0::BIGINT AS p UNION ALL SELECT 4, 0', { mode: 'append' });
-    await expectConflict(replaceP0(racingWriter(() => b.delete('id = 2'))), 'ConcurrentAppend', 3);
+    await fx.table.write('SELECT 2::BIGINT AS id, 0::BIGINT AS p UNION ALL SELECT 4, 0', { mode: 'append' });
+    await expectConflict(replaceP0(racing(() => fx.table.delete('id = 2'))), 'ConcurrentAppend', 3);
   });
 
   it('Serializable: an append to another partition rebases, one into the replaced partition conflicts', async () => {
     await seed({ 'delta.isolationLevel': 'Serializable' });
-    await replaceP0(racingWriter(appendTo(1, 101)));
+    await replaceP0(racing(appendTo(1, 101)));
     expect(await ids()).toEqual([1, 3, 5, 10, 101]);
-    await expectConflict(replaceP0(racingWriter(appendTo(0, 100))), 'ConcurrentAppend', 3);
+    await expectConflict(replaceP0(racing(appendTo(0, 100))), 'ConcurrentAppend', 3);
   });
 
   it('a data predicate reads only the files its stats can match', async () => {
     await seed();
     // Replaces ids 2 and 4 (partition 0, data predicate); the delete rewrites partition 1's file.
-    const r = await racingWriter(() => b.delete('id = 5')).write('SELECT 20::BIGINT AS id, 0::BIGINT AS p', {
+    const r = await racing(() => fx.table.delete('id = 5')).write('SELECT 20::BIGINT AS id, 0::BIGINT AS p', {
       mode: 'overwrite',
       replaceWhere: 'id >= 2 AND p = 0',
     });
@@ -177,11 +122,11 @@ describe('replaceWhere against concurrent writers', () => {
 describe('metadata changes and RESTORE against concurrent writers', () => {
   it('an append that evolves the schema rebases over a blind append', async () => {
     await seed();
-    await racingWriter(appendTo(1, 100)).write("SELECT 7::BIGINT AS id, 1::BIGINT AS p, 'n' AS note", {
+    await racing(appendTo(1, 100)).write("SELECT 7::BIGINT AS id, 1::BIGINT AS p, 'n' AS note", {
       mode: 'append',
       mergeSchema: true,
     });
-    const s = await b.snapshot();
+    const s = await fx.table.snapshot();
     expect(s.schema.fields.map((f) => f.name)).toEqual(['id', 'p', 'note']);
     expect(await ids()).toEqual([0, 1, 2, 3, 4, 5, 7, 100]);
   });
@@ -189,7 +134,7 @@ describe('metadata changes and RESTORE against concurrent writers', () => {
   it('a concurrent metadata change fails any write (MetadataChanged)', async () => {
     await seed();
     await expectConflict(
-      racingWriter(() => b.alter({ kind: 'setProperties', properties: { 'x.y': 'z' } })).write(
+      racing(() => fx.table.alter({ kind: 'setProperties', properties: { 'x.y': 'z' } })).write(
         'SELECT 9::BIGINT AS id, 1::BIGINT AS p',
         { mode: 'append' },
       ),
@@ -201,8 +146,8 @@ describe('metadata changes and RESTORE against concurrent writers', () => {
   it('a concurrent protocol upgrade fails a DML statement (ProtocolChanged)', async () => {
     await seed();
     await expectConflict(
-      racingWriter(() =>
-        b.alter({ kind: 'setProperties', properties: { 'delta.enableDeletionVectors': 'true' } }),
+      racing(() =>
+        fx.table.alter({ kind: 'setProperties', properties: { 'delta.enableDeletionVectors': 'true' } }),
       ).delete('id = 1'),
       'ProtocolChanged',
       1,
@@ -211,9 +156,9 @@ describe('metadata changes and RESTORE against concurrent writers', () => {
 
   it('RESTORE fails on a concurrent append, naming it; otherwise restores', async () => {
     await seed();
-    await b.delete('id = 1');
-    await expectConflict(racingWriter(appendTo(0, 100)).restore({ version: 0 }), 'ConcurrentAppend', 2);
-    const r = await racingWriter(async () => undefined).restore({ version: 0 });
+    await fx.table.delete('id = 1');
+    await expectConflict(racing(appendTo(0, 100)).restore({ version: 0 }), 'ConcurrentAppend', 2);
+    const r = await racing(async () => undefined).restore({ version: 0 });
     expect(r.version).toBe(3);
     expect(await ids()).toEqual([0, 1, 2, 3, 4, 5]);
   });
@@ -222,7 +167,7 @@ describe('metadata changes and RESTORE against concurrent writers', () => {
     await seed();
     const txn = { appId: 'loader', version: 1 };
     const e = await expectDeltaError(
-      racingWriter(() => b.write('SELECT 8::BIGINT AS id, 0::BIGINT AS p', { mode: 'append', txn })).write(
+      racing(() => fx.table.write('SELECT 8::BIGINT AS id, 0::BIGINT AS p', { mode: 'append', txn })).write(
         'SELECT 8::BIGINT AS id, 0::BIGINT AS p',
         { mode: 'append', txn },
       ),
@@ -236,16 +181,16 @@ describe('metadata changes and RESTORE against concurrent writers', () => {
 
 describe('ALTER TABLE against concurrent writers', () => {
   const configuration = async (): Promise<Readonly<Record<string, string>>> =>
-    (await b.snapshot()).metadata.configuration;
+    (await fx.table.snapshot()).metadata.configuration;
 
   it('SET TBLPROPERTIES is rebased over a concurrent blind append and a concurrent DELETE', async () => {
     await seed();
-    const r = await racingWriter(appendTo(1, 100)).alter({
+    const r = await racing(appendTo(1, 100)).alter({
       kind: 'setProperties',
       properties: { 'x.owner': 'a' },
     });
     expect(r.version).toBe(2);
-    const d = await racingWriter(() => b.delete('id = 2')).alter({
+    const d = await racing(() => fx.table.delete('id = 2')).alter({
       kind: 'setProperties',
       properties: { 'x.team': 'b' },
     });
@@ -256,19 +201,19 @@ describe('ALTER TABLE against concurrent writers', () => {
 
   it('ADD COLUMNS is rebased over a concurrent append, whose row reads NULL in the new column', async () => {
     await seed();
-    const r = await racingWriter(appendTo(0, 100)).alter({
+    const r = await racing(appendTo(0, 100)).alter({
       kind: 'addColumns',
       columns: [{ name: 'note', type: { kind: 'primitive', name: 'string' } }],
     });
     expect(r.version).toBe(2);
-    const rows = plain(await b.toArray({ orderBy: ['id'] }));
+    const rows = plain(await fx.table.toArray({ orderBy: ['id'] }));
     expect(rows.at(-1)).toEqual({ id: 100, p: 0, note: null });
   });
 
   it('SET TBLPROPERTIES fails on a concurrent metadata change (MetadataChanged) or protocol change (ProtocolChanged)', async () => {
     await seed();
     await expectConflict(
-      racingWriter(() => b.alter({ kind: 'setProperties', properties: { 'x.y': 'winner' } })).alter({
+      racing(() => fx.table.alter({ kind: 'setProperties', properties: { 'x.y': 'winner' } })).alter({
         kind: 'setProperties',
         properties: { 'x.z': 'loser' },
       }),
@@ -277,8 +222,8 @@ describe('ALTER TABLE against concurrent writers', () => {
     );
     expect(await configuration()).not.toHaveProperty('x.z');
     await expectConflict(
-      racingWriter(() =>
-        b.alter({ kind: 'setProperties', properties: { 'delta.enableDeletionVectors': 'true' } }),
+      racing(() =>
+        fx.table.alter({ kind: 'setProperties', properties: { 'delta.enableDeletionVectors': 'true' } }),
       ).alter({ kind: 'setProperties', properties: { 'x.z': 'loser' } }),
       'ProtocolChanged',
       2,
@@ -289,14 +234,14 @@ describe('ALTER TABLE against concurrent writers', () => {
     await seed();
     // Without the conflict the table would hold id 100 under CHECK (id < 50).
     await expectConflict(
-      racingWriter(appendTo(1, 100)).alter({ kind: 'addConstraint', name: 'small', expr: 'id < 50' }),
+      racing(appendTo(1, 100)).alter({ kind: 'addConstraint', name: 'small', expr: 'id < 50' }),
       'ConcurrentAppend',
       1,
     );
     expect(await configuration()).not.toHaveProperty('delta.constraints.small');
     expect(await ids()).toContain(100);
     // Nothing concurrent: the constraint is added, and a violating append now fails.
-    await b.alter({ kind: 'addConstraint', name: 'small', expr: 'id < 200' });
+    await fx.table.alter({ kind: 'addConstraint', name: 'small', expr: 'id < 200' });
     expect(await configuration()).toHaveProperty('delta.constraints.small', 'id < 200');
   });
 
@@ -304,7 +249,11 @@ describe('ALTER TABLE against concurrent writers', () => {
     await seed();
     // A whole-partition delete removes the file and adds none (a rewrite would be a ConcurrentAppend first).
     await expectConflict(
-      racingWriter(() => b.delete('p = 1')).alter({ kind: 'addConstraint', name: 'c', expr: 'id >= 0' }),
+      racing(() => fx.table.delete('p = 1')).alter({
+        kind: 'addConstraint',
+        name: 'c',
+        expr: 'id >= 0',
+      }),
       'ConcurrentDeleteRead',
       1,
     );
@@ -313,7 +262,7 @@ describe('ALTER TABLE against concurrent writers', () => {
   it('SET NOT NULL checks the data, so a concurrent append conflicts; DROP NOT NULL is rebased', async () => {
     await seed();
     await expectConflict(
-      racingWriter(() => b.write('SELECT NULL::BIGINT AS id, 0::BIGINT AS p', { mode: 'append' })).alter({
+      racing(() => fx.table.write('SELECT NULL::BIGINT AS id, 0::BIGINT AS p', { mode: 'append' })).alter({
         kind: 'setColumnNullability',
         column: 'id',
         nullable: false,
@@ -321,15 +270,15 @@ describe('ALTER TABLE against concurrent writers', () => {
       'ConcurrentAppend',
       1,
     );
-    expect((await b.snapshot()).schema.fields[0]?.nullable).toBe(true);
-    await b.delete('id IS NULL');
-    await b.alter({ kind: 'setColumnNullability', column: 'id', nullable: false });
-    const r = await racingWriter(appendTo(0, 100)).alter({
+    expect((await fx.table.snapshot()).schema.fields[0]?.nullable).toBe(true);
+    await fx.table.delete('id IS NULL');
+    await fx.table.alter({ kind: 'setColumnNullability', column: 'id', nullable: false });
+    const r = await racing(appendTo(0, 100)).alter({
       kind: 'setColumnNullability',
       column: 'id',
       nullable: true,
     });
     expect(r.version).toBe(5);
-    expect((await b.snapshot()).schema.fields[0]?.nullable).toBe(true);
+    expect((await fx.table.snapshot()).schema.fields[0]?.nullable).toBe(true);
   });
 });

@@ -3,21 +3,17 @@
 // other, UPDATEs re-run on conflicts, SIGKILLed writers leave no torn commit, and a txn-tagged
 // batch sent by two processes is applied once.
 // LOCH_CONCURRENCY_APPENDS sets the appends per process of the 8-writer test (default 100).
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import * as nodePath from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { DataType as T } from '@loch/delta';
-import type { DuckEngine } from '@loch/engine-duckdb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  buildTablePackage,
   commitActions,
-  contextFor,
-  openEngine,
   plain,
-  removeDir,
   tableAt,
-  tempDir,
+  useTableFixture,
 } from './test-helpers.test-util.js';
 
 const here = nodePath.dirname(fileURLToPath(import.meta.url));
@@ -25,21 +21,9 @@ const repoRoot = nodePath.resolve(here, '../../..');
 const WRITERS = 8;
 const APPENDS = Number(process.env.LOCH_CONCURRENCY_APPENDS ?? 100);
 
-let engine: DuckEngine;
-let dir: string;
-
-beforeAll(async () => {
-  // The children run the built packages: make sure dist/ is current.
-  await promisify(execFile)(nodePath.join(repoRoot, 'node_modules/.bin/tsc'), ['-b', 'packages/table'], {
-    cwd: repoRoot,
-  });
-  engine = await openEngine();
-  dir = await tempDir();
-}, 120_000);
-afterAll(async () => {
-  await engine?.close();
-  if (dir !== undefined) await removeDir(dir);
-});
+// The child processes run the built packages: make sure dist/ is current.
+beforeAll(buildTablePackage, 120_000);
+const fx = useTableFixture({ scope: 'file' });
 
 interface Child {
   readonly process: ChildProcess;
@@ -115,9 +99,9 @@ function acknowledged(children: readonly Child[]): { keys: string[]; versions: n
 }
 
 async function keysIn(location: string): Promise<Map<string, number>> {
-  const table = tableAt(contextFor(engine), location); // a fresh reader: nothing cached
+  const table = tableAt(fx.ctx, location); // a fresh reader: nothing cached
   const scan = await table.scanSql();
-  const result = await engine.query(
+  const result = await fx.engine.query(
     `SELECT writer::VARCHAR || '/' || i::VARCHAR AS k, count(*) AS n FROM (${scan}) GROUP BY k`,
   );
   return new Map(result.rows.map((r) => [String(r[0]), Number(r[1])]));
@@ -130,8 +114,8 @@ const appendSchema = T.struct([
 
 describe('concurrent writer processes', () => {
   it(`${WRITERS} processes x ${APPENDS} appends give exactly ${WRITERS * APPENDS} commits and rows`, async () => {
-    const location = nodePath.join(dir, 'appends');
-    await tableAt(contextFor(engine), location).create({ schema: appendSchema });
+    const location = nodePath.join(fx.dir, 'appends');
+    await tableAt(fx.ctx, location).create({ schema: appendSchema });
     const children = Array.from({ length: WRITERS }, (_, w) =>
       start('concurrent-writer.mjs', ['append', location, String(w), String(APPENDS)]),
     );
@@ -144,7 +128,7 @@ describe('concurrent writer processes', () => {
     // Every acknowledged commit has its own version, and together they are exactly 1..total.
     expect([...versions].sort((a, b) => a - b)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
 
-    const table = tableAt(contextFor(engine), location);
+    const table = tableAt(fx.ctx, location);
     const snapshot = await table.snapshot();
     expect(snapshot.version).toBe(total);
     expect(snapshot.files).toHaveLength(total);
@@ -164,8 +148,8 @@ describe('concurrent writer processes', () => {
     const increments = 3;
     const appenders = 2;
     const appends = 10;
-    const location = nodePath.join(dir, 'updates');
-    const t = tableAt(contextFor(engine), location);
+    const location = nodePath.join(fx.dir, 'updates');
+    const t = tableAt(fx.ctx, location);
     await t.write('SELECT range::INTEGER AS writer, 0::INTEGER AS i, 0 AS v FROM range(2)', {
       mode: 'errorIfExists',
       properties: { 'delta.enableDeletionVectors': 'true' },
@@ -182,9 +166,9 @@ describe('concurrent writer processes', () => {
 
     const updateVersions = updating.flatMap((c) => c.lines.filter((l) => l.startsWith('updated ')));
     expect(updateVersions).toHaveLength(updaters * increments);
-    const rows = plain(
-      await tableAt(contextFor(engine), location).toArray({ orderBy: ['writer', 'i'] }),
-    ).filter((r) => Number(r.writer) < 100);
+    const rows = plain(await tableAt(fx.ctx, location).toArray({ orderBy: ['writer', 'i'] })).filter(
+      (r) => Number(r.writer) < 100,
+    );
     expect(rows).toEqual([
       { writer: 0, i: 0, v: updaters * increments },
       { writer: 1, i: 0, v: 0 },
@@ -197,8 +181,8 @@ describe('concurrent writer processes', () => {
   }, 120_000);
 
   it('writers SIGKILLed at random points amid other writers lose no acknowledged commit', async () => {
-    const location = nodePath.join(dir, 'killed');
-    const ctx = contextFor(engine);
+    const location = nodePath.join(fx.dir, 'killed');
+    const ctx = fx.ctx;
     await tableAt(ctx, location).create({
       schema: appendSchema,
       // Checkpoint often so kills also land in checkpoint writes.
@@ -231,8 +215,8 @@ describe('concurrent writer processes', () => {
   }, 120_000);
 
   it('a txn batch sent by two processes at once is applied once', async () => {
-    const location = nodePath.join(dir, 'txn');
-    const t = tableAt(contextFor(engine), location);
+    const location = nodePath.join(fx.dir, 'txn');
+    const t = tableAt(fx.ctx, location);
     await t.create({
       schema: T.struct([T.field('tag', T.primitive('string')), T.field('i', T.primitive('integer'))]),
     });
@@ -252,13 +236,13 @@ describe('concurrent writer processes', () => {
     await finish(late);
     expect(late.lines.at(-1)?.split(' ')[0]).toBe('skipped');
 
-    const tags = await engine.query(
+    const tags = await fx.engine.query(
       `SELECT left(tag, 1) AS v, count(*) AS n FROM (${await t.scanSql()}) GROUP BY v ORDER BY v`,
     );
     expect(tags.rows.map((r) => [String(r[0]), Number(r[1])])).toEqual(
       Array.from({ length: rounds }, (_, i) => [String(i + 1), 5]),
     );
-    const snapshot = await tableAt(contextFor(engine), location).snapshot();
+    const snapshot = await tableAt(fx.ctx, location).snapshot();
     expect(snapshot.version).toBe(rounds);
     expect(snapshot.txns.get('loader')?.version).toBe(rounds);
   }, 120_000);

@@ -1,39 +1,22 @@
 import { promises as fs } from 'node:fs';
 import * as nodePath from 'node:path';
 import { DataType } from '@loch/delta';
-import type { DuckEngine } from '@loch/engine-duckdb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  commitActions,
-  contextFor,
-  openEngine,
-  removeDir,
-  tableAt,
-  tempDir,
-} from './test-helpers.test-util.js';
+import { describe, expect, it } from 'vitest';
+import { commitActions, tableAt, useTableFixture } from './test-helpers.test-util.js';
 
-let engine: DuckEngine;
-let dir: string;
-beforeAll(async () => {
-  engine = await openEngine();
-  dir = await tempDir();
-});
-afterAll(async () => {
-  await engine.close();
-  await removeDir(dir);
-});
+const fx = useTableFixture({ scope: 'file' });
 
 describe('convertFromParquet', () => {
   it('converts an unpartitioned directory in place, with stats', async () => {
-    const root = nodePath.join(dir, 'plain');
+    const root = nodePath.join(fx.dir, 'plain');
     await fs.mkdir(root);
-    await engine.run(
+    await fx.engine.run(
       `COPY (SELECT i::INTEGER AS id, 'n' || i AS name FROM range(3) r(i)) TO '${root}/a.parquet' (FORMAT parquet)`,
     );
-    await engine.run(
+    await fx.engine.run(
       `COPY (SELECT 7::INTEGER AS id, NULL::VARCHAR AS name) TO '${root}/b.parquet' (FORMAT parquet)`,
     );
-    const t = tableAt(contextFor(engine), root);
+    const t = tableAt(fx.ctx, root);
     const r = await t.convertFromParquet();
     expect(r).toEqual({ version: 0, numFiles: 2, alreadyDelta: false });
     const rows = (await t.toArray()).map((x) => x['id']).sort();
@@ -53,12 +36,12 @@ describe('convertFromParquet', () => {
   });
 
   it('reads partition values from hive directories', async () => {
-    const root = nodePath.join(dir, 'parts');
+    const root = nodePath.join(fx.dir, 'parts');
     await fs.mkdir(nodePath.join(root, 'region=eu'), { recursive: true });
     await fs.mkdir(nodePath.join(root, 'region=us'), { recursive: true });
-    await engine.run(`COPY (SELECT 1::BIGINT AS id) TO '${root}/region=eu/p.parquet' (FORMAT parquet)`);
-    await engine.run(`COPY (SELECT 2::BIGINT AS id) TO '${root}/region=us/p.parquet' (FORMAT parquet)`);
-    const t = tableAt(contextFor(engine), root);
+    await fx.engine.run(`COPY (SELECT 1::BIGINT AS id) TO '${root}/region=eu/p.parquet' (FORMAT parquet)`);
+    await fx.engine.run(`COPY (SELECT 2::BIGINT AS id) TO '${root}/region=us/p.parquet' (FORMAT parquet)`);
+    const t = tableAt(fx.ctx, root);
     await t.convertFromParquet({
       partitionColumns: [DataType.field('region', DataType.primitive('string'), true)],
     });
@@ -72,10 +55,10 @@ describe('convertFromParquet', () => {
   });
 
   it('names a directory that does not match PARTITIONED BY', async () => {
-    const root = nodePath.join(dir, 'bad');
+    const root = nodePath.join(fx.dir, 'bad');
     await fs.mkdir(root);
-    await engine.run(`COPY (SELECT 1 AS id) TO '${root}/x.parquet' (FORMAT parquet)`);
-    const t = tableAt(contextFor(engine), root);
+    await fx.engine.run(`COPY (SELECT 1 AS id) TO '${root}/x.parquet' (FORMAT parquet)`);
+    const t = tableAt(fx.ctx, root);
     await expect(
       t.convertFromParquet({ partitionColumns: [DataType.field('p', DataType.primitive('integer'), true)] }),
     ).rejects.toThrow(/x.parquet is not in a p=\.\.\. directory/);

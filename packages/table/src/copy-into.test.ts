@@ -1,28 +1,11 @@
 import { promises as fs } from 'node:fs';
 import * as nodePath from 'node:path';
 import { DataType } from '@loch/delta';
-import type { DuckEngine } from '@loch/engine-duckdb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { COPY_INTO_APP_PREFIX } from './copy-into.js';
-import {
-  commitActions,
-  contextFor,
-  openEngine,
-  removeDir,
-  tableAt,
-  tempDir,
-} from './test-helpers.test-util.js';
+import { commitActions, tableAt, useTableFixture } from './test-helpers.test-util.js';
 
-let engine: DuckEngine;
-let dir: string;
-beforeAll(async () => {
-  engine = await openEngine();
-  dir = await tempDir();
-});
-afterAll(async () => {
-  await engine.close();
-  await removeDir(dir);
-});
+const fx = useTableFixture({ scope: 'file' });
 
 const schema = DataType.struct([
   DataType.field('id', DataType.primitive('integer'), true),
@@ -31,7 +14,7 @@ const schema = DataType.struct([
 ]);
 
 async function newTable(name: string) {
-  const t = tableAt(contextFor(engine), nodePath.join(dir, name));
+  const t = tableAt(fx.ctx, nodePath.join(fx.dir, name));
   await t.create({ schema });
   return t;
 }
@@ -41,7 +24,7 @@ const sorted = async (t: Awaited<ReturnType<typeof newTable>>) =>
 
 describe('copyInto', () => {
   it('loads CSV files once, skips them on re-run, loads new files', async () => {
-    const src = nodePath.join(dir, 'csv-in');
+    const src = nodePath.join(fx.dir, 'csv-in');
     await fs.mkdir(src);
     await fs.writeFile(nodePath.join(src, 'a.csv'), 'id,name,amount\n1,x,2.345\n2,y,bad\n');
     await fs.writeFile(nodePath.join(src, '_SUCCESS'), '');
@@ -61,7 +44,7 @@ describe('copyInto', () => {
       [2, 'y', null],
       [3, 'z', null],
     ]);
-    const actions = await commitActions(nodePath.join(dir, 'csv'), 1);
+    const actions = await commitActions(nodePath.join(fx.dir, 'csv'), 1);
     const txns = actions.filter((a) => a.kind === 'txn');
     expect(txns).toHaveLength(1);
     expect(txns[0]).toMatchObject({
@@ -78,19 +61,19 @@ describe('copyInto', () => {
 
   it('loads JSON by name, parquet with mergeSchema, headerless CSV by position', async () => {
     const t = await newTable('mixed');
-    const json = nodePath.join(dir, 'in.json');
+    const json = nodePath.join(fx.dir, 'in.json');
     await fs.writeFile(json, '{"id": 1, "name": "j"}\n{"id": 2, "amount": 1.5}\n');
     expect((await t.copyInto({ from: json, format: 'JSON' })).numInsertedRows).toBe(2);
-    const pq = nodePath.join(dir, 'in.parquet');
-    await engine.run(
+    const pq = nodePath.join(fx.dir, 'in.parquet');
+    await fx.engine.run(
       `COPY (SELECT 3::INTEGER AS id, 'p' AS name, 'extra' AS note) TO '${pq}' (FORMAT parquet)`,
     );
     await t.copyInto({
-      from: nodePath.join(dir, '*.parquet'),
+      from: nodePath.join(fx.dir, '*.parquet'),
       format: 'PARQUET',
       copyOptions: { mergeSchema: 'true' },
     });
-    const csv = nodePath.join(dir, 'nohdr.csv');
+    const csv = nodePath.join(fx.dir, 'nohdr.csv');
     await fs.writeFile(csv, '4,h,9.99\n');
     await t.copyInto({ from: csv, format: 'CSV' });
     const rows = await sorted(t);
@@ -105,9 +88,9 @@ describe('copyInto', () => {
 
   it('names a missing source and an unknown format', async () => {
     const t = await newTable('errs');
-    await expect(t.copyInto({ from: nodePath.join(dir, 'nope'), format: 'CSV' })).rejects.toThrow(
+    await expect(t.copyInto({ from: nodePath.join(fx.dir, 'nope'), format: 'CSV' })).rejects.toThrow(
       /nope does not exist/,
     );
-    await expect(t.copyInto({ from: dir, format: 'AVRO' as 'CSV' })).rejects.toThrow(/AVRO/);
+    await expect(t.copyInto({ from: fx.dir, format: 'AVRO' as 'CSV' })).rejects.toThrow(/AVRO/);
   });
 });

@@ -1,36 +1,22 @@
 // Crash safety: writer processes appending in a loop are killed with SIGKILL at random moments,
 // many times. After every kill the table must load, contain only whole batches, contain every
 // batch a writer saw committed, and reference only data files that exist.
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { DataType as T } from '@loch/delta';
-import type { DuckEngine } from '@loch/engine-duckdb';
 import { decodeAddPath } from '@loch/storage';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contextFor, openEngine, removeDir, tableAt, tempDir } from './test-helpers.test-util.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildTablePackage, tableAt, useTableFixture } from './test-helpers.test-util.js';
 
 const here = nodePath.dirname(fileURLToPath(import.meta.url));
 const repoRoot = nodePath.resolve(here, '../../..');
 const ITERATIONS = 20;
 
-let engine: DuckEngine;
-let dir: string;
-
-beforeAll(async () => {
-  // The child runs the built packages: make sure dist/ is current.
-  await promisify(execFile)(nodePath.join(repoRoot, 'node_modules/.bin/tsc'), ['-b', 'packages/table'], {
-    cwd: repoRoot,
-  });
-  engine = await openEngine();
-  dir = await tempDir();
-}, 120_000);
-afterAll(async () => {
-  await engine?.close();
-  if (dir !== undefined) await removeDir(dir);
-});
+// The child processes run the built packages: make sure dist/ is current.
+beforeAll(buildTablePackage, 120_000);
+const fx = useTableFixture({ scope: 'file' });
 
 interface Run {
   readonly committed: Map<number, number>;
@@ -40,7 +26,7 @@ interface Run {
 async function runAndKill(start: number, ms: number): Promise<Run> {
   const child: ChildProcess = spawn(
     process.execPath,
-    [nodePath.join(here, 'crash-writer.mjs'), dir, String(start)],
+    [nodePath.join(here, 'crash-writer.mjs'), fx.dir, String(start)],
     {
       cwd: repoRoot,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -76,8 +62,8 @@ async function runAndKill(start: number, ms: number): Promise<Run> {
 
 describe('crash safety', () => {
   it(`keeps the table consistent across ${ITERATIONS} SIGKILLed writers`, async () => {
-    const ctx = contextFor(engine);
-    await tableAt(ctx, dir).create({
+    const ctx = fx.ctx;
+    await tableAt(ctx, fx.dir).create({
       schema: T.struct([T.field('batch', T.primitive('long')), T.field('i', T.primitive('long'))]),
       // Checkpoint often so kills also land in the middle of checkpoint writes.
       properties: { 'delta.checkpointInterval': '3' },
@@ -89,11 +75,11 @@ describe('crash safety', () => {
       for (const [b, n] of run.committed) seen.set(b, n);
       totalCommits += run.committed.size;
 
-      const table = tableAt(ctx, dir); // a fresh reader: nothing cached
+      const table = tableAt(ctx, fx.dir); // a fresh reader: nothing cached
       const snapshot = await table.snapshot();
       for (const f of snapshot.files) expect(existsSync(decodeAddPath(table.url, f.path))).toBe(true);
       const scan = await table.scanSql();
-      const result = await engine.query(`SELECT batch, count(*) AS n FROM (${scan}) GROUP BY batch`);
+      const result = await fx.engine.query(`SELECT batch, count(*) AS n FROM (${scan}) GROUP BY batch`);
       const batches = new Map(result.rows.map((r) => [Number(r[0]), Number(r[1])]));
       for (const [b, n] of batches) expect(n, `batch ${b}`).toBe((b % 7) + 1);
       for (const b of seen.keys()) expect(batches.has(b), `committed batch ${b}`).toBe(true);

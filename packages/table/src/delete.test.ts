@@ -1,57 +1,36 @@
 // DELETE on local tables, with both strategies: copy-on-write and deletion vectors.
 import { type AddFile, loadDeletionVector } from '@loch/delta';
-import type { DuckEngine } from '@loch/engine-duckdb';
 import { openStore } from '@loch/storage';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DeltaTable } from './delta-table.js';
 import {
   commitActions,
-  contextFor,
   dataFilesIn,
   expectDeltaError,
-  openEngine,
   plain,
-  removeDir,
   tableAt,
-  tempDir,
+  useTableFixture,
 } from './test-helpers.test-util.js';
-import type { TableContext } from './types.js';
 
-let engine: DuckEngine;
-let ctx: TableContext;
-let dir: string;
-let t: DeltaTable;
+const fx = useTableFixture();
 
-beforeAll(async () => {
-  engine = await openEngine();
-  ctx = contextFor(engine);
-});
-afterAll(async () => {
-  await engine.close();
-});
-beforeEach(async () => {
-  dir = await tempDir();
-  t = tableAt(ctx, dir);
-});
-afterEach(async () => {
-  await removeDir(dir);
-});
-
-const ids = async (table: DeltaTable = t): Promise<number[]> =>
+const ids = async (table: DeltaTable = fx.table): Promise<number[]> =>
   plain(await table.toArray({ orderBy: ['id'] })).map((r) => Number(r.id));
 
 /** 10 rows in 2 partitions (p = 0: even ids, p = 1: odd ids), two appends so 4 files. */
 async function seed(properties: Record<string, string> = {}, partitioned = true): Promise<void> {
-  await t.write('SELECT range AS id, range % 2 AS p, range * 10 AS v FROM range(5)', {
+  await fx.table.write('SELECT range AS id, range % 2 AS p, range * 10 AS v FROM range(5)', {
     mode: 'errorIfExists',
     ...(partitioned ? { partitionBy: ['p'] } : {}),
     properties,
   });
-  await t.write('SELECT range AS id, range % 2 AS p, range * 10 AS v FROM range(5, 10)', { mode: 'append' });
+  await fx.table.write('SELECT range AS id, range % 2 AS p, range * 10 AS v FROM range(5, 10)', {
+    mode: 'append',
+  });
 }
 
 const commitInfo = async (version: number): Promise<Record<string, unknown>> => {
-  const info = (await commitActions(dir, version))[0];
+  const info = (await commitActions(fx.dir, version))[0];
   return info?.kind === 'commitInfo' ? info.value : {};
 };
 
@@ -63,11 +42,11 @@ describe.each([
 
   it('deletes matching rows on a data column and keeps the rest', async () => {
     await seed(properties);
-    const r = await t.delete('v >= 20 AND v < 50');
+    const r = await fx.table.delete('v >= 20 AND v < 50');
     expect(r).toMatchObject({ version: 2, committed: true, numDeletedRows: 3 });
     expect(await ids()).toEqual([0, 1, 5, 6, 7, 8, 9]);
     // A fresh instance reads the same rows; time travel sees them all.
-    const fresh = tableAt(ctx, dir);
+    const fresh = tableAt(fx.ctx, fx.dir);
     expect(await ids(fresh)).toEqual([0, 1, 5, 6, 7, 8, 9]);
     const before = plain(await fresh.toArray({ at: { version: 1 }, orderBy: ['id'] }));
     expect(before.map((x) => Number(x.id))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
@@ -91,16 +70,16 @@ describe.each([
         numRemovedFiles: '0',
         numAddedFiles: '0',
       });
-      const actions = await commitActions(dir, 2);
+      const actions = await commitActions(fx.dir, 2);
       const adds = actions.filter((a): a is AddFile => a.kind === 'add');
       expect(adds).toHaveLength(2);
-      const store = await openStore(t.url);
+      const store = await openStore(fx.table.url);
       const deleted = await Promise.all(adds.map((a) => loadDeletionVector(store, a.deletionVector!)));
       expect(deleted.map((d) => d.length).sort()).toEqual([1, 2]);
       expect(adds.every((a) => a.dataChange && JSON.parse(a.stats ?? '{}').tightBounds === false)).toBe(true);
       // One DV file for the commit, both descriptors pointing into it.
       expect(new Set(adds.map((a) => a.deletionVector!.pathOrInlineDv)).size).toBe(1);
-      expect((await dataFilesIn(dir)).filter((f) => f.endsWith('.bin'))).toHaveLength(1);
+      expect((await dataFilesIn(fx.dir)).filter((f) => f.endsWith('.bin'))).toHaveLength(1);
     } else {
       expect(metrics).toMatchObject({ numRemovedFiles: '2', numAddedFiles: '2', numCopiedRows: '2' });
     }
@@ -108,51 +87,51 @@ describe.each([
 
   it('merges a second delete into the existing deletion vector', async () => {
     await seed(properties);
-    await t.delete('id = 2');
-    const r = await t.delete('id = 4');
+    await fx.table.delete('id = 2');
+    const r = await fx.table.delete('id = 4');
     expect(r.numDeletedRows).toBe(1);
     if (dv) {
-      const snapshot = await t.snapshot();
+      const snapshot = await fx.table.snapshot();
       const first = snapshot.files.find((f) => f.deletionVector?.cardinality === 2);
       expect(first).toBeDefined();
-      const store = await openStore(t.url);
+      const store = await openStore(fx.table.url);
       expect(await loadDeletionVector(store, first!.deletionVector!)).toEqual([1, 2]);
       expect((await commitInfo(3)).operationMetrics).toMatchObject({ numDeletionVectorsUpdated: '1' });
     }
     // The last live row of that file goes: the file is removed, its vector with it.
-    const last = await t.delete('id IN (0, 8)');
+    const last = await fx.table.delete('id IN (0, 8)');
     expect(last.numRemovedFiles).toBe(dv ? 1 : 2);
     expect(await ids()).toEqual([1, 3, 5, 6, 7, 9]);
   });
 
   it('removes a file outright when every row of it matches', async () => {
     await seed(properties);
-    const r = await t.delete('id IN (1, 3)');
+    const r = await fx.table.delete('id IN (1, 3)');
     expect(r).toMatchObject({
       numDeletedRows: 2,
       numRemovedFiles: 1,
       numAddedFiles: 0,
       numDeletionVectorsAdded: 0,
     });
-    const actions = await commitActions(dir, 2);
+    const actions = await commitActions(fx.dir, 2);
     expect(actions.filter((a) => a.kind === 'add')).toHaveLength(0);
     expect(await ids()).toEqual([0, 2, 4, 5, 6, 7, 8, 9]);
   });
 
   it('deletes by partition value without reading or writing data files', async () => {
     await seed(properties);
-    const before = await dataFilesIn(dir);
-    const r = await t.delete('p = 1');
+    const before = await dataFilesIn(fx.dir);
+    const r = await fx.table.delete('p = 1');
     expect(r).toMatchObject({ numDeletedRows: 5, numRemovedFiles: 2, numAddedFiles: 0 });
-    expect(await dataFilesIn(dir)).toEqual(before);
+    expect(await dataFilesIn(fx.dir)).toEqual(before);
     expect(await ids()).toEqual([0, 2, 4, 6, 8]);
-    const removed = (await commitActions(dir, 2)).filter((a) => a.kind === 'remove');
+    const removed = (await commitActions(fx.dir, 2)).filter((a) => a.kind === 'remove');
     expect(removed.map((a) => (a.kind === 'remove' ? a.partitionValues?.p : ''))).toEqual(['1', '1']);
   });
 
   it('deletes everything without a predicate', async () => {
     await seed(properties, false);
-    const r = await t.delete();
+    const r = await fx.table.delete();
     expect(r).toMatchObject({ numDeletedRows: 10, numRemovedFiles: 2 });
     expect(await ids()).toEqual([]);
     expect((await commitInfo(2)).operationParameters).toEqual({ predicate: '[]' });
@@ -160,16 +139,16 @@ describe.each([
 
   it('commits nothing when nothing matches', async () => {
     await seed(properties, false);
-    const r = await t.delete('id > 100');
+    const r = await fx.table.delete('id > 100');
     expect(r).toMatchObject({ version: 1, committed: false, numDeletedRows: 0 });
-    expect((await t.snapshot()).version).toBe(1);
+    expect((await fx.table.snapshot()).version).toBe(1);
   });
 });
 
 describe('DELETE rules', () => {
   it('puts the deletionVectors feature into the protocol when enabled', async () => {
     await seed({ 'delta.enableDeletionVectors': 'true' });
-    const { protocol } = await t.snapshot();
+    const { protocol } = await fx.table.snapshot();
     expect(protocol).toMatchObject({ minReaderVersion: 3, minWriterVersion: 7 });
     expect(protocol.readerFeatures).toContain('deletionVectors');
     expect(protocol.writerFeatures).toContain('deletionVectors');
@@ -177,32 +156,32 @@ describe('DELETE rules', () => {
 
   it('uses deletion vectors once ALTER TABLE enables them', async () => {
     await seed();
-    await t.alter({ kind: 'setProperties', properties: { 'delta.enableDeletionVectors': 'true' } });
-    expect((await t.snapshot()).protocol.writerFeatures).toContain('deletionVectors');
-    const r = await t.delete('id = 2');
+    await fx.table.alter({ kind: 'setProperties', properties: { 'delta.enableDeletionVectors': 'true' } });
+    expect((await fx.table.snapshot()).protocol.writerFeatures).toContain('deletionVectors');
+    const r = await fx.table.delete('id = 2');
     expect(r).toMatchObject({ numDeletionVectorsAdded: 1, numAddedFiles: 0 });
     expect(await ids()).toEqual([0, 1, 3, 4, 5, 6, 7, 8, 9]);
   });
 
   it('works on a column-mapped table', async () => {
     await seed({ 'delta.columnMapping.mode': 'name', 'delta.enableDeletionVectors': 'true' });
-    await t.delete('v = 30');
-    await t.alter({ kind: 'setProperties', properties: { 'delta.enableDeletionVectors': 'false' } });
-    await t.delete('v = 40');
-    await t.update({ v: 'v + 1' }, 'id = 0');
+    await fx.table.delete('v = 30');
+    await fx.table.alter({ kind: 'setProperties', properties: { 'delta.enableDeletionVectors': 'false' } });
+    await fx.table.delete('v = 40');
+    await fx.table.update({ v: 'v + 1' }, 'id = 0');
     expect(await ids()).toEqual([0, 1, 2, 5, 6, 7, 8, 9]);
-    expect(plain(await t.toArray({ orderBy: ['id'] }))[0]).toMatchObject({ id: 0, v: 1 });
+    expect(plain(await fx.table.toArray({ orderBy: ['id'] }))[0]).toMatchObject({ id: 0, v: 1 });
   });
 
   it('refuses append-only tables', async () => {
     await seed({ 'delta.appendOnly': 'true' });
-    const e = await expectDeltaError(t.delete('id = 1'), 'UNSUPPORTED_OPERATION');
+    const e = await expectDeltaError(fx.table.delete('id = 1'), 'UNSUPPORTED_OPERATION');
     expect(e.message).toContain('append-only');
   });
 
   it('accepts an alias for qualified column references', async () => {
     await seed();
-    await t.delete('x.id = 3', { alias: 'x' });
+    await fx.table.delete('x.id = 3', { alias: 'x' });
     expect(await ids()).toEqual([0, 1, 2, 4, 5, 6, 7, 8, 9]);
   });
 });

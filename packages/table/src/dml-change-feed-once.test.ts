@@ -2,32 +2,14 @@
 // are not a pure function of the input (identity numbers from row_number(), random(), uuid())
 // are evaluated once, and both the data files and the `_change_data` files take that evaluation.
 import { DataType as T } from '@loch/delta';
-import type { DuckEngine } from '@loch/engine-duckdb';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { DeltaTable } from './delta-table.js';
-import { contextFor, openEngine, plain, removeDir, tableAt, tempDir } from './test-helpers.test-util.js';
-import type { TableContext } from './types.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { plain, useTableFixture } from './test-helpers.test-util.js';
 
-let engine: DuckEngine;
-let ctx: TableContext;
-let dir: string;
-let t: DeltaTable;
+const fx = useTableFixture();
 
-beforeAll(async () => {
-  engine = await openEngine();
-  ctx = contextFor(engine);
-});
-afterAll(async () => {
-  await engine.close();
-});
-beforeEach(async () => {
-  dir = await tempDir();
-  t = tableAt(ctx, dir);
-});
 afterEach(async () => {
-  await removeDir(dir);
   // The rows computed once live in a table only while the write runs.
-  const left = await engine.query(
+  const left = await fx.engine.query(
     `SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE '__loch_rows_%'`,
   );
   expect(Number(left.rows[0]![0])).toBe(0);
@@ -39,13 +21,13 @@ const CDF = { 'delta.enableChangeDataFeed': 'true' };
 
 /** `k:id:v` of the table's rows, sorted. */
 const tableRows = async (): Promise<string[]> =>
-  plain(await t.toArray())
+  plain(await fx.table.toArray())
     .map((r) => `${r.k}:${r.id}:${r.v}`)
     .sort();
 
 /** `k:id:v` of the change rows of one type at `version`, sorted. */
 const changeRows = async (version: number, type: string): Promise<string[]> =>
-  plain(await t.changes({ startVersion: version, endVersion: version }))
+  plain(await fx.table.changes({ startVersion: version, endVersion: version }))
     .filter((r) => r._change_type === type)
     .map((r) => `${r.k}:${r.id}:${r.v}`)
     .sort();
@@ -55,7 +37,7 @@ for (const dv of ['false', 'true']) {
 
   describe(`change rows equal the written rows (${mode})`, () => {
     it('MERGE inserting 1,000 rows into an identity table: insert change rows carry the ids written', async () => {
-      await t.create({
+      await fx.table.create({
         schema: T.struct([
           T.field('id', long, false, {
             'delta.identity.start': 1,
@@ -67,10 +49,10 @@ for (const dv of ['false', 'true']) {
         ]),
         properties: { ...CDF, 'delta.enableDeletionVectors': dv },
       });
-      await t.write('SELECT range AS k, 0 AS v FROM range(0, 20)', { mode: 'append' });
+      await fx.table.write('SELECT range AS k, 0 AS v FROM range(0, 20)', { mode: 'append' });
       // The source's row order is not fixed (a shuffled relation, as any unordered scan may be):
       // row_number() over it numbers rows differently on each evaluation.
-      const r = await t
+      const r = await fx.table
         .merge('SELECT range AS k, 1 AS v FROM range(10, 1010) ORDER BY random()', 'target.k = source.k')
         .whenMatchedUpdate({ set: { v: 'source.v' } })
         .whenNotMatchedInsert({ values: { k: 'source.k', v: 'source.v' } })
@@ -84,11 +66,11 @@ for (const dv of ['false', 'true']) {
     });
 
     it('MERGE UPDATE SET v = random(): update_postimage rows equal the table rows', async () => {
-      await t.write('SELECT range AS id, range AS k, 0.0::DOUBLE AS v FROM range(0, 500)', {
+      await fx.table.write('SELECT range AS id, range AS k, 0.0::DOUBLE AS v FROM range(0, 500)', {
         mode: 'errorIfExists',
         properties: { ...CDF, 'delta.enableDeletionVectors': dv },
       });
-      const r = await t
+      const r = await fx.table
         .merge('SELECT range AS k FROM range(100, 600)', 'target.k = source.k')
         .whenMatchedUpdate({ set: { v: 'random()' } })
         .whenNotMatchedInsert({ values: { id: 'source.k', k: 'source.k', v: 'random()' } })
@@ -105,11 +87,11 @@ for (const dv of ['false', 'true']) {
     });
 
     it('UPDATE SET v = random(): update_postimage rows equal the table rows', async () => {
-      await t.write('SELECT range AS id, range AS k, 0.0::DOUBLE AS v FROM range(0, 500)', {
+      await fx.table.write('SELECT range AS id, range AS k, 0.0::DOUBLE AS v FROM range(0, 500)', {
         mode: 'errorIfExists',
         properties: { ...CDF, 'delta.enableDeletionVectors': dv },
       });
-      const r = await t.update({ v: 'random()' }, 'k % 2 = 0');
+      const r = await fx.table.update({ v: 'random()' }, 'k % 2 = 0');
       expect(r.numUpdatedRows).toBe(250);
       const written = new Set(await tableRows());
       const post = await changeRows(r.version, 'update_postimage');
@@ -124,7 +106,7 @@ for (const dv of ['false', 'true']) {
 
 describe('change rows of a rewriting replaceWhere equal the written rows', () => {
   it('an identity column and random() in the replacing rows', async () => {
-    await t.create({
+    await fx.table.create({
       schema: T.struct([
         T.field('id', long, false, {
           'delta.identity.start': 1,
@@ -136,8 +118,8 @@ describe('change rows of a rewriting replaceWhere equal the written rows', () =>
       ]),
       properties: CDF,
     });
-    await t.write('SELECT range AS k, 0.0::DOUBLE AS v FROM range(0, 600)', { mode: 'append' });
-    const r = await t.write('SELECT range AS k, random() AS v FROM range(0, 500) ORDER BY random()', {
+    await fx.table.write('SELECT range AS k, 0.0::DOUBLE AS v FROM range(0, 600)', { mode: 'append' });
+    const r = await fx.table.write('SELECT range AS k, random() AS v FROM range(0, 500) ORDER BY random()', {
       mode: 'overwrite',
       replaceWhere: 'k < 500',
     });

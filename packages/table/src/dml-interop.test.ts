@@ -2,33 +2,15 @@
 // Spark's existing ones, and the result reads back through a fresh instance.
 import { promises as fs } from 'node:fs';
 import * as nodePath from 'node:path';
-import type { DuckEngine } from '@loch/engine-duckdb';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { contextFor, openEngine, plain, removeDir, tableAt, tempDir } from './test-helpers.test-util.js';
-import type { TableContext } from './types.js';
+import { describe, expect, it } from 'vitest';
+import { plain, tableAt, useTableFixture } from './test-helpers.test-util.js';
 
 const FIXTURES = '/work/shared/delta-fixtures/tables';
 
-let engine: DuckEngine;
-let ctx: TableContext;
-let dir: string;
-
-beforeAll(async () => {
-  engine = await openEngine();
-  ctx = contextFor(engine);
-});
-afterAll(async () => {
-  await engine.close();
-});
-beforeEach(async () => {
-  dir = await tempDir();
-});
-afterEach(async () => {
-  await removeDir(dir);
-});
+const fx = useTableFixture();
 
 async function copyFixture(name: string): Promise<string> {
-  const target = nodePath.join(dir, name);
+  const target = nodePath.join(fx.dir, name);
   await fs.cp(nodePath.join(FIXTURES, name, 'delta'), target, { recursive: true });
   return target;
 }
@@ -39,7 +21,7 @@ describe.skipIf(!(await fs.stat(FIXTURES).catch(() => undefined)))('DML on Spark
     'dv-with-columnmapping',
   ])('deletes from and updates %s, extending Spark deletion vectors', async (name) => {
     const location = await copyFixture(name);
-    const t = tableAt(ctx, location);
+    const t = tableAt(fx.ctx, location);
     const before = plain(await t.toArray({ orderBy: ['part', 'col1'] }));
     const withDv = (await t.snapshot()).files.filter((f) => f.deletionVector != null);
     expect(withDv.length).toBeGreaterThan(0);
@@ -53,7 +35,7 @@ describe.skipIf(!(await fs.stat(FIXTURES).catch(() => undefined)))('DML on Spark
       .filter((row) => !victims.includes(row))
       .map((row) => (row.part === 2 ? { ...row, col2: 'changed' } : row));
     expect(u.numUpdatedRows).toBe(expected.filter((row) => row.part === 2).length);
-    const fresh = tableAt(ctx, location);
+    const fresh = tableAt(fx.ctx, location);
     expect(plain(await fresh.toArray({ orderBy: ['part', 'col1'] }))).toEqual(expected);
   });
 });

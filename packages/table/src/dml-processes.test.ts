@@ -4,30 +4,17 @@ import { execFile } from 'node:child_process';
 import * as nodePath from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { DuckEngine } from '@loch/engine-duckdb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contextFor, openEngine, plain, removeDir, tableAt, tempDir } from './test-helpers.test-util.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildTablePackage, plain, tableAt, useTableFixture } from './test-helpers.test-util.js';
 
 const here = nodePath.dirname(fileURLToPath(import.meta.url));
 const repoRoot = nodePath.resolve(here, '../../..');
 const PROCESSES = 3;
 const INCREMENTS = 4;
 
-let engine: DuckEngine;
-let dir: string;
-
-beforeAll(async () => {
-  // The children run the built packages: make sure dist/ is current.
-  await promisify(execFile)(nodePath.join(repoRoot, 'node_modules/.bin/tsc'), ['-b', 'packages/table'], {
-    cwd: repoRoot,
-  });
-  engine = await openEngine();
-  dir = await tempDir();
-}, 120_000);
-afterAll(async () => {
-  await engine?.close();
-  if (dir !== undefined) await removeDir(dir);
-});
+// The child processes run the built packages: make sure dist/ is current.
+beforeAll(buildTablePackage, 120_000);
+const fx = useTableFixture({ scope: 'file' });
 
 describe('concurrent UPDATE processes', () => {
   it.each([
@@ -36,8 +23,8 @@ describe('concurrent UPDATE processes', () => {
   ])(
     'lose no update (%s)',
     async (_mode, dv) => {
-      const location = nodePath.join(dir, `t-${dv}`);
-      const t = tableAt(contextFor(engine), location);
+      const location = nodePath.join(fx.dir, `t-${dv}`);
+      const t = tableAt(fx.ctx, location);
       await t.write('SELECT range AS id, 0 AS v FROM range(3)', {
         mode: 'errorIfExists',
         properties: { 'delta.enableDeletionVectors': dv },
@@ -60,7 +47,7 @@ describe('concurrent UPDATE processes', () => {
       );
       // Every acknowledged update has its own version.
       expect(new Set(versions).size).toBe(PROCESSES * INCREMENTS);
-      const rows = plain(await tableAt(contextFor(engine), location).toArray({ orderBy: ['id'] }));
+      const rows = plain(await tableAt(fx.ctx, location).toArray({ orderBy: ['id'] }));
       expect(rows).toEqual([
         { id: 0, v: 0 },
         { id: 1, v: PROCESSES * INCREMENTS },

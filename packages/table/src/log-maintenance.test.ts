@@ -10,46 +10,18 @@ import {
   type ObjectStore,
   planLogCleanup,
 } from '@loch/delta';
-import type { DuckEngine } from '@loch/engine-duckdb';
 import { openStore } from '@loch/storage';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { DeltaTable } from './delta-table.js';
+import { describe, expect, it } from 'vitest';
 import { writeLogCompaction } from './log-compaction.js';
 import { TableHandle } from './table-handle.js';
-import {
-  contextFor,
-  expectDeltaError,
-  openEngine,
-  plain,
-  removeDir,
-  tableAt,
-  tempDir,
-} from './test-helpers.test-util.js';
+import { expectDeltaError, plain, tableAt, useTableFixture } from './test-helpers.test-util.js';
 import type { TableContext } from './types.js';
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 0, 31);
 const pad = (v: number): string => String(v).padStart(20, '0');
 
-let engine: DuckEngine;
-let ctx: TableContext;
-let dir: string;
-let t: DeltaTable;
-
-beforeAll(async () => {
-  engine = await openEngine();
-  ctx = contextFor(engine, () => clock);
-});
-afterAll(async () => {
-  await engine.close();
-});
-beforeEach(async () => {
-  dir = await tempDir();
-  t = tableAt(ctx, dir);
-});
-afterEach(async () => {
-  await removeDir(dir);
-});
+const fx = useTableFixture({ now: () => clock });
 
 // The table is written "60 days ago" (its createdTime too, which cleanup uses to skip young
 // tables); the files are then aged by hand and the clock set back to NOW for the cleanup.
@@ -58,14 +30,15 @@ async function appends(n: number, properties: Record<string, string>): Promise<v
   clock = NOW - 60 * DAY;
   try {
     for (let i = 0; i < n; i++) {
-      await t.write(`SELECT ${i} AS id`, { mode: 'append', properties });
+      await fx.table.write(`SELECT ${i} AS id`, { mode: 'append', properties });
     }
   } finally {
     clock = NOW;
   }
 }
 
-const logNames = async (): Promise<string[]> => (await fs.readdir(nodePath.join(dir, '_delta_log'))).sort();
+const logNames = async (): Promise<string[]> =>
+  (await fs.readdir(nodePath.join(fx.dir, '_delta_log'))).sort();
 
 /** Dates every log file of versions <= upTo `daysAgo` days before NOW. */
 async function age(upTo: number, daysAgo: number): Promise<void> {
@@ -73,7 +46,7 @@ async function age(upTo: number, daysAgo: number): Promise<void> {
   for (const name of await logNames()) {
     const v = Number(name.slice(0, 20));
     if (/^\d{20}\./u.test(name) && v <= upTo)
-      await fs.utimes(nodePath.join(dir, '_delta_log', name), when, when);
+      await fs.utimes(nodePath.join(fx.dir, '_delta_log', name), when, when);
   }
 }
 
@@ -129,16 +102,16 @@ describe('expired log cleanup after a checkpoint', () => {
     await appends(7, { 'delta.checkpointInterval': '3' });
     expect(await logNames()).toContain(`${pad(3)}.checkpoint.parquet`);
     await age(4, 40);
-    await t.checkpoint();
+    await fx.table.checkpoint();
     const names = await logNames();
     for (const v of [0, 1, 2]) expect(names).not.toContain(`${pad(v)}.json`);
     for (const v of [3, 4, 5, 6]) expect(names).toContain(`${pad(v)}.json`);
     expect(names).toContain(`${pad(3)}.checkpoint.parquet`);
     for (const v of [3, 4, 6]) {
-      const rows = plain(await t.toArray({ at: { version: v }, orderBy: ['id'] }));
+      const rows = plain(await fx.table.toArray({ at: { version: v }, orderBy: ['id'] }));
       expect(rows).toHaveLength(v + 1);
     }
-    const e = await expectDeltaError(t.snapshot({ version: 2 }), 'VERSION_NOT_FOUND');
+    const e = await expectDeltaError(fx.table.snapshot({ version: 2 }), 'VERSION_NOT_FOUND');
     expect(e.message).toContain('version 2');
     expect(e.message).toContain('delta.logRetentionDuration');
   });
@@ -146,16 +119,16 @@ describe('expired log cleanup after a checkpoint', () => {
   it('keeps everything when the retention has not passed or cleanup is off', async () => {
     await appends(7, { 'delta.checkpointInterval': '3', 'delta.logRetentionDuration': 'interval 60 days' });
     await age(4, 40);
-    await t.checkpoint();
+    await fx.table.checkpoint();
     expect(await logNames()).toContain(`${pad(0)}.json`);
-    await t.alter({
+    await fx.table.alter({
       kind: 'setProperties',
       properties: {
         'delta.logRetentionDuration': 'interval 1 days',
         'delta.enableExpiredLogCleanup': 'false',
       },
     });
-    await t.checkpoint();
+    await fx.table.checkpoint();
     expect(await logNames()).toContain(`${pad(0)}.json`);
   });
 });
@@ -194,17 +167,17 @@ describe('log compaction files', () => {
 
   it('are written every loch.logCompactionInterval commits and load to the same snapshot with fewer reads', async () => {
     await appends(9, { 'delta.checkpointInterval': '100', 'loch.logCompactionInterval': '4' });
-    await t.write('SELECT 100 AS id', { mode: 'overwrite' });
+    await fx.table.write('SELECT 100 AS id', { mode: 'overwrite' });
     const names = await logNames();
     expect(names).toContain(`${pad(0)}.${pad(3)}.compacted.json`);
     expect(names).toContain(`${pad(4)}.${pad(7)}.compacted.json`);
-    const store = await openStore(dir);
-    const h = new TableHandle(ctx, store);
+    const store = await openStore(fx.dir);
+    const h = new TableHandle(fx.ctx, store);
     const withCompaction = counting(store);
     const a = await loadSnapshot(withCompaction.store, h.reader);
     // The same table with the compaction files removed.
     for (const n of names)
-      if (n.endsWith('.compacted.json')) await fs.rm(nodePath.join(dir, '_delta_log', n));
+      if (n.endsWith('.compacted.json')) await fs.rm(nodePath.join(fx.dir, '_delta_log', n));
     const without = counting(store);
     const b = await loadSnapshot(without.store, h.reader);
     const strip = (s: typeof a) => ({
@@ -220,7 +193,7 @@ describe('log compaction files', () => {
     expect(withCompaction.gets()).toBeLessThan(without.gets());
     // Explicitly, too, and time travel into a compacted range still reads the single commits.
     await writeLogCompaction(h, 2, 9);
-    expect(plain(await t.toArray({ at: { version: 5 } }))).toHaveLength(6);
+    expect(plain(await fx.table.toArray({ at: { version: 5 } }))).toHaveLength(6);
     expect((await loadSnapshot(store, h.reader)).files).toHaveLength(1);
   });
 });
@@ -239,7 +212,7 @@ describe('checkpoint cost', () => {
       });
       return counted;
     };
-    const writer = tableAt({ ...ctx, stores }, dir);
+    const writer = tableAt({ ...fx.ctx, stores }, fx.dir);
     for (let i = 0; i < 30; i++) {
       await writer.write(`SELECT ${i} AS id`, {
         mode: 'append',
@@ -255,7 +228,7 @@ describe('checkpoint cost', () => {
     expect(reads.filter((p) => p.startsWith('_delta_log/'))).toEqual([]);
     // A fresh reader starts from the newest checkpoint and reads only the commits after it.
     reads.length = 0;
-    const fresh = tableAt({ ...ctx, stores }, dir);
+    const fresh = tableAt({ ...fx.ctx, stores }, fx.dir);
     expect((await fresh.snapshot()).files).toHaveLength(30);
     expect(reads.filter((p) => p.endsWith('.json') && p.startsWith('_delta_log/0')).sort()).toEqual(
       [26, 27, 28, 29].map((v) => `_delta_log/${pad(v)}.json`),

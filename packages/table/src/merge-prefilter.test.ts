@@ -1,49 +1,24 @@
-// The MERGE key prefilter (`target.k IN (SELECT source.k ...)`): target rows no source key can
-// match are copied without a join, the others go through it. These cases mix rows on both sides
-// of the split: NULL keys, a key the source has but whose clause condition is false, extra ON
-// conjuncts, deletes, and a composite key.
-import type { DuckEngine } from '@loch/engine-duckdb';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { DeltaTable } from './delta-table.js';
-import { contextFor, openEngine, plain, removeDir, tableAt, tempDir } from './test-helpers.test-util.js';
-import type { TableContext } from './types.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { plain, useTableFixture } from './test-helpers.test-util.js';
 
-let engine: DuckEngine;
-let ctx: TableContext;
-let dir: string;
-let t: DeltaTable;
-
-beforeAll(async () => {
-  engine = await openEngine();
-  ctx = contextFor(engine);
-});
-afterAll(async () => {
-  await engine.close();
-});
-beforeEach(async () => {
-  dir = await tempDir();
-  t = tableAt(ctx, dir);
-});
-afterEach(async () => {
-  await removeDir(dir);
-});
+const fx = useTableFixture();
 
 const rows = async (): Promise<string[]> =>
-  plain(await t.toArray({ orderBy: ['k', 'g', 'v'] })).map((r) => `${r.k}/${r.g}:${r.v}`);
+  plain(await fx.table.toArray({ orderBy: ['k', 'g', 'v'] })).map((r) => `${r.k}/${r.g}:${r.v}`);
 
 describe.each([
   ['copy-on-write', {}],
   ['deletion vectors', { 'delta.enableDeletionVectors': 'true' }],
 ])('MERGE prefilter with %s', (_mode, properties) => {
   beforeEach(async () => {
-    await t.write(
+    await fx.table.write(
       `SELECT * FROM (VALUES (1, 'a', 10), (2, 'a', 20), (3, 'b', 30), (NULL, 'a', 40), (5, 'b', 50)) AS x(k, g, v)`,
       { mode: 'errorIfExists', properties },
     );
   });
 
   it('keeps rows whose key matches but whose clause condition or extra ON conjunct fails', async () => {
-    const r = await t
+    const r = await fx.table
       .merge(
         `SELECT * FROM (VALUES (1, 'a', 11), (2, 'a', 0), (3, 'a', 33), (NULL, 'a', 44), (7, 'a', 77)) AS s(k, g, v)`,
         't.k = s.k AND t.g = s.g',
@@ -68,7 +43,7 @@ describe.each([
   });
 
   it('a matched row whose update condition is false stays as it was', async () => {
-    await t
+    await fx.table
       .merge('SELECT 5 AS k, 99 AS v', 't.k = s.k', { targetAlias: 't', sourceAlias: 's' })
       .whenMatchedUpdate({ condition: 's.v < 0', set: { v: 's.v' } })
       .whenNotMatchedInsertAll()

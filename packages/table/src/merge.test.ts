@@ -1,56 +1,32 @@
-// MERGE through the TypeScript builder: each clause kind, clause order, the multiple-match error,
-// schema evolution, pruning, both strategies, the change feed and the blueprint's CDC pattern.
-import type { ObjectStore } from '@loch/delta';
-import type { DuckEngine } from '@loch/engine-duckdb';
-import { openStore } from '@loch/storage';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DeltaTable } from './delta-table.js';
 import { MULTIPLE_MATCHES } from './merge.js';
 import {
   commitActions,
-  contextFor,
   expectDeltaError,
-  openEngine,
   plain,
-  removeDir,
-  tableAt,
-  tempDir,
+  racingWriter,
+  useTableFixture,
 } from './test-helpers.test-util.js';
-import type { TableContext } from './types.js';
 
-let engine: DuckEngine;
-let ctx: TableContext;
-let dir: string;
-let t: DeltaTable;
+const fx = useTableFixture();
 
-beforeAll(async () => {
-  engine = await openEngine();
-  ctx = contextFor(engine);
-});
-afterAll(async () => {
-  await engine.close();
-});
-beforeEach(async () => {
-  dir = await tempDir();
-  t = tableAt(ctx, dir);
-});
-afterEach(async () => {
-  await removeDir(dir);
-});
-
-const rows = async (table: DeltaTable = t): Promise<Record<string, unknown>[]> =>
+const rows = async (table: DeltaTable = fx.table): Promise<Record<string, unknown>[]> =>
   plain(await table.toArray({ orderBy: ['id'] }));
 
 async function seed(properties: Record<string, string> = {}): Promise<void> {
   // ids 0..5, v = id * 10; two files.
-  await t.write('SELECT range AS id, range * 10 AS v FROM range(3)', { mode: 'errorIfExists', properties });
-  await t.write('SELECT range AS id, range * 10 AS v FROM range(3, 6)', { mode: 'append' });
+  await fx.table.write('SELECT range AS id, range * 10 AS v FROM range(3)', {
+    mode: 'errorIfExists',
+    properties,
+  });
+  await fx.table.write('SELECT range AS id, range * 10 AS v FROM range(3, 6)', { mode: 'append' });
 }
 
 const SOURCE = "SELECT * FROM (VALUES (1, 111, 'u'), (2, 0, 'd'), (9, 999, 'i')) AS x(id, v, op)";
 
 const commitInfo = async (version: number): Promise<Record<string, unknown>> => {
-  const info = (await commitActions(dir, version))[0];
+  const info = (await commitActions(fx.dir, version))[0];
   return info?.kind === 'commitInfo' ? (info.value as Record<string, unknown>) : {};
 };
 
@@ -62,7 +38,7 @@ describe.each([
 
   it('applies matched update/delete and not-matched insert clauses in order', async () => {
     await seed(properties);
-    const r = await t
+    const r = await fx.table
       .merge(SOURCE, 't.id = s.id', { targetAlias: 't', sourceAlias: 's' })
       .whenMatchedDelete({ condition: "s.op = 'd'" })
       .whenMatchedUpdate({ set: { v: 's.v' } })
@@ -120,12 +96,12 @@ describe.each([
       expect(metrics[k]).toBeDefined();
     }
     // Time travel to before the merge.
-    expect(plain(await t.toArray({ at: { version: 1 }, orderBy: ['id'] }))).toHaveLength(6);
+    expect(plain(await fx.table.toArray({ at: { version: 1 }, orderBy: ['id'] }))).toHaveLength(6);
   });
 
   it('applies NOT MATCHED BY SOURCE update and delete', async () => {
     await seed(properties);
-    const r = await t
+    const r = await fx.table
       .merge('SELECT 1 AS id, 7 AS v', 'target.id = source.id')
       .whenMatchedUpdateAll()
       .whenNotMatchedBySourceDelete({ condition: 'target.id >= 4' })
@@ -148,7 +124,7 @@ describe.each([
 
   it('combines all three clause groups (full sync of a snapshot source)', async () => {
     await seed(properties);
-    const r = await t
+    const r = await fx.table
       .merge('SELECT * FROM (VALUES (1, 100), (4, 40), (7, 70)) AS x(id, v)', 'target.id = source.id')
       .whenMatchedUpdate({ set: { v: 'source.v' } })
       .whenNotMatchedInsertAll()
@@ -163,12 +139,12 @@ describe.each([
   });
 
   it('merges into a partitioned table, pruning partitions by the ON condition', async () => {
-    await t.write('SELECT range AS id, range % 2 AS p, range * 10 AS v FROM range(6)', {
+    await fx.table.write('SELECT range AS id, range % 2 AS p, range * 10 AS v FROM range(6)', {
       mode: 'errorIfExists',
       partitionBy: ['p'],
       properties,
     });
-    const r = await t
+    const r = await fx.table
       .merge(
         'SELECT * FROM (VALUES (1, 1, -1), (3, 1, -3), (11, 1, 110)) AS x(id, p, v)',
         't.id = s.id AND t.p = 1',
@@ -199,16 +175,16 @@ describe.each([
   it('fails when several source rows match one target row, writing nothing', async () => {
     await seed(properties);
     const err = await expectDeltaError(
-      t
+      fx.table
         .merge('SELECT 1 AS id, 5 AS v UNION ALL SELECT 1, 6', 'target.id = source.id')
         .whenMatchedUpdate({ set: { v: 'source.v' } })
         .execute(),
       'INVALID_ARGUMENT',
     );
     expect(err.message).toContain(MULTIPLE_MATCHES);
-    expect((await t.snapshot()).version).toBe(1);
+    expect((await fx.table.snapshot()).version).toBe(1);
     // A lone unconditional DELETE may match several source rows (Databricks allows it).
-    const r = await t
+    const r = await fx.table
       .merge('SELECT 1 AS id UNION ALL SELECT 1', 'target.id = source.id')
       .whenMatchedDelete()
       .execute();
@@ -218,9 +194,9 @@ describe.each([
   it('evolves the schema with UPDATE SET * / INSERT * when asked', async () => {
     await seed(properties);
     const src = "SELECT 1 AS id, 5 AS v, 'a' AS extra UNION ALL SELECT 10, 100, 'b'";
-    const b = t.merge(src, 'target.id = source.id').whenMatchedUpdateAll().whenNotMatchedInsertAll();
+    const b = fx.table.merge(src, 'target.id = source.id').whenMatchedUpdateAll().whenNotMatchedInsertAll();
     // Without evolution the extra column is ignored.
-    await t.merge(src, 'target.id = source.id').whenMatchedUpdateAll().execute();
+    await fx.table.merge(src, 'target.id = source.id').whenMatchedUpdateAll().execute();
     expect(Object.keys((await rows())[0]!)).toEqual(['id', 'v']);
     await b.withSchemaEvolution().execute();
     const after = await rows();
@@ -232,25 +208,28 @@ describe.each([
   it('keeps NOT NULL and CHECK constraints for merged rows', async () => {
     await seed({ ...properties, 'delta.constraints.positive': 'v >= 0' });
     await expectDeltaError(
-      t.merge('SELECT 1 AS id, -5 AS v', 'target.id = source.id').whenMatchedUpdateAll().execute(),
+      fx.table.merge('SELECT 1 AS id, -5 AS v', 'target.id = source.id').whenMatchedUpdateAll().execute(),
       'CONSTRAINT_VIOLATION',
     );
     await expectDeltaError(
-      t.merge('SELECT 100 AS id, -5 AS v', 'target.id = source.id').whenNotMatchedInsertAll().execute(),
+      fx.table
+        .merge('SELECT 100 AS id, -5 AS v', 'target.id = source.id')
+        .whenNotMatchedInsertAll()
+        .execute(),
       'CONSTRAINT_VIOLATION',
     );
-    expect((await t.snapshot()).version).toBe(1);
+    expect((await fx.table.snapshot()).version).toBe(1);
   });
 
   it('records update, delete and insert changes in the change feed', async () => {
     await seed({ ...properties, 'delta.enableChangeDataFeed': 'true' });
-    await t
+    await fx.table
       .merge(SOURCE, 't.id = s.id', { targetAlias: 't', sourceAlias: 's' })
       .whenMatchedDelete({ condition: "s.op = 'd'" })
       .whenMatchedUpdate({ set: { v: 's.v' } })
       .whenNotMatchedInsertAll()
       .execute();
-    const changes = plain(await t.changes({ startVersion: 2 }))
+    const changes = plain(await fx.table.changes({ startVersion: 2 }))
       .map((c) => `${c._change_type}:${c.id}:${c.v}`)
       .sort();
     expect(changes).toEqual([
@@ -264,13 +243,13 @@ describe.each([
 
 describe('MERGE scope', () => {
   it('reads only the files that can match a 1-row upsert', async () => {
-    await t.write('SELECT range AS id, range AS v FROM range(0, 10)', { mode: 'errorIfExists' });
+    await fx.table.write('SELECT range AS id, range AS v FROM range(0, 10)', { mode: 'errorIfExists' });
     for (let i = 1; i < 8; i++) {
-      await t.write(`SELECT range AS id, range AS v FROM range(${i * 10}, ${i * 10 + 10})`, {
+      await fx.table.write(`SELECT range AS id, range AS v FROM range(${i * 10}, ${i * 10 + 10})`, {
         mode: 'append',
       });
     }
-    const r = await t
+    const r = await fx.table
       .merge('SELECT 42 AS id, -1 AS v', 'target.id = source.id')
       .whenMatchedUpdateAll()
       .whenNotMatchedInsertAll()
@@ -281,7 +260,7 @@ describe('MERGE scope', () => {
       numTargetRowsUpdated: 1,
     });
     // More keys than an IN list holds, spanning files 4..7: the per-file range join keeps one.
-    const wide = await t
+    const wide = await fx.table
       .merge(
         'SELECT 42 AS id, -2 AS v UNION ALL SELECT range AS id, 0 AS v FROM range(1000, 1100)',
         'target.id = source.id',
@@ -294,15 +273,15 @@ describe('MERGE scope', () => {
       numTargetRowsUpdated: 1,
       numTargetRowsInserted: 100,
     });
-    await t.delete('id >= 1000');
-    const range = await t
+    await fx.table.delete('id >= 1000');
+    const range = await fx.table
       .merge('SELECT 35 AS id, 1 AS v UNION ALL SELECT 44, 1', 'target.id = source.id AND target.v > 40')
       .whenMatchedDelete()
       .execute();
     // The target-only conjunct excludes the file of ids 30..39.
     expect(range).toMatchObject({ numTargetFilesAfterSkipping: 1, numTargetRowsDeleted: 1 });
     // An insert-only merge appends: no file is removed.
-    const ins = await t
+    const ins = await fx.table
       .merge('SELECT 42 AS id, 0 AS v UNION ALL SELECT 1000, 0', 'target.id = source.id')
       .whenNotMatchedInsertAll()
       .execute();
@@ -311,7 +290,7 @@ describe('MERGE scope', () => {
       numTargetFilesRemoved: 0,
       numTargetFilesAfterSkipping: 1,
     });
-    const noMatch = await t
+    const noMatch = await fx.table
       .merge('SELECT 5000 AS id, 0 AS v', 'target.id = source.id')
       .whenMatchedDelete()
       .execute();
@@ -321,21 +300,21 @@ describe('MERGE scope', () => {
   it('rejects a condition-less clause before another of its group', async () => {
     await seed();
     await expectDeltaError(
-      t.merge(SOURCE, 'target.id = source.id').whenMatchedDelete().whenMatchedUpdateAll().execute(),
+      fx.table.merge(SOURCE, 'target.id = source.id').whenMatchedDelete().whenMatchedUpdateAll().execute(),
       'INVALID_ARGUMENT',
     );
   });
 
   it('builders are immutable', async () => {
     await seed();
-    const base = t.merge(SOURCE, 'target.id = source.id');
+    const base = fx.table.merge(SOURCE, 'target.id = source.id');
     const withDelete = base.whenMatchedDelete();
     expect(base.spec.matched).toHaveLength(0);
     expect(withDelete.spec.matched).toHaveLength(1);
   });
 
   it('applies the blueprint CDC pattern (delete / update / insert by operation)', async () => {
-    await t.write(
+    await fx.table.write(
       "SELECT range AS customer_id, 'n' || range AS name, 'e' || range AS email, TIMESTAMP '2024-01-01' AS created_at, TIMESTAMP '2024-01-01' AS updated_at FROM range(1, 4)",
       { mode: 'errorIfExists' },
     );
@@ -345,7 +324,7 @@ describe('MERGE scope', () => {
       (7, 'Eve', 'eve@', TIMESTAMP '2024-02-03', 'INSERT'),
       (8, 'Zed', 'zed@', TIMESTAMP '2024-02-04', 'UPDATE')
     ) AS c(customer_id, name, email, timestamp, operation)`;
-    await t
+    await fx.table
       .merge(cdc, 'target.customer_id = source.customer_id', { targetAlias: 'target', sourceAlias: 'source' })
       .whenMatchedDelete({ condition: "source.operation = 'DELETE'" })
       .whenMatchedUpdate({
@@ -363,7 +342,7 @@ describe('MERGE scope', () => {
         },
       })
       .execute();
-    const out = plain(await t.toArray({ orderBy: ['customer_id'] })).map(
+    const out = plain(await fx.table.toArray({ orderBy: ['customer_id'] })).map(
       (r) => `${r.customer_id}:${r.name}:${r.email}`,
     );
     expect(out).toEqual(['2:Bob:bob@', '3:n3:e3', '7:Eve:eve@']);
@@ -372,32 +351,11 @@ describe('MERGE scope', () => {
   it('conflicts with a concurrent delete of a file it read; not with an append elsewhere', async () => {
     await seed();
     // Writer A: runs `interloper` right before publishing its commit.
-    const racing = (interloper: () => Promise<unknown>): DeltaTable => {
-      let pending: (() => Promise<unknown>) | undefined = interloper;
-      return tableAt(
-        {
-          ...ctx,
-          stores: async (url) => {
-            const inner = await openStore(url);
-            return Object.assign(Object.create(inner) as ObjectStore, {
-              putIfAbsent: async (path: string, data: Uint8Array) => {
-                if (path.startsWith('_delta_log/') && pending !== undefined) {
-                  const run = pending;
-                  pending = undefined;
-                  await run();
-                }
-                return inner.putIfAbsent(path, data);
-              },
-            });
-          },
-        },
-        dir,
-      );
-    };
+    const racing = (interloper: () => Promise<unknown>) => racingWriter(fx.ctx, fx.dir, interloper);
     const upsert = (table: DeltaTable) =>
       table.merge('SELECT 1 AS id, 5 AS v', 'target.id = source.id').whenMatchedUpdateAll().execute();
-    await expectDeltaError(upsert(racing(() => t.delete('id = 2'))), 'CONCURRENT_MODIFICATION');
-    const r = await upsert(racing(() => t.write('SELECT 100 AS id, 0 AS v', { mode: 'append' })));
+    await expectDeltaError(upsert(racing(() => fx.table.delete('id = 2'))), 'CONCURRENT_MODIFICATION');
+    const r = await upsert(racing(() => fx.table.write('SELECT 100 AS id, 0 AS v', { mode: 'append' })));
     expect(r.committed).toBe(true);
     expect((await rows()).find((x) => x.id === 1)).toEqual({ id: 1, v: 5 });
   });

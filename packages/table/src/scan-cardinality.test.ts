@@ -3,10 +3,9 @@
 // table on the big Delta side. The scan now passes add.stats numRecords as `explicit_cardinality`;
 // these tests read the plan DuckDB actually ran (EXPLAIN ANALYZE) for every relation shape.
 import * as path from 'node:path';
-import type { DuckEngine } from '@loch/engine-duckdb';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { contextFor, openEngine, removeDir, tableAt, tempDir } from './test-helpers.test-util.js';
-import type { TableContext, WriteOptions } from './types.js';
+import { describe, expect, it } from 'vitest';
+import { tableAt, useTableFixture } from './test-helpers.test-util.js';
+import type { WriteOptions } from './types.js';
 
 const BIG_ROWS = 200_000;
 const BIG_FILES = 4;
@@ -24,23 +23,7 @@ const isParquetScan = (n: PlanNode) => n.extra_info?.Function === 'READ_PARQUET'
 const filesOf = (n: PlanNode) => String(n.extra_info?.['Filename(s)'] ?? '');
 const estimate = (n: PlanNode) => Number(n.extra_info?.['Estimated Cardinality']);
 
-let engine: DuckEngine;
-let ctx: TableContext;
-let dir: string;
-
-beforeAll(async () => {
-  engine = await openEngine();
-  ctx = contextFor(engine);
-});
-afterAll(async () => {
-  await engine.close();
-});
-beforeEach(async () => {
-  dir = await tempDir();
-});
-afterEach(async () => {
-  await removeDir(dir);
-});
+const fx = useTableFixture();
 
 // The small side's keys span the whole big key range (0 .. BIG_ROWS - 1), so DuckDB's runtime
 // min/max join filter prunes nothing and the big scan's actual count is its row count.
@@ -69,10 +52,10 @@ describe.each<[string, Shape]>([
   ],
 ])('scan cardinality: %s', (_name, shape) => {
   it(`estimates a ${BIG_ROWS}-row Delta scan within 10x and builds the join on the ${SMALL_ROWS}-row side`, async () => {
-    const bigDir = path.join(dir, 'big');
-    const smallDir = path.join(dir, 'small');
-    const big = tableAt(ctx, bigDir);
-    const small = tableAt(ctx, smallDir);
+    const bigDir = path.join(fx.dir, 'big');
+    const smallDir = path.join(fx.dir, 'small');
+    const big = tableAt(fx.ctx, bigDir);
+    const small = tableAt(fx.ctx, smallDir);
     for (let k = 0; k < BIG_FILES; k++) {
       const narrow = shape.widen === true && k < BIG_FILES / 2;
       const opts: WriteOptions = {
@@ -107,7 +90,7 @@ describe.each<[string, Shape]>([
       [bigSql, BIG_ROWS],
       [smallSql, SMALL_ROWS],
     ] as const) {
-      const explained = await engine.query(`EXPLAIN (FORMAT json) SELECT * FROM (${sql})`);
+      const explained = await fx.engine.query(`EXPLAIN (FORMAT json) SELECT * FROM (${sql})`);
       const planned = JSON.parse(String(explained.rows[0]![1])) as PlanNode[];
       const scanEstimate = planned
         .flatMap(nodes)
@@ -118,11 +101,11 @@ describe.each<[string, Shape]>([
     }
 
     const query = `SELECT count(*) AS n, sum(b.v) AS s FROM (${bigSql}) b JOIN (${smallSql}) s ON b.id = s.sid`;
-    const result = await engine.query(query);
+    const result = await fx.engine.query(query);
     // Every small key matches once: no deleted id (ending in 007) is a small key.
     expect(Number(result.rows[0]![0])).toBe(SMALL_ROWS);
 
-    const analyzed = await engine.query(`EXPLAIN (ANALYZE, FORMAT json) ${query}`);
+    const analyzed = await fx.engine.query(`EXPLAIN (ANALYZE, FORMAT json) ${query}`);
     const plan = JSON.parse(String(analyzed.rows[0]![1])) as PlanNode;
     const scans = nodes(plan).filter(isParquetScan);
     const bigScan = scans.find((n) => filesOf(n).includes(bigDir));

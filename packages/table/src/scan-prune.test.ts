@@ -1,35 +1,23 @@
 // DeltaTable.scan: the scan relation restricted by a skipping filter, with pruning metrics.
 import { Expr } from '@loch/delta';
-import type { DuckEngine } from '@loch/engine-duckdb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DeltaTable } from './delta-table.js';
-import { contextFor, openEngine, removeDir, tableAt, tempDir } from './test-helpers.test-util.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTableFixture } from './test-helpers.test-util.js';
 
-let engine: DuckEngine;
-let dir: string;
-let table: DeltaTable;
+const fx = useTableFixture({ scope: 'file' });
 
 beforeAll(async () => {
-  engine = await openEngine();
-  dir = await tempDir();
-  table = tableAt(contextFor(engine), dir);
   for (let k = 0; k < 4; k++) {
-    await table.write(`SELECT (${k * 10} + i)::BIGINT AS id FROM range(10) r(i)`, { mode: 'append' });
+    await fx.table.write(`SELECT (${k * 10} + i)::BIGINT AS id FROM range(10) r(i)`, { mode: 'append' });
   }
 });
 
-afterAll(async () => {
-  await engine.close();
-  await removeDir(dir);
-});
-
 const ids = async (sql: string): Promise<bigint[]> =>
-  (await engine.query(`SELECT id FROM (${sql}) ORDER BY id`)).rows.map((r) => r[0] as bigint);
+  (await fx.engine.query(`SELECT id FROM (${sql}) ORDER BY id`)).rows.map((r) => r[0] as bigint);
 
 describe('DeltaTable.scan', () => {
   // Whole files: the filter prunes files, the query itself still filters rows.
   it('keeps only the files a filter may match and counts them', async () => {
-    const { sql, metrics } = await table.scan({ filter: Expr.ge(Expr.col('id'), Expr.lit(25)) });
+    const { sql, metrics } = await fx.table.scan({ filter: Expr.ge(Expr.col('id'), Expr.lit(25)) });
     expect(await ids(sql)).toEqual(Array.from({ length: 20 }, (_, i) => BigInt(20 + i)));
     expect(metrics).toMatchObject({ version: 3, filesTotal: 4, filesScanned: 2 });
     expect(metrics.bytesScanned).toBeLessThan(metrics.bytesTotal);
@@ -38,7 +26,7 @@ describe('DeltaTable.scan', () => {
 
   it('builds the filter from the scanned snapshot, at a version', async () => {
     let seen = -1;
-    const { metrics } = await table.scan({
+    const { metrics } = await fx.table.scan({
       at: { version: 1 },
       filter: (s) => {
         seen = s.version;
@@ -50,11 +38,11 @@ describe('DeltaTable.scan', () => {
   });
 
   it('scans every file without a filter or when building it fails', async () => {
-    const plain = await table.scan();
+    const plain = await fx.table.scan();
     expect(plain.metrics).toMatchObject({ filesTotal: 4, filesScanned: 4 });
     expect(plain.metrics.filter).toBeUndefined();
-    expect(plain.sql).toBe(await table.scanSql());
-    const failing = await table.scan({
+    expect(plain.sql).toBe(await fx.table.scanSql());
+    const failing = await fx.table.scan({
       filter: () => {
         throw new Error('no');
       },
@@ -64,7 +52,7 @@ describe('DeltaTable.scan', () => {
   });
 
   it('returns an empty relation when no file can match', async () => {
-    const { sql, metrics } = await table.scan({ filter: Expr.gt(Expr.col('id'), Expr.lit(1000)) });
+    const { sql, metrics } = await fx.table.scan({ filter: Expr.gt(Expr.col('id'), Expr.lit(1000)) });
     expect(metrics).toMatchObject({ filesScanned: 0, bytesScanned: 0 });
     expect(await ids(sql)).toEqual([]);
   });

@@ -2,39 +2,23 @@
 // follow their source columns, assigned ones must equal the expression, identity columns refuse
 // updates and MERGE inserts draw fresh values whose high-water mark the same commit records.
 import { DataType as T } from '@loch/delta';
-import type { DuckEngine } from '@loch/engine-duckdb';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { DeltaTable } from './delta-table.js';
 import {
   commitActions,
-  contextFor,
   expectDeltaError,
-  openEngine,
   plain,
   removeDir,
   tableAt,
   tempDir,
+  useTableFixture,
 } from './test-helpers.test-util.js';
-import type { TableContext } from './types.js';
 
-let engine: DuckEngine;
-let ctx: TableContext;
-let dir: string;
+const fx = useTableFixture();
+/** The table under test: the fixture's, unless a test points it at a table of its own. */
 let t: DeltaTable;
-
-beforeAll(async () => {
-  engine = await openEngine();
-  ctx = contextFor(engine);
-});
-afterAll(async () => {
-  await engine.close();
-});
-beforeEach(async () => {
-  dir = await tempDir();
-  t = tableAt(ctx, dir);
-});
-afterEach(async () => {
-  await removeDir(dir);
+beforeEach(() => {
+  t = fx.table;
 });
 
 const long = T.primitive('long');
@@ -141,7 +125,7 @@ describe('identity columns under UPDATE and MERGE', () => {
     for (const always of [true, false]) {
       const d = await tempDir();
       try {
-        t = tableAt(ctx, d);
+        t = tableAt(fx.ctx, d);
         await create(always);
         await t.write(`SELECT 1 AS k, 'a' AS v`, { mode: 'append' });
         const e = await expectDeltaError(t.update({ id: '99' }), 'INVALID_ARGUMENT');
@@ -175,7 +159,7 @@ describe('identity columns under UPDATE and MERGE', () => {
       .whenNotMatchedInsertAll()
       .execute();
     expect(r.numTargetRowsInserted).toBe(2);
-    const meta = (await commitActions(dir, r.version)).find((a) => a.kind === 'metaData');
+    const meta = (await commitActions(fx.dir, r.version)).find((a) => a.kind === 'metaData');
     expect(meta?.kind === 'metaData' && meta.schemaString).toContain('"delta.identity.highWaterMark":25');
     const out = await rows(['k']);
     expect(out.slice(0, 2)).toEqual([
@@ -205,7 +189,7 @@ describe('identity columns under UPDATE and MERGE', () => {
     expect(e.message).toContain('DELTA_IDENTITY_COLUMNS_EXPLICIT_INSERT_NOT_SUPPORTED');
     const d = await tempDir();
     try {
-      t = tableAt(ctx, d);
+      t = tableAt(fx.ctx, d);
       await create(false, 1, 1);
       // One clause supplies the id, the other generates it: only generated rows move the mark.
       await t

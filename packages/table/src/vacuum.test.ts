@@ -9,72 +9,51 @@ import {
   encodeDeletionVectorFile,
   newDeletionVectorDescriptor,
 } from '@loch/delta';
-import type { DuckEngine } from '@loch/engine-duckdb';
 import { openStore } from '@loch/storage';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { commit } from './commit.js';
-import type { DeltaTable } from './delta-table.js';
 import { removeFor } from './file-actions.js';
 import { TableHandle } from './table-handle.js';
 import {
   commitActions,
-  contextFor,
   dataFilesIn,
   expectDeltaError,
-  openEngine,
-  removeDir,
   tableAt,
-  tempDir,
+  useTableFixture,
 } from './test-helpers.test-util.js';
-import type { TableContext } from './types.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-let engine: DuckEngine;
-let ctx: TableContext;
-let dir: string;
-let t: DeltaTable;
+const fx = useTableFixture({ now: () => clock });
+
 let t0: number;
 let clock: number;
-
-beforeAll(async () => {
-  engine = await openEngine();
-  ctx = contextFor(engine, () => clock);
-});
-afterAll(async () => {
-  await engine.close();
-});
-beforeEach(async () => {
-  dir = await tempDir();
-  t = tableAt(ctx, dir);
+beforeEach(() => {
   t0 = Date.now();
   clock = t0;
-});
-afterEach(async () => {
-  await removeDir(dir);
 });
 
 /** Sets the modification time of table-relative files. */
 async function age(paths: readonly string[], mtime: number): Promise<void> {
-  for (const p of paths) await fs.utimes(nodePath.join(dir, p), mtime / 1000, mtime / 1000);
+  for (const p of paths) await fs.utimes(nodePath.join(fx.dir, p), mtime / 1000, mtime / 1000);
 }
 
 const writeFile = async (rel: string, mtime: number): Promise<void> => {
-  await fs.mkdir(nodePath.dirname(nodePath.join(dir, rel)), { recursive: true });
-  await fs.writeFile(nodePath.join(dir, rel), 'x');
+  await fs.mkdir(nodePath.dirname(nodePath.join(fx.dir, rel)), { recursive: true });
+  await fs.writeFile(nodePath.join(fx.dir, rel), 'x');
   await age([rel], mtime);
 };
 
 const livePaths = async (): Promise<string[]> =>
-  (await t.snapshot()).files.map((f) => decodeURIComponent(f.path));
+  (await fx.table.snapshot()).files.map((f) => decodeURIComponent(f.path));
 
 /** v0: 3 rows; v1 (one hour later): an overwrite that tombstones v0's files. */
 async function tableWithTombstone(): Promise<{ old: string[]; live: string[] }> {
-  await t.write(`SELECT range AS id FROM range(3)`, { mode: 'append' });
+  await fx.table.write(`SELECT range AS id FROM range(3)`, { mode: 'append' });
   const old = await livePaths();
   clock = t0 + HOUR;
-  await t.write(`SELECT range AS id FROM range(5)`, { mode: 'overwrite' });
+  await fx.table.write(`SELECT range AS id FROM range(5)`, { mode: 'overwrite' });
   const live = await livePaths();
   // Written long before: only the log (not the mtime guard) protects them.
   await age([...old, ...live], t0 - 30 * DAY);
@@ -82,29 +61,29 @@ async function tableWithTombstone(): Promise<{ old: string[]; live: string[] }> 
 }
 
 const infoOf = async (version: number): Promise<Record<string, unknown>> =>
-  (await commitActions(dir, version)).find((a): a is CommitInfo => a.kind === 'commitInfo')!.value;
+  (await commitActions(fx.dir, version)).find((a): a is CommitInfo => a.kind === 'commitInfo')!.value;
 
 describe('VACUUM', () => {
   it('keeps files removed inside the retention, deletes them after it', async () => {
     const { old, live } = await tableWithTombstone();
     clock = t0 + 2 * DAY;
-    const kept = await t.vacuum();
+    const kept = await fx.table.vacuum();
     expect(kept).toMatchObject({ numDeletedFiles: 0, numFilesToDelete: 0 });
-    expect(await dataFilesIn(dir)).toEqual([...old, ...live].sort());
-    expect(await t.toArray({ at: { version: 0 } })).toHaveLength(3);
+    expect(await dataFilesIn(fx.dir)).toEqual([...old, ...live].sort());
+    expect(await fx.table.toArray({ at: { version: 0 } })).toHaveLength(3);
 
     clock = t0 + HOUR + 7 * DAY + 1;
-    const r = await t.vacuum();
+    const r = await fx.table.vacuum();
     expect(r.numDeletedFiles).toBe(old.length);
-    expect(r.files.map((f) => nodePath.relative(dir, f)).sort()).toEqual([...old].sort());
-    expect(await dataFilesIn(dir)).toEqual([...live].sort());
-    expect(await t.toArray()).toHaveLength(5);
+    expect(r.files.map((f) => nodePath.relative(fx.dir, f)).sort()).toEqual([...old].sort());
+    expect(await dataFilesIn(fx.dir)).toEqual([...live].sort());
+    expect(await fx.table.toArray()).toHaveLength(5);
   });
 
   it('records VACUUM START and VACUUM END commits as Databricks does', async () => {
     const { old } = await tableWithTombstone();
     clock = t0 + 10 * DAY;
-    const r = await t.vacuum();
+    const r = await fx.table.vacuum();
     expect(r).toMatchObject({ startVersion: 2, endVersion: 3 });
     const start = await infoOf(2);
     expect(start).toMatchObject({
@@ -121,38 +100,38 @@ describe('VACUUM', () => {
       operationMetrics: { numDeletedFiles: String(old.length) },
     });
     // Only commitInfo in each: the table's files are untouched by the log.
-    expect(await commitActions(dir, 2)).toHaveLength(1);
+    expect(await commitActions(fx.dir, 2)).toHaveLength(1);
   });
 
   it('refuses a retention under the table setting unless the check is off', async () => {
     const { old, live } = await tableWithTombstone();
     clock = t0 + 2 * DAY;
-    const e = await expectDeltaError(t.vacuum({ retentionHours: 1 }), 'INVALID_ARGUMENT');
+    const e = await expectDeltaError(fx.table.vacuum({ retentionHours: 1 }), 'INVALID_ARGUMENT');
     expect(e.message).toContain('spark.databricks.delta.retentionDurationCheck.enabled = false');
     expect(e.message).toContain('"168 hours"');
-    const r = await t.vacuum({ retentionHours: 1, enforceRetention: false });
+    const r = await fx.table.vacuum({ retentionHours: 1, enforceRetention: false });
     expect(r.numDeletedFiles).toBe(old.length);
-    expect(await dataFilesIn(dir)).toEqual([...live].sort());
+    expect(await dataFilesIn(fx.dir)).toEqual([...live].sort());
     expect((await infoOf(r.startVersion!)).operationParameters).toMatchObject({
       retentionCheckEnabled: false,
       specifiedRetentionMillis: HOUR,
     });
     // A table that asks for a short retention allows it without the override.
-    await t.alter({
+    await fx.table.alter({
       kind: 'setProperties',
       properties: { 'delta.deletedFileRetentionDuration': 'interval 1 hours' },
     });
-    await expect(t.vacuum({ retentionHours: 1 })).resolves.toMatchObject({ numDeletedFiles: 0 });
+    await expect(fx.table.vacuum({ retentionHours: 1 })).resolves.toMatchObject({ numDeletedFiles: 0 });
   });
 
   it('DRY RUN lists what would go and deletes nothing, commits nothing', async () => {
     const { old, live } = await tableWithTombstone();
     clock = t0 + 30 * DAY;
-    const r = await t.vacuum({ dryRun: true });
+    const r = await fx.table.vacuum({ dryRun: true });
     expect(r).toMatchObject({ dryRun: true, numFilesToDelete: old.length, numDeletedFiles: 0 });
-    expect(r.files.map((f) => nodePath.relative(dir, f)).sort()).toEqual([...old].sort());
-    expect(await dataFilesIn(dir)).toEqual([...old, ...live].sort());
-    expect((await t.snapshot()).version).toBe(1);
+    expect(r.files.map((f) => nodePath.relative(fx.dir, f)).sort()).toEqual([...old].sort());
+    expect(await dataFilesIn(fx.dir)).toEqual([...old, ...live].sort());
+    expect((await fx.table.snapshot()).version).toBe(1);
   });
 
   it('never deletes fresh uncommitted files, hidden files or the log', async () => {
@@ -168,14 +147,14 @@ describe('VACUUM', () => {
       await writeFile(hidden, t0);
     }
     await age(['_delta_log/00000000000000000000.json'], t0);
-    const r = await t.vacuum();
-    expect(r.files.map((f) => nodePath.relative(dir, f)).sort()).toEqual(
+    const r = await fx.table.vacuum();
+    expect(r.files.map((f) => nodePath.relative(fx.dir, f)).sort()).toEqual(
       expect.arrayContaining([
         'part-00000-orphan.snappy.parquet',
         nodePath.join('q=1', 'part-00000-orphan.snappy.parquet'),
       ]),
     );
-    const left = await dataFilesIn(dir);
+    const left = await dataFilesIn(fx.dir);
     expect(left).toEqual(
       expect.arrayContaining([
         'part-00000-fresh.snappy.parquet',
@@ -188,9 +167,9 @@ describe('VACUUM', () => {
     );
     expect(left).not.toContain('part-00000-orphan.snappy.parquet');
     expect(r.numVacuumedDirectories).toBe(1);
-    await expect(fs.stat(nodePath.join(dir, 'q=1'))).rejects.toThrow();
+    await expect(fs.stat(nodePath.join(fx.dir, 'q=1'))).rejects.toThrow();
     await expect(
-      fs.stat(nodePath.join(dir, '_delta_log', '00000000000000000000.json')),
+      fs.stat(nodePath.join(fx.dir, '_delta_log', '00000000000000000000.json')),
     ).resolves.toBeTruthy();
   });
 
@@ -208,23 +187,23 @@ describe('VACUUM', () => {
     ];
     for (const f of old) await writeFile(f, t0);
     // One that died before writing a file: only (nested) empty directories.
-    await fs.mkdir(nodePath.join(dir, emptyCrashed, '__loch_p0=2'), { recursive: true });
+    await fs.mkdir(nodePath.join(fx.dir, emptyCrashed, '__loch_p0=2'), { recursive: true });
     await age([`${emptyCrashed}/__loch_p0=2`, emptyCrashed], t0);
     // A writer busy right now: its files are minutes old.
     await writeFile(`${writing}/part-0.zstd.parquet`, clock - 60_000);
     // Another engine's hidden staging directory is never touched, as in Spark.
     await writeFile('_temporary/0/part-0.parquet', t0);
 
-    const dry = await t.vacuum({ dryRun: true });
-    expect(dry.files.map((f) => nodePath.relative(dir, f)).sort()).toEqual(
+    const dry = await fx.table.vacuum({ dryRun: true });
+    expect(dry.files.map((f) => nodePath.relative(fx.dir, f)).sort()).toEqual(
       [...tombstoned, ...old].map((f) => nodePath.join(...f.split('/'))).sort(),
     );
-    const r = await t.vacuum();
+    const r = await fx.table.vacuum();
     expect(r.numDeletedFiles).toBe(tombstoned.length + old.length);
-    const entries = await fs.readdir(dir);
+    const entries = await fs.readdir(fx.dir);
     expect(entries).not.toContain(crashed);
     expect(entries).not.toContain(emptyCrashed);
-    expect(await dataFilesIn(dir)).toEqual(
+    expect(await dataFilesIn(fx.dir)).toEqual(
       [`${writing}/part-0.zstd.parquet`, '_temporary/0/part-0.parquet', ...live].sort(),
     );
     // crashed, its partition directory, emptyCrashed and its partition directory.
@@ -232,18 +211,18 @@ describe('VACUUM', () => {
   });
 
   it('vacuums deletion-vector files by the same rule', async () => {
-    await t.write(`SELECT range AS id FROM range(10)`, {
+    await fx.table.write(`SELECT range AS id FROM range(10)`, {
       mode: 'append',
       properties: { 'delta.enableDeletionVectors': 'true' },
     });
-    const h = new TableHandle(ctx, await openStore(t.url));
+    const h = new TableHandle(fx.ctx, await openStore(fx.table.url));
     const addDv = async (rows: number[]): Promise<string> => {
       const s = await h.require();
       const add = s.files[0] as AddFile;
       const encoded = encodeDeletionVectorFile(rows);
       const uuid = randomUUID();
       const name = `deletion_vector_${uuid}.bin`;
-      await fs.writeFile(nodePath.join(dir, name), encoded.bytes);
+      await fs.writeFile(nodePath.join(fx.dir, name), encoded.bytes);
       await commit(h, {
         operation: 'DELETE',
         operationParameters: {},
@@ -259,28 +238,28 @@ describe('VACUUM', () => {
     const first = await addDv([1]);
     clock = t0 + HOUR;
     const second = await addDv([1, 2]);
-    await age(await dataFilesIn(dir), t0);
+    await age(await dataFilesIn(fx.dir), t0);
     await writeFile('deletion_vector_00000000-0000-0000-0000-000000000000.bin', t0 - 30 * DAY);
     clock = t0 + 2 * DAY;
     // Inside the retention both DVs are referenced (live, and by a young tombstone).
-    const inside = await t.vacuum({ dryRun: true });
+    const inside = await fx.table.vacuum({ dryRun: true });
     expect(inside.files.map((f) => nodePath.basename(f))).toEqual([
       'deletion_vector_00000000-0000-0000-0000-000000000000.bin',
     ]);
     clock = t0 + HOUR + 8 * DAY;
-    const r = await t.vacuum();
+    const r = await fx.table.vacuum();
     expect(r.files.map((f) => nodePath.basename(f)).sort()).toEqual(
       ['deletion_vector_00000000-0000-0000-0000-000000000000.bin', first].sort(),
     );
-    expect(await dataFilesIn(dir)).toContain(second);
-    expect((await t.toArray()).length).toBe(8);
+    expect(await dataFilesIn(fx.dir)).toContain(second);
+    expect((await fx.table.toArray()).length).toBe(8);
   });
 
   it('time travel to a vacuumed version fails naming the missing file and VACUUM', async () => {
     const { old } = await tableWithTombstone();
     clock = t0 + 10 * DAY;
-    await t.vacuum();
-    const e = await expectDeltaError(t.toArray({ at: { version: 0 } }), 'FILE_NOT_FOUND');
+    await fx.table.vacuum();
+    const e = await expectDeltaError(fx.table.toArray({ at: { version: 0 } }), 'FILE_NOT_FOUND');
     expect(e.message).toContain(old[0]!);
     expect(e.message).toMatch(/VACUUM/);
   });
@@ -289,29 +268,29 @@ describe('VACUUM', () => {
     const { old } = await tableWithTombstone();
     // Inside the retention: version 0 still reads.
     clock = t0 + 2 * DAY;
-    await t.vacuum();
-    expect(await t.toArray({ at: { version: 0 } })).toHaveLength(3);
+    await fx.table.vacuum();
+    expect(await fx.table.toArray({ at: { version: 0 } })).toHaveLength(3);
     clock = t0 + 10 * DAY;
-    await t.vacuum();
-    const e = await expectDeltaError(t.scanSql({ at: { version: 0 } }), 'FILE_NOT_FOUND');
+    await fx.table.vacuum();
+    const e = await expectDeltaError(fx.table.scanSql({ at: { version: 0 } }), 'FILE_NOT_FOUND');
     expect(e.message).toContain('version 0');
     expect(e.message).toContain('delta.deletedFileRetentionDuration = 168 hours');
     expect(e.message).toContain(old[0]!);
     // The latest version reads, with no existence checks on its files.
-    expect(await t.toArray()).toHaveLength(5);
+    expect(await fx.table.toArray()).toHaveLength(5);
   });
 
   it('a retention longer than the table setting keeps tombstones the snapshot no longer holds', async () => {
     const { old } = await tableWithTombstone();
     clock = t0 + 3 * HOUR;
-    await t.alter({
+    await fx.table.alter({
       kind: 'setProperties',
       properties: { 'delta.deletedFileRetentionDuration': 'interval 1 hours' },
     });
     await age(['_delta_log/00000000000000000001.json'], t0 + HOUR);
     await age(['_delta_log/00000000000000000002.json'], t0 + 3 * HOUR);
     // A fresh handle: the snapshot is dated by the aged commit file and has dropped the tombstone.
-    const fresh = tableAt(ctx, dir);
+    const fresh = tableAt(fx.ctx, fx.dir);
     expect((await fresh.snapshot()).tombstones).toHaveLength(0);
     expect((await fresh.vacuum({ retentionHours: 24, dryRun: true })).files).toEqual([]);
     expect((await fresh.vacuum({ dryRun: true })).files).toHaveLength(old.length);

@@ -9,40 +9,10 @@ import {
   type Snapshot,
   zOrderBits,
 } from '@loch/delta';
-import type { DuckEngine } from '@loch/engine-duckdb';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { DeltaTable } from './delta-table.js';
-import {
-  commitActions,
-  contextFor,
-  expectDeltaError,
-  openEngine,
-  plain,
-  removeDir,
-  tableAt,
-  tempDir,
-} from './test-helpers.test-util.js';
-import type { TableContext } from './types.js';
+import { describe, expect, it } from 'vitest';
+import { commitActions, expectDeltaError, plain, useTableFixture } from './test-helpers.test-util.js';
 
-let engine: DuckEngine;
-let ctx: TableContext;
-let dir: string;
-let t: DeltaTable;
-
-beforeAll(async () => {
-  engine = await openEngine();
-  ctx = contextFor(engine);
-});
-afterAll(async () => {
-  await engine.close();
-});
-beforeEach(async () => {
-  dir = await tempDir();
-  t = tableAt(ctx, dir);
-});
-afterEach(async () => {
-  await removeDir(dir);
-});
+const fx = useTableFixture();
 
 const FILES = 16;
 const ROWS = 400;
@@ -53,7 +23,7 @@ async function randomTable(partitioned = false): Promise<void> {
     const sql =
       `SELECT range AS id, (hash(range * 7919) % 10000)::BIGINT AS x, (hash(range * 104729 + 1) % 10000)::BIGINT AS y, ` +
       `(range % 2)::INT AS p FROM range(${i * ROWS}, ${(i + 1) * ROWS})`;
-    await t.write(sql, { mode: 'append', ...(partitioned ? { partitionBy: ['p'] } : {}) });
+    await fx.table.write(sql, { mode: 'append', ...(partitioned ? { partitionBy: ['p'] } : {}) });
   }
 }
 
@@ -89,7 +59,7 @@ describe('Z-order key', () => {
         v.map((n) => `${n}::UBIGINT`),
         bits,
       );
-      const r = await engine.query(`SELECT (${sql})::VARCHAR AS k`);
+      const r = await fx.engine.query(`SELECT (${sql})::VARCHAR AS k`);
       expect(BigInt(String(r.rows[0]![0]))).toBe(interleaveBits(v, bits));
     }
   });
@@ -98,41 +68,41 @@ describe('Z-order key', () => {
 describe('OPTIMIZE ZORDER BY', () => {
   it('leaves partitions Z-ordered by the same columns alone until they change', async () => {
     await randomTable(true);
-    const r1 = await t.optimize({ zOrderBy: ['X', 'y'] });
+    const r1 = await fx.table.optimize({ zOrderBy: ['X', 'y'] });
     expect(r1.version).toBeDefined();
-    const s1 = await t.snapshot();
+    const s1 = await fx.table.snapshot();
     expect(s1.files.every((f) => f.tags?.ZCUBE_ZORDER_BY === '["x","y"]')).toBe(true);
     // Nothing changed: nothing to do, nothing committed.
-    const r2 = await t.optimize({ zOrderBy: ['x', 'y'] });
+    const r2 = await fx.table.optimize({ zOrderBy: ['x', 'y'] });
     expect(r2.version).toBeUndefined();
-    expect((await t.snapshot()).version).toBe(s1.version);
+    expect((await fx.table.snapshot()).version).toBe(s1.version);
     // New data in p=1: only that partition is Z-ordered again.
-    await t.write(`SELECT 100000 AS id, 5::BIGINT AS x, 5::BIGINT AS y, 1 AS p`, { mode: 'append' });
-    const r3 = await t.optimize({ zOrderBy: ['x', 'y'] });
+    await fx.table.write(`SELECT 100000 AS id, 5::BIGINT AS x, 5::BIGINT AS y, 1 AS p`, { mode: 'append' });
+    const r3 = await fx.table.optimize({ zOrderBy: ['x', 'y'] });
     expect(r3.metrics.partitionsOptimized).toBe(1);
     const paths = (s: Snapshot, p: string): string[] =>
       s.files
         .filter((f) => f.partitionValues.p === p)
         .map((f) => f.path)
         .sort();
-    const s3 = await t.snapshot();
+    const s3 = await fx.table.snapshot();
     expect(paths(s3, '0')).toEqual(paths(s1, '0'));
     expect(paths(s3, '1')).not.toEqual(paths(s1, '1'));
-    expect(await t.toArray()).toHaveLength(FILES * ROWS + 1);
+    expect(await fx.table.toArray()).toHaveLength(FILES * ROWS + 1);
     // Other columns: every partition again.
-    const r4 = await t.optimize({ zOrderBy: ['y'] });
+    const r4 = await fx.table.optimize({ zOrderBy: ['y'] });
     expect(r4.metrics.partitionsOptimized).toBe(2);
   });
 
   it('rewrites all files in key order, keeps the rows, and scans fewer files per point filter', async () => {
     await randomTable();
-    const before = await t.snapshot();
-    const rowsBefore = plain(await t.toArray({ orderBy: ['id'] }));
+    const before = await fx.table.snapshot();
+    const rowsBefore = plain(await fx.table.toArray({ orderBy: ['id'] }));
     const total = before.files.reduce((n, f) => n + f.size, 0);
     const xBefore = avgScanned(before, 'x');
     const yBefore = avgScanned(before, 'y');
-    const r = await t.optimize({ zOrderBy: ['X', 'y'], targetFileSize: Math.ceil(total / FILES) });
-    const after = await t.snapshot();
+    const r = await fx.table.optimize({ zOrderBy: ['X', 'y'], targetFileSize: Math.ceil(total / FILES) });
+    const after = await fx.table.snapshot();
     const xAfter = avgScanned(after, 'x');
     const yAfter = avgScanned(after, 'y');
     console.log(
@@ -143,8 +113,8 @@ describe('OPTIMIZE ZORDER BY', () => {
     expect(yAfter).toBeLessThan(yBefore / 2);
     expect(r.metrics.numFilesRemoved).toBe(FILES);
     expect(r.metrics.zOrderStats).toMatchObject({ strategyName: 'all', mergedFiles: { num: FILES } });
-    expect(plain(await t.toArray({ orderBy: ['id'] }))).toEqual(rowsBefore);
-    const actions = await commitActions(dir, r.version!);
+    expect(plain(await fx.table.toArray({ orderBy: ['id'] }))).toEqual(rowsBefore);
+    const actions = await commitActions(fx.dir, r.version!);
     const info = actions.find((a): a is CommitInfo => a.kind === 'commitInfo')!;
     expect(info.value.operationParameters).toMatchObject({ zOrderBy: '["x","y"]' });
     expect(
@@ -156,9 +126,9 @@ describe('OPTIMIZE ZORDER BY', () => {
 
   it('z-orders each selected partition on its own and leaves the others', async () => {
     await randomTable(true);
-    const before = await t.snapshot();
-    const r = await t.optimize({ where: 'p = 1', zOrderBy: ['x'], targetFileSize: 4096 });
-    const after = await t.snapshot();
+    const before = await fx.table.snapshot();
+    const r = await fx.table.optimize({ where: 'p = 1', zOrderBy: ['x'], targetFileSize: 4096 });
+    const after = await fx.table.snapshot();
     expect(r.metrics.numFilesRemoved).toBe(FILES);
     expect(
       after.files
@@ -183,7 +153,7 @@ describe('OPTIMIZE ZORDER BY', () => {
 
   it('refuses partition columns and unknown columns, naming them', async () => {
     await randomTable(true);
-    await expectDeltaError(t.optimize({ zOrderBy: ['p'] }), 'INVALID_ARGUMENT');
-    await expectDeltaError(t.optimize({ zOrderBy: ['nope'] }), 'INVALID_ARGUMENT');
+    await expectDeltaError(fx.table.optimize({ zOrderBy: ['p'] }), 'INVALID_ARGUMENT');
+    await expectDeltaError(fx.table.optimize({ zOrderBy: ['nope'] }), 'INVALID_ARGUMENT');
   });
 });
