@@ -1,58 +1,16 @@
 // Named objects through SqlSession: a real SQLite metastore in a temp warehouse, DuckDB, Delta tables.
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Metastore, openMetastore } from '@loch/catalog';
-import { DuckEngine } from '@loch/engine-duckdb';
-import { openStore } from '@loch/storage';
-import { DeltaTable } from '@loch/table';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isSqlError } from './errors.js';
-import { SqlSession } from './session.js';
+import { describe, expect, it } from 'vitest';
+import { useSqlSession } from './test-session.test-util.js';
 
-let dir: string;
-let engine: DuckEngine;
-let metastore: Metastore;
-let session: SqlSession;
-
-const newSession = (): SqlSession => {
-  const ctx = { engine, stores: openStore };
-  return new SqlSession({ engine, openTable: (l) => DeltaTable.forPath(ctx, l), baseDir: dir, metastore });
-};
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'loch-catalog-sql-'));
-  engine = await DuckEngine.create({ threads: 2 });
-  ({ metastore } = await openMetastore(dir, { adminPassword: 'pw' }));
-  session = newSession();
-});
-
-afterAll(async () => {
-  await metastore.close();
-  await engine.close();
-  await rm(dir, { recursive: true, force: true });
-});
-
-const rows = async (sql: string, s = session) => {
-  const results = await s.execute(sql);
-  const last = results[results.length - 1]!;
-  return last.rows.map((r) => Object.fromEntries(last.columns.map((c, i) => [c.name, r[i]])));
-};
-
-const failure = async (sql: string) => {
-  try {
-    await session.execute(sql);
-  } catch (e) {
-    if (isSqlError(e)) return e;
-    throw e;
-  }
-  throw new Error(`expected ${sql} to fail`);
-};
+const fx = useSqlSession({ prefix: 'loch-catalog-sql-', threads: 2, metastore: true });
+const { rows, failure } = fx;
 
 describe('named tables', () => {
   it('creates a managed table in the default schema and runs DML and time travel on it', async () => {
-    await session.execute(`
+    await fx.session.execute(`
       CREATE TABLE orders (id INT, amount DOUBLE) USING DELTA;
       INSERT INTO orders VALUES (1, 10.0), (2, 20.0);
       INSERT INTO main.default.orders VALUES (3, 30.0);
@@ -66,9 +24,9 @@ describe('named tables', () => {
       { id: 1 },
       { id: 2 },
     ]);
-    const info = await metastore.getTable('main.default.orders');
+    const info = await fx.metastore.getTable('main.default.orders');
     expect(info.tableType).toBe('managed');
-    expect(info.location.startsWith(dir)).toBe(true);
+    expect(info.location.startsWith(fx.dir)).toBe(true);
     expect(existsSync(join(info.location, '_delta_log'))).toBe(true);
     expect(
       (await rows('DESCRIBE TABLE `main`.`default`.orders VERSION AS OF 0')).map((r) => r['col_name']),
@@ -78,7 +36,7 @@ describe('named tables', () => {
   });
 
   it('uses catalogs and schemas, SHOW and DESCRIBE EXTENDED', async () => {
-    await session.execute(`
+    await fx.session.execute(`
       CREATE CATALOG IF NOT EXISTS shop COMMENT 'the shop';
       CREATE SCHEMA shop.sales;
       USE CATALOG shop;
@@ -105,9 +63,9 @@ describe('named tables', () => {
     const [create] = await rows('SHOW CREATE TABLE items');
     expect(String(create!['createtab_stmt'])).toContain('PARTITIONED BY (`qty`)');
     expect(await rows("SHOW TBLPROPERTIES items ('team')")).toEqual([{ key: 'team', value: 'a' }]);
-    await session.execute("COMMENT ON TABLE items IS 'all items'; ALTER TABLE items RENAME TO goods");
-    expect((await metastore.getTable('shop.sales.goods')).comment).toBe('all items');
-    await session.execute('USE main.default');
+    await fx.session.execute("COMMENT ON TABLE items IS 'all items'; ALTER TABLE items RENAME TO goods");
+    expect((await fx.metastore.getTable('shop.sales.goods')).comment).toBe('all items');
+    await fx.session.execute('USE main.default');
   });
 
   it('reports missing objects with SQLSTATE and a suggestion', async () => {
@@ -124,32 +82,32 @@ describe('named tables', () => {
   });
 
   it('keeps external data on DROP and deletes managed data', async () => {
-    const ext = join(dir, 'ext-data');
-    await session.execute(`CREATE TABLE ext (a INT) LOCATION '${ext}'; INSERT INTO ext VALUES (1)`);
-    expect((await metastore.getTable('main.default.ext')).tableType).toBe('external');
-    await session.execute('DROP TABLE ext');
+    const ext = join(fx.dir, 'ext-data');
+    await fx.session.execute(`CREATE TABLE ext (a INT) LOCATION '${ext}'; INSERT INTO ext VALUES (1)`);
+    expect((await fx.metastore.getTable('main.default.ext')).tableType).toBe('external');
+    await fx.session.execute('DROP TABLE ext');
     expect(existsSync(join(ext, '_delta_log'))).toBe(true);
     // Registering an existing Delta location needs no columns.
-    await session.execute(`CREATE TABLE ext2 LOCATION '${ext}'`);
+    await fx.session.execute(`CREATE TABLE ext2 LOCATION '${ext}'`);
     expect(await rows('SELECT * FROM ext2')).toEqual([{ a: 1 }]);
-    await session.execute('CREATE TABLE tmp (a INT)');
-    const { location } = await metastore.getTable('main.default.tmp');
-    await session.execute('DROP TABLE tmp; DROP TABLE IF EXISTS tmp');
+    await fx.session.execute('CREATE TABLE tmp (a INT)');
+    const { location } = await fx.metastore.getTable('main.default.tmp');
+    await fx.session.execute('DROP TABLE tmp; DROP TABLE IF EXISTS tmp');
     expect(existsSync(location)).toBe(false);
   });
 
   it('does not register a name whose Delta create fails', async () => {
     const e = await failure('CREATE TABLE bad (a INT) PARTITIONED BY (nope)');
     expect(e).toBeDefined();
-    expect(await metastore.lookup('main.default.bad')).toBeUndefined();
+    expect(await fx.metastore.lookup('main.default.bad')).toBeUndefined();
   });
 
   it('expands views at query time and runs SQL functions', async () => {
-    await session.execute(`
+    await fx.session.execute(`
       CREATE VIEW big AS SELECT id FROM orders WHERE amount > 20;
       CREATE FUNCTION plus_one(x INT) RETURNS INT RETURN x + 1;`);
     expect(await rows('SELECT b.id, plus_one(b.id) AS p FROM big b')).toEqual([{ id: 3, p: 4 }]);
-    await session.execute('INSERT INTO orders VALUES (4, 40.0)');
+    await fx.session.execute('INSERT INTO orders VALUES (4, 40.0)');
     expect(await rows('SELECT id FROM big ORDER BY id')).toEqual([{ id: 3 }, { id: 4 }]);
     expect(await rows('SELECT main.default.plus_one(1) AS p')).toEqual([{ p: 2 }]);
     expect((await rows('DESCRIBE FUNCTION plus_one')).map((r) => r['function_desc'])).toEqual([
@@ -159,38 +117,38 @@ describe('named tables', () => {
       'Returns:  INT',
     ]);
     expect(await rows('SHOW VIEWS')).toEqual([{ namespace: 'default', viewName: 'big', isTemporary: false }]);
-    await session.execute('DROP VIEW big; DROP FUNCTION plus_one');
+    await fx.session.execute('DROP VIEW big; DROP FUNCTION plus_one');
     expect((await failure('SELECT * FROM big')).sqlState).toBe('42P01');
   });
 
   it('is visible to a new session on the same metastore, with functions registered', async () => {
-    await session.execute('CREATE FUNCTION twice(x INT) RETURNS INT RETURN x * 2');
-    await engine.run('DROP MACRO twice');
-    const other = newSession();
+    await fx.session.execute('CREATE FUNCTION twice(x INT) RETURNS INT RETURN x * 2');
+    await fx.engine.run('DROP MACRO twice');
+    const other = fx.newSession();
     expect(await rows('SELECT twice(count(*)::INT) AS n FROM orders', other)).toEqual([{ n: 6 }]);
   });
 
   it('resolves names in rewriteQuery too (what a streaming server calls)', async () => {
-    const sql = await session.rewriteQuery('SELECT count(*) AS n FROM orders');
+    const sql = await fx.session.rewriteQuery('SELECT count(*) AS n FROM orders');
     expect(sql).not.toContain('FROM orders');
-    expect((await engine.query(sql)).rows).toEqual([[3n]]);
+    expect((await fx.engine.query(sql)).rows).toEqual([[3n]]);
   });
 
   it('leaves CTEs, DuckDB relations, path tables and FROM inside calls alone', async () => {
-    await session.execute(`CREATE TABLE delta.\`paths/p\` AS SELECT 1 AS a`);
+    await fx.session.execute(`CREATE TABLE delta.\`paths/p\` AS SELECT 1 AS a`);
     expect(await rows('WITH orders AS (SELECT 7 AS id) SELECT id FROM orders')).toEqual([{ id: 7 }]);
     expect(await rows('SELECT a FROM delta.`paths/p`')).toEqual([{ a: 1 }]);
     expect(
       await rows("SELECT extract(year FROM DATE '2024-05-01') AS y, trim(BOTH 'x' FROM 'xax') AS t"),
     ).toEqual([{ y: 2024n, t: 'a' }]);
-    await session.execute('CREATE TEMP TABLE scratch AS SELECT 5 AS v');
+    await fx.session.execute('CREATE TEMP TABLE scratch AS SELECT 5 AS v');
     expect(await rows('SELECT v FROM scratch')).toEqual([{ v: 5 }]);
     expect((await rows('SELECT count(*) > 0 AS ok FROM pg_catalog.pg_class'))[0]).toEqual({ ok: true });
     expect((await rows('SELECT count(*) > 0 AS ok FROM information_schema.tables'))[0]).toEqual({ ok: true });
   });
 
   it('joins named tables with comma lists and MERGEs into them', async () => {
-    await session.execute(`
+    await fx.session.execute(`
       CREATE TABLE src (id INT, amount DOUBLE);
       INSERT INTO src VALUES (3, 33.0), (9, 99.0);
       MERGE INTO orders USING src ON orders.id = src.id
@@ -205,20 +163,20 @@ describe('named tables', () => {
   });
 
   it('creates tables AS SELECT and replaces them in place', async () => {
-    await session.execute('CREATE TABLE ctas AS SELECT id FROM orders WHERE id < 3');
-    const before = await metastore.getTable('main.default.ctas');
-    await session.execute("CREATE OR REPLACE TABLE ctas COMMENT 'again' AS SELECT 42 AS answer");
-    const after = await metastore.getTable('main.default.ctas');
+    await fx.session.execute('CREATE TABLE ctas AS SELECT id FROM orders WHERE id < 3');
+    const before = await fx.metastore.getTable('main.default.ctas');
+    await fx.session.execute("CREATE OR REPLACE TABLE ctas COMMENT 'again' AS SELECT 42 AS answer");
+    const after = await fx.metastore.getTable('main.default.ctas');
     expect(after.location).toBe(before.location);
     expect(after.comment).toBe('again');
     expect(await rows('SELECT * FROM ctas')).toEqual([{ answer: 42 }]);
     expect((await rows('DESCRIBE HISTORY ctas')).length).toBe(2);
-    await session.execute('CREATE TABLE IF NOT EXISTS ctas (x INT)');
+    await fx.session.execute('CREATE TABLE IF NOT EXISTS ctas (x INT)');
     expect(await rows('SELECT * FROM ctas')).toEqual([{ answer: 42 }]);
   });
 
   it('runs ALTER, OPTIMIZE, VACUUM, RESTORE and DESCRIBE DETAIL on a named table', async () => {
-    await session.execute(`
+    await fx.session.execute(`
       CREATE TABLE maint (id INT) TBLPROPERTIES ('delta.enableDeletionVectors' = 'false');
       INSERT INTO maint VALUES (1);
       INSERT INTO maint (id) VALUES (2);
@@ -231,16 +189,16 @@ describe('named tables', () => {
       { id: 1, note: null },
       { id: 2, note: null },
     ]);
-    await session.execute('RESTORE TABLE maint TO VERSION AS OF 1');
+    await fx.session.execute('RESTORE TABLE maint TO VERSION AS OF 1');
     expect(await rows('SELECT * FROM maint')).toEqual([{ id: 1 }]);
     const [detail] = await rows('DESCRIBE DETAIL maint');
     expect(detail!['name']).toBe('main.default.maint');
-    await session.execute('CREATE TEMP TABLE scratch2 AS SELECT 1 AS x; DROP TABLE scratch2');
+    await fx.session.execute('CREATE TEMP TABLE scratch2 AS SELECT 1 AS x; DROP TABLE scratch2');
   });
 
   it('creates and drops volumes and schemas with CASCADE', async () => {
-    await session.execute('CREATE SCHEMA tmp_s; CREATE VOLUME tmp_s.files; CREATE TABLE tmp_s.t (a INT)');
-    const vol = await metastore.getVolume('main.tmp_s.files');
+    await fx.session.execute('CREATE SCHEMA tmp_s; CREATE VOLUME tmp_s.files; CREATE TABLE tmp_s.t (a INT)');
+    const vol = await fx.metastore.getVolume('main.tmp_s.files');
     expect(vol.volumeType).toBe('managed');
     await mkdir(vol.location, { recursive: true });
     await writeFile(join(vol.location, 'a.csv'), 'x\n1\n');
@@ -252,9 +210,9 @@ describe('named tables', () => {
         modification_time: expect.any(BigInt),
       },
     ]);
-    const t = await metastore.getTable('main.tmp_s.t');
+    const t = await fx.metastore.getTable('main.tmp_s.t');
     expect((await failure('DROP SCHEMA tmp_s')).sqlState).toBe('2BP01');
-    await session.execute('DROP SCHEMA tmp_s CASCADE');
+    await fx.session.execute('DROP SCHEMA tmp_s CASCADE');
     expect(existsSync(t.location)).toBe(false);
   });
 });

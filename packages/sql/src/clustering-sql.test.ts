@@ -1,38 +1,12 @@
-// Liquid clustering and Z-order through SqlSession: CREATE TABLE ... CLUSTER BY, ALTER TABLE ...
-// CLUSTER BY (cols) | NONE, incremental OPTIMIZE of a clustered table, OPTIMIZE ... ZORDER BY.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLUSTERING_DOMAIN, PHYSICAL_NAME_KEY } from '@loch/delta';
-import { DuckEngine } from '@loch/engine-duckdb';
-import { openStore } from '@loch/storage';
 import { DeltaTable } from '@loch/table';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseScript } from './parser.js';
-import { SqlSession } from './session.js';
+import { useSqlSession } from './test-session.test-util.js';
 
-let dir: string;
-let engine: DuckEngine;
-let session: SqlSession;
-let ctx: Parameters<typeof DeltaTable.forPath>[0];
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'loch-sql-cluster-'));
-  engine = await DuckEngine.create({ threads: 1 });
-  ctx = { engine, stores: openStore };
-  session = new SqlSession({ engine, openTable: (l) => DeltaTable.forPath(ctx, l), baseDir: dir });
-});
-
-afterAll(async () => {
-  await engine.close();
-  await rm(dir, { recursive: true, force: true });
-});
-
-const rows = async (sql: string) => {
-  const results = await session.execute(sql);
-  const last = results[results.length - 1]!;
-  return last.rows.map((r) => Object.fromEntries(last.columns.map((c, i) => [c.name, r[i]])));
-};
+const fx = useSqlSession({ prefix: 'loch-sql-cluster-' });
+const { rows } = fx;
 
 const structValue = (v: unknown): Record<string, unknown> =>
   JSON.parse(
@@ -74,9 +48,9 @@ describe('parsing', () => {
 
 describe('liquid clustering', () => {
   it('records the domain, clusters incrementally on OPTIMIZE, and follows ALTER', async () => {
-    await session.execute(`CREATE TABLE delta.\`c\` (id BIGINT, x BIGINT, y BIGINT) CLUSTER BY (x, y)
+    await fx.session.execute(`CREATE TABLE delta.\`c\` (id BIGINT, x BIGINT, y BIGINT) CLUSTER BY (x, y)
       TBLPROPERTIES ('delta.columnMapping.mode' = 'name', 'delta.targetFileSize' = '4kb')`);
-    const t = DeltaTable.forPath(ctx, join(dir, 'c'));
+    const t = DeltaTable.forPath(fx.ctx, join(fx.dir, 'c'));
     let s = await t.snapshot();
     const physical = (name: string) =>
       s.schema.fields.find((f) => f.name === name)!.metadata[PHYSICAL_NAME_KEY] as string;
@@ -87,7 +61,7 @@ describe('liquid clustering', () => {
     expect(s.partitionColumns).toEqual([]);
     expect(list((await rows('DESCRIBE DETAIL delta.`c`'))[0]!.clusteringColumns)).toEqual(['x', 'y']);
 
-    for (let i = 0; i < 4; i++) await session.execute(insertRandom('c', i * 300, 300));
+    for (let i = 0; i < 4; i++) await fx.session.execute(insertRandom('c', i * 300, 300));
     const before = await rows('SELECT sum(x) AS sx, count(*) AS n FROM delta.`c`');
     const first = structValue((await rows('OPTIMIZE delta.`c`'))[0]!.metrics);
     expect(first).toMatchObject({ numFilesRemoved: 4 });
@@ -98,7 +72,7 @@ describe('liquid clustering', () => {
     const clustered = s.files.map((f) => f.path).sort();
 
     // Only the new, unclustered file is rewritten.
-    await session.execute(insertRandom('c', 5000, 300));
+    await fx.session.execute(insertRandom('c', 5000, 300));
     const second = structValue((await rows('OPTIMIZE delta.`c`'))[0]!.metrics);
     expect(second).toMatchObject({ numFilesRemoved: 1, totalFilesSkipped: clustered.length });
     s = await t.snapshot();
@@ -106,15 +80,17 @@ describe('liquid clustering', () => {
     expect(await rows('SELECT sum(x) AS sx, count(*) AS n FROM delta.`c` WHERE id < 5000')).toEqual(before);
     // Nothing left to cluster: no commit.
     const version = s.version;
-    await session.execute('OPTIMIZE delta.`c`');
+    await fx.session.execute('OPTIMIZE delta.`c`');
     expect((await t.snapshot()).version).toBe(version);
 
-    await expect(session.execute('OPTIMIZE delta.`c` ZORDER BY (x)')).rejects.toThrow(/clustered table/);
-    await expect(session.execute('ALTER TABLE delta.`c` DROP COLUMN x')).rejects.toThrow(/clustering column/);
+    await expect(fx.session.execute('OPTIMIZE delta.`c` ZORDER BY (x)')).rejects.toThrow(/clustered table/);
+    await expect(fx.session.execute('ALTER TABLE delta.`c` DROP COLUMN x')).rejects.toThrow(
+      /clustering column/,
+    );
 
-    await session.execute('ALTER TABLE delta.`c` CLUSTER BY (y)');
+    await fx.session.execute('ALTER TABLE delta.`c` CLUSTER BY (y)');
     expect(list((await rows('DESCRIBE DETAIL delta.`c`'))[0]!.clusteringColumns)).toEqual(['y']);
-    await session.execute('ALTER TABLE delta.`c` CLUSTER BY NONE');
+    await fx.session.execute('ALTER TABLE delta.`c` CLUSTER BY NONE');
     expect(list((await rows('DESCRIBE DETAIL delta.`c`'))[0]!.clusteringColumns)).toEqual([]);
     expect(JSON.parse((await t.snapshot()).domainMetadata.get(CLUSTERING_DOMAIN)!.configuration)).toEqual({
       clusteringColumns: [],
@@ -123,25 +99,25 @@ describe('liquid clustering', () => {
 
   it('refuses clustering a partitioned table and unknown columns', async () => {
     await expect(
-      session.execute('CREATE TABLE delta.`bad` (a INT, p INT) PARTITIONED BY (p) CLUSTER BY (a)'),
+      fx.session.execute('CREATE TABLE delta.`bad` (a INT, p INT) PARTITIONED BY (p) CLUSTER BY (a)'),
     ).rejects.toThrow(/both partitioned/);
-    await expect(session.execute('CREATE TABLE delta.`bad2` (a INT) CLUSTER BY (nope)')).rejects.toThrow(
+    await expect(fx.session.execute('CREATE TABLE delta.`bad2` (a INT) CLUSTER BY (nope)')).rejects.toThrow(
       /nope/,
     );
   });
 
   it('CTAS with CLUSTER BY records the clustering', async () => {
-    await session.execute('CREATE TABLE delta.`ctas` CLUSTER BY (a) AS SELECT range AS a FROM range(3)');
+    await fx.session.execute('CREATE TABLE delta.`ctas` CLUSTER BY (a) AS SELECT range AS a FROM range(3)');
     expect(list((await rows('DESCRIBE DETAIL delta.`ctas`'))[0]!.clusteringColumns)).toEqual(['a']);
   });
 });
 
 describe('OPTIMIZE ZORDER BY through SQL', () => {
   it('z-orders, returns zOrderStats and records zOrderBy', async () => {
-    await session.execute(
+    await fx.session.execute(
       "CREATE TABLE delta.`z` (id BIGINT, x BIGINT, y BIGINT) TBLPROPERTIES ('delta.targetFileSize' = '4kb')",
     );
-    for (let i = 0; i < 4; i++) await session.execute(insertRandom('z', i * 300, 300));
+    for (let i = 0; i < 4; i++) await fx.session.execute(insertRandom('z', i * 300, 300));
     const m = structValue((await rows('OPTIMIZE delta.`z` ZORDER BY (x, y)'))[0]!.metrics);
     expect(m).toMatchObject({ numFilesRemoved: 4 });
     expect(JSON.parse(String(m.zOrderStats))).toMatchObject({ strategyName: 'all', mergedFiles: { num: 4 } });

@@ -1,40 +1,15 @@
-// Constraints and special columns through SQL: CREATE TABLE with NOT NULL / GENERATED / IDENTITY
-// columns, ALTER TABLE ADD/DROP CONSTRAINT, and INSERTs that fill or violate them.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckEngine } from '@loch/engine-duckdb';
-import { openStore } from '@loch/storage';
 import { DeltaTable } from '@loch/table';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isSqlError } from './errors.js';
 import { parseScript } from './parser.js';
-import { SqlSession } from './session.js';
+import { useSqlSession } from './test-session.test-util.js';
 
-let dir: string;
-let engine: DuckEngine;
-let session: SqlSession;
-let ctx: { engine: DuckEngine; stores: typeof openStore };
+const fx = useSqlSession({ prefix: 'loch-sql-constraints-' });
+const { rows } = fx;
 
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'loch-sql-constraints-'));
-  engine = await DuckEngine.create({ threads: 1 });
-  ctx = { engine, stores: openStore };
-  session = new SqlSession({ engine, openTable: (l) => DeltaTable.forPath(ctx, l), baseDir: dir });
-});
-
-afterAll(async () => {
-  await engine.close();
-  await rm(dir, { recursive: true, force: true });
-});
-
-const rows = async (sql: string) => {
-  const results = await session.execute(sql);
-  const last = results[results.length - 1]!;
-  return last.rows.map((r) => Object.fromEntries(last.columns.map((c, i) => [c.name, r[i]])));
-};
 const failure = (sql: string): Promise<unknown> =>
-  session.execute(sql).then(
+  fx.session.execute(sql).then(
     () => {
       throw new Error(`expected failure: ${sql}`);
     },
@@ -69,9 +44,9 @@ describe('parsing', () => {
 
 describe('CHECK constraints', () => {
   it('adds a constraint, records it in history, enforces it on INSERT and drops it', async () => {
-    await session.execute(`CREATE TABLE delta.\`c\` (id INT, amount INT NOT NULL);
+    await fx.session.execute(`CREATE TABLE delta.\`c\` (id INT, amount INT NOT NULL);
       INSERT INTO delta.\`c\` VALUES (1, 10), (2, 20);`);
-    await session.execute('ALTER TABLE delta.`c` ADD CONSTRAINT positive CHECK (amount > 0)');
+    await fx.session.execute('ALTER TABLE delta.`c` ADD CONSTRAINT positive CHECK (amount > 0)');
     const [h] = await rows('DESCRIBE HISTORY delta.`c` LIMIT 1');
     expect(h!['operation']).toBe('ADD CONSTRAINT');
     expect(h!['operationParameters']).toEqual({
@@ -99,10 +74,10 @@ describe('CHECK constraints', () => {
     expect((existing as Error).message).toMatch(/big.*1 existing row/);
     expect(await version('c')).toBe(v);
 
-    await session.execute('ALTER TABLE delta.`c` DROP CONSTRAINT positive');
-    await session.execute('INSERT INTO delta.`c` VALUES (6, -6)');
+    await fx.session.execute('ALTER TABLE delta.`c` DROP CONSTRAINT positive');
+    await fx.session.execute('INSERT INTO delta.`c` VALUES (6, -6)');
     expect(await rows('SELECT count(*) AS n FROM delta.`c`')).toEqual([{ n: 3n }]);
-    await session.execute('ALTER TABLE delta.`c` DROP CONSTRAINT IF EXISTS positive');
+    await fx.session.execute('ALTER TABLE delta.`c` DROP CONSTRAINT IF EXISTS positive');
     expect(
       isSqlError(await failure('ALTER TABLE delta.`c` DROP CONSTRAINT positive'), 'INVALID_ARGUMENT'),
     ).toBe(true);
@@ -111,7 +86,7 @@ describe('CHECK constraints', () => {
 
 describe('ALTER COLUMN SET / DROP NOT NULL', () => {
   it('sets NOT NULL only when no row holds a null, and drops it', async () => {
-    await session.execute(`CREATE TABLE delta.\`n\` (id INT, v STRING);
+    await fx.session.execute(`CREATE TABLE delta.\`n\` (id INT, v STRING);
       INSERT INTO delta.\`n\` VALUES (1, 'a'), (2, NULL);`);
     const v = await version('n');
     const err = await failure('ALTER TABLE delta.`n` ALTER COLUMN v SET NOT NULL');
@@ -119,25 +94,25 @@ describe('ALTER COLUMN SET / DROP NOT NULL', () => {
     expect((err as Error).message).toMatch(/'v'.*1 existing row/);
     expect(await version('n')).toBe(v);
 
-    await session.execute('ALTER TABLE delta.`n` ALTER COLUMN id SET NOT NULL');
+    await fx.session.execute('ALTER TABLE delta.`n` ALTER COLUMN id SET NOT NULL');
     const [h] = await rows('DESCRIBE HISTORY delta.`n` LIMIT 1');
     expect(h!['operation']).toBe('CHANGE COLUMN');
     expect(
       isSqlError(await failure("INSERT INTO delta.`n` VALUES (NULL, 'x')"), 'CONSTRAINT_VIOLATION'),
     ).toBe(true);
-    await session.execute('ALTER TABLE delta.`n` CHANGE COLUMN id DROP NOT NULL');
-    await session.execute("INSERT INTO delta.`n` VALUES (NULL, 'x')");
+    await fx.session.execute('ALTER TABLE delta.`n` CHANGE COLUMN id DROP NOT NULL');
+    await fx.session.execute("INSERT INTO delta.`n` VALUES (NULL, 'x')");
     expect(await rows('SELECT count(*) AS n FROM delta.`n`')).toEqual([{ n: 3n }]);
   });
 });
 
 describe('generated and identity columns', () => {
   it('INSERT with a column list fills identity and generated columns', async () => {
-    await session.execute(`CREATE TABLE delta.\`g\` (
+    await fx.session.execute(`CREATE TABLE delta.\`g\` (
         id BIGINT GENERATED ALWAYS AS IDENTITY (START WITH 100 INCREMENT BY 10),
         a INT,
         b INT GENERATED ALWAYS AS (a * 2))`);
-    const table = DeltaTable.forPath(ctx, join(dir, 'g'));
+    const table = DeltaTable.forPath(fx.ctx, join(fx.dir, 'g'));
     const s0 = await table.snapshot();
     expect(s0.schema.fields.map((f) => f.metadata)).toEqual([
       {
@@ -150,10 +125,10 @@ describe('generated and identity columns', () => {
     ]);
     expect(s0.protocol.minWriterVersion).toBeGreaterThanOrEqual(6);
 
-    await session.execute('INSERT INTO delta.`g` (a) VALUES (1)');
-    await session.execute('INSERT INTO delta.`g` (a) VALUES (2), (3)');
-    await session.execute('INSERT INTO delta.`g` VALUES (4)');
-    await session.execute('INSERT INTO delta.`g` (a, b) VALUES (5, 10)');
+    await fx.session.execute('INSERT INTO delta.`g` (a) VALUES (1)');
+    await fx.session.execute('INSERT INTO delta.`g` (a) VALUES (2), (3)');
+    await fx.session.execute('INSERT INTO delta.`g` VALUES (4)');
+    await fx.session.execute('INSERT INTO delta.`g` (a, b) VALUES (5, 10)');
     expect(await rows('SELECT id, a, b FROM delta.`g` ORDER BY a')).toEqual([
       { id: 100n, a: 1, b: 2 },
       { id: 110n, a: 2, b: 4 },
@@ -172,20 +147,20 @@ describe('generated and identity columns', () => {
   });
 
   it('partitions by a generated column, also in CREATE TABLE ... AS SELECT', async () => {
-    await session.execute(`CREATE TABLE delta.\`p\` (
+    await fx.session.execute(`CREATE TABLE delta.\`p\` (
         ts TIMESTAMP_NTZ, day DATE GENERATED ALWAYS AS (CAST(ts AS DATE)))
       PARTITIONED BY (day)
       AS SELECT TIMESTAMP '2024-01-02 03:04:05' AS ts`);
-    await session.execute("INSERT INTO delta.`p` (ts) VALUES (TIMESTAMP '2024-01-03 00:00:00')");
+    await fx.session.execute("INSERT INTO delta.`p` (ts) VALUES (TIMESTAMP '2024-01-03 00:00:00')");
     const got = await rows('SELECT CAST(day AS VARCHAR) AS day FROM delta.`p` ORDER BY day');
     expect(got).toEqual([{ day: '2024-01-02' }, { day: '2024-01-03' }]);
-    const table = DeltaTable.forPath(ctx, join(dir, 'p'));
+    const table = DeltaTable.forPath(fx.ctx, join(fx.dir, 'p'));
     const files = (await table.snapshot()).files.map((f) => f.partitionValues);
     expect(files).toEqual(expect.arrayContaining([{ day: '2024-01-02' }, { day: '2024-01-03' }]));
   });
 
   it('BY DEFAULT identity accepts explicit values', async () => {
-    await session.execute(`CREATE TABLE delta.\`d\` (id BIGINT GENERATED BY DEFAULT AS IDENTITY, name STRING);
+    await fx.session.execute(`CREATE TABLE delta.\`d\` (id BIGINT GENERATED BY DEFAULT AS IDENTITY, name STRING);
       INSERT INTO delta.\`d\` (name) VALUES ('a'), ('b');
       INSERT INTO delta.\`d\` VALUES (42, 'c');`);
     expect(await rows('SELECT id, name FROM delta.`d` ORDER BY name')).toEqual([
@@ -196,7 +171,7 @@ describe('generated and identity columns', () => {
   });
 
   it('refuses GENERATED columns in ALTER TABLE ADD COLUMN', async () => {
-    await session.execute('CREATE TABLE delta.`e` (a INT)');
+    await fx.session.execute('CREATE TABLE delta.`e` (a INT)');
     const err = await failure('ALTER TABLE delta.`e` ADD COLUMN b INT GENERATED ALWAYS AS (a + 1)');
     expect(isSqlError(err, 'UNSUPPORTED')).toBe(true);
   });

@@ -1,50 +1,12 @@
 // CREATE TABLE forms the blueprint uses that go beyond a plain column list: Hive-style typed
 // partition columns, and a table created with properties only (no columns yet).
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Metastore, openMetastore } from '@loch/catalog';
-import { DuckEngine } from '@loch/engine-duckdb';
-import { openStore } from '@loch/storage';
-import { DeltaTable } from '@loch/table';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isSqlError } from './errors.js';
-import { SqlSession } from './session.js';
+import { describe, expect, it } from 'vitest';
+import { useSqlSession } from './test-session.test-util.js';
 
-let dir: string;
-let engine: DuckEngine;
-let metastore: Metastore;
-let session: SqlSession;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'loch-create-forms-'));
-  engine = await DuckEngine.create({ threads: 1 });
-  ({ metastore } = await openMetastore(dir, { adminPassword: 'pw' }));
-  const ctx = { engine, stores: openStore };
-  session = new SqlSession({ engine, openTable: (l) => DeltaTable.forPath(ctx, l), baseDir: dir, metastore });
-});
-
-afterAll(async () => {
-  await metastore.close();
-  await engine.close();
-  await rm(dir, { recursive: true, force: true });
-});
-
-const rows = async (sql: string) => {
-  const results = await session.execute(sql);
-  const last = results[results.length - 1]!;
-  return last.rows.map((r) => Object.fromEntries(last.columns.map((c, i) => [c.name, r[i]])));
-};
-
-const failure = async (sql: string) => {
-  try {
-    await session.execute(sql);
-  } catch (e) {
-    if (isSqlError(e)) return e;
-    throw e;
-  }
-  throw new Error(`expected ${sql} to fail`);
-};
+const fx = useSqlSession({ prefix: 'loch-create-forms-', metastore: true });
+const { rows, failure } = fx;
 
 /** The actions of commit `version` of the table at `path`. */
 const commit = async (path: string, version: number) =>
@@ -55,8 +17,8 @@ const commit = async (path: string, version: number) =>
 
 describe('PARTITIONED BY with typed columns (blueprint 5.3)', () => {
   it('appends the declared partition column to the schema and partitions by it', async () => {
-    const location = join(dir, 'silver_events');
-    await session.execute(`
+    const location = join(fx.dir, 'silver_events');
+    await fx.session.execute(`
       CREATE SCHEMA silver;
       CREATE TABLE silver.events (
         event_id STRING,
@@ -86,11 +48,11 @@ describe('PARTITIONED BY with typed columns (blueprint 5.3)', () => {
     expect(await rows("SELECT event_id FROM silver.events WHERE event_date = '2024-01-15'")).toEqual([
       { event_id: 'a' },
     ]);
-    expect(session.lastMetrics).toMatchObject({ filesTotal: 2, filesScanned: 1 });
+    expect(fx.session.lastMetrics).toMatchObject({ filesTotal: 2, filesScanned: 1 });
   });
 
   it('mixes named and typed partition columns, and rejects a column declared twice or with AS SELECT', async () => {
-    await session.execute(
+    await fx.session.execute(
       'CREATE TABLE delta.`mixed` (id INT, region STRING) PARTITIONED BY (region, day DATE NOT NULL)',
     );
     const schema = await rows('DESCRIBE TABLE delta.`mixed`');
@@ -111,11 +73,11 @@ describe('PARTITIONED BY with typed columns (blueprint 5.3)', () => {
 
 describe('CREATE TABLE without columns (blueprint 2.1)', () => {
   it('creates a table with properties only; ALTER TABLE ADD COLUMNS then gives it columns', async () => {
-    await session.execute('CREATE TABLE events USING DELTA TBLPROPERTIES (delta.checkpointInterval = 5)');
+    await fx.session.execute('CREATE TABLE events USING DELTA TBLPROPERTIES (delta.checkpointInterval = 5)');
     expect(
       Object.fromEntries((await rows('SHOW TBLPROPERTIES events')).map((r) => [r.key, r.value])),
     ).toMatchObject({ 'delta.checkpointInterval': '5' });
-    await session.execute(`
+    await fx.session.execute(`
       ALTER TABLE events ADD COLUMNS (id BIGINT, kind STRING);
       INSERT INTO events VALUES (1, 'click');`);
     expect(await rows('SELECT id, kind FROM events')).toEqual([{ id: 1n, kind: 'click' }]);

@@ -22,15 +22,12 @@
 // - PostgreSQL 15 has no WHEN NOT MATCHED BY SOURCE: sequences with such clauses skip it (half of
 //   the sequences are generated without them). `UPDATE SET *` / `INSERT *` are spelled out there.
 import { writeSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckEngine } from '@loch/engine-duckdb';
-import { openStore } from '@loch/storage';
 import { DeltaTable } from '@loch/table';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SqlSession } from './session.js';
+import { useSqlSession } from './test-session.test-util.js';
 
 const BASE_SEED = Number(process.env['LOCH_DIFF_SEED'] ?? 20_240_601);
 const ITERATIONS = Number(process.env['LOCH_DIFF_ITERATIONS'] ?? 2);
@@ -426,11 +423,9 @@ CONFIGS.push({
 // ---------------------------------------------------------------------------------------------
 // Harness
 
-let dir: string;
-let engine: DuckEngine;
+const fx = useSqlSession({ prefix: 'loch-dml-diff-' });
 /** The native DuckDB tables live in an engine of their own (see the header). */
 let oracle: DuckEngine;
-let session: SqlSession;
 let pgClient: pg.Client | undefined;
 const pgSchema = `loch_diff_${process.pid}`;
 let tableNo = 0;
@@ -444,13 +439,8 @@ const stats = {
   cdfVersions: 0,
 };
 
-const ctx = (): { engine: DuckEngine; stores: typeof openStore } => ({ engine, stores: openStore });
-
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'loch-dml-diff-'));
-  engine = await DuckEngine.create({ threads: 1 });
   oracle = await DuckEngine.create({ threads: 1 });
-  session = new SqlSession({ engine, openTable: (l) => DeltaTable.forPath(ctx(), l), baseDir: dir });
   if (process.env['LOCH_SKIP_PG_COMPARE'] === '1') return;
   const candidate = new pg.Client({
     host: PG_HOST,
@@ -475,16 +465,14 @@ afterAll(async () => {
     await pgClient.end();
   }
   await oracle.close();
-  await engine.close();
-  await rm(dir, { recursive: true, force: true });
 });
 
 const rowsOf = async (sql: string): Promise<unknown[][]> => {
-  const [r] = await session.execute(sql);
+  const [r] = await fx.session.execute(sql);
   return r!.rows.map((row) => [...row]);
 };
 const firstRow = async (sql: string): Promise<Record<string, number>> => {
-  const [r] = await session.execute(sql);
+  const [r] = await fx.session.execute(sql);
   const out: Record<string, number> = {};
   r!.columns.forEach((c, i) => {
     out[c.name] = Number(r!.rows[0]?.[i]);
@@ -519,7 +507,7 @@ interface Step {
 async function runSequence(seed: number, config: Config): Promise<void> {
   const r = new Rng(seed);
   const n = tableNo++;
-  const path = join(dir, `t${n}`);
+  const path = join(fx.dir, `t${n}`);
   const target = `delta.\`${path}\``;
   const native = `native_${n}`;
   const pgTable = `${pgSchema}.t${n}`;
@@ -541,7 +529,7 @@ async function runSequence(seed: number, config: Config): Promise<void> {
     config.partitioned ? ' PARTITIONED BY (p)' : ''
   } TBLPROPERTIES (${props.join(', ')})`;
   log.push(ddl);
-  await session.execute(ddl);
+  await fx.session.execute(ddl);
   // __rid identifies rows (new ones draw from the sequence): the oracle's counts come from it.
   await oracle.run(`CREATE SEQUENCE ${native}_rid`);
   await oracle.run(
@@ -550,7 +538,7 @@ async function runSequence(seed: number, config: Config): Promise<void> {
   if (pgActive)
     await pgClient!.query(`CREATE TABLE ${pgTable} (id BIGINT, p INT, v BIGINT, s TEXT, b BOOLEAN)`);
 
-  const tracker = DeltaTable.forPath(ctx(), path);
+  const tracker = DeltaTable.forPath(fx.ctx, path);
   const model = new Map<number, string[]>([[0, []]]);
   const steps: Step[] = [];
 
@@ -691,7 +679,7 @@ async function runSequence(seed: number, config: Config): Promise<void> {
 
   // A fresh reader sees the same rows.
   const latest = (await tracker.snapshot()).version;
-  const fresh = await DeltaTable.forPath(ctx(), path).toArray();
+  const fresh = await DeltaTable.forPath(fx.ctx, path).toArray();
   const freshRows = multiset(fresh.map((o) => COLS.map((c) => o[c])));
   if (JSON.stringify(freshRows) !== JSON.stringify(model.get(latest))) fail('a fresh reader sees other rows');
 
@@ -764,12 +752,12 @@ describe('DML differential against DuckDB and PostgreSQL', () => {
 describe('DML differential regressions', () => {
   for (const dv of [false, true]) {
     it(`a MERGE whose lone unconditional DELETE matches a row from two source rows records one delete in the change feed (${dv ? 'deletion vectors' : 'copy-on-write'})`, async () => {
-      const path = join(dir, `regress-lone-delete-${dv}`);
+      const path = join(fx.dir, `regress-lone-delete-${dv}`);
       const t = `delta.\`${path}\``;
-      await session.execute(
+      await fx.session.execute(
         `CREATE TABLE ${t} (id BIGINT, v BIGINT) TBLPROPERTIES ('delta.enableDeletionVectors' = '${dv}', 'delta.enableChangeDataFeed' = 'true')`,
       );
-      await session.execute(`INSERT INTO ${t} VALUES (1, 10), (2, 20), (3, 30)`);
+      await fx.session.execute(`INSERT INTO ${t} VALUES (1, 10), (2, 20), (3, 30)`);
       const result = await firstRow(
         `MERGE INTO ${t} AS t USING (SELECT 1 AS id UNION ALL SELECT 1) AS s ON t.id = s.id WHEN MATCHED THEN DELETE`,
       );

@@ -1,14 +1,7 @@
-// DELETE and UPDATE: parsing, and execution through SqlSession on the real stack.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DuckEngine } from '@loch/engine-duckdb';
-import { openStore } from '@loch/storage';
-import { DeltaTable } from '@loch/table';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isSqlError } from './errors.js';
 import { parseScript } from './parser.js';
-import { SqlSession } from './session.js';
+import { useSqlSession } from './test-session.test-util.js';
 
 describe('parsing DELETE and UPDATE', () => {
   it('parses DELETE with and without WHERE and an alias', () => {
@@ -44,27 +37,8 @@ describe('parsing DELETE and UPDATE', () => {
   });
 });
 
-let dir: string;
-let engine: DuckEngine;
-let session: SqlSession;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'loch-sql-dml-'));
-  engine = await DuckEngine.create({ threads: 1 });
-  const ctx = { engine, stores: openStore };
-  session = new SqlSession({ engine, openTable: (l) => DeltaTable.forPath(ctx, l), baseDir: dir });
-});
-
-afterAll(async () => {
-  await engine.close();
-  await rm(dir, { recursive: true, force: true });
-});
-
-const rows = async (sql: string) => {
-  const results = await session.execute(sql);
-  const last = results[results.length - 1]!;
-  return last.rows.map((r) => Object.fromEntries(last.columns.map((c, i) => [c.name, r[i]])));
-};
+const fx = useSqlSession({ prefix: 'loch-sql-dml-' });
+const { rows } = fx;
 
 describe.each([
   ['copy-on-write', 'false'],
@@ -72,7 +46,7 @@ describe.each([
 ])('DELETE and UPDATE through SqlSession (%s)', (_mode, dv) => {
   it('deletes and updates rows, returns num_affected_rows and records history', async () => {
     const t = `delta.\`t_${dv}\``;
-    await session.execute(`
+    await fx.session.execute(`
       CREATE TABLE ${t} (id INT, p INT, v STRING) PARTITIONED BY (p)
         TBLPROPERTIES ('delta.enableDeletionVectors' = '${dv}');
       INSERT INTO ${t} SELECT i::INT, (i % 3)::INT, 'v' || i FROM range(9) r(i);`);
@@ -96,15 +70,15 @@ describe.each([
 
 describe('DML errors', () => {
   it('names a missing table and a missing column', async () => {
-    const missing = await session.execute('DELETE FROM delta.`nope`').catch((e: unknown) => e);
+    const missing = await fx.session.execute('DELETE FROM delta.`nope`').catch((e: unknown) => e);
     expect(isSqlError(missing, 'TABLE_NOT_FOUND')).toBe(true);
-    await session.execute('CREATE TABLE delta.`e` (id INT)');
-    const col = await session.execute('UPDATE delta.`e` SET nope = 1').catch((e: unknown) => e);
+    await fx.session.execute('CREATE TABLE delta.`e` (id INT)');
+    const col = await fx.session.execute('UPDATE delta.`e` SET nope = 1').catch((e: unknown) => e);
     expect((col as Error).message).toContain('nope');
   });
 
   it('uses a subquery over another Delta table in the predicate', async () => {
-    await session.execute(`
+    await fx.session.execute(`
       CREATE TABLE delta.\`s1\` AS SELECT i::INT AS id FROM range(5) r(i);
       CREATE TABLE delta.\`s2\` AS SELECT i::INT AS id FROM range(2) r(i);`);
     expect(await rows('DELETE FROM delta.`s1` WHERE id IN (SELECT id FROM delta.`s2`)')).toEqual([

@@ -1,36 +1,13 @@
 // CONVERT TO DELTA and COPY INTO through SqlSession on DuckDB + DeltaTable.
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DuckEngine } from '@loch/engine-duckdb';
-import { openStore } from '@loch/storage';
-import { DeltaTable } from '@loch/table';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isSqlError } from './errors.js';
 import { parseScript } from './parser.js';
-import { SqlSession } from './session.js';
+import { useSqlSession } from './test-session.test-util.js';
 
-let dir: string;
-let engine: DuckEngine;
-let session: SqlSession;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'loch-ingest-'));
-  engine = await DuckEngine.create({ threads: 1, connections: 1 });
-  const ctx = { engine, stores: openStore };
-  session = new SqlSession({ engine, openTable: (l) => DeltaTable.forPath(ctx, l), baseDir: dir });
-});
-
-afterAll(async () => {
-  await engine.close();
-  await rm(dir, { recursive: true, force: true });
-});
-
-const rows = async (sql: string) => {
-  const results = await session.execute(sql);
-  const last = results[results.length - 1]!;
-  return last.rows.map((r) => Object.fromEntries(last.columns.map((c, i) => [c.name, r[i]])));
-};
+const fx = useSqlSession({ prefix: 'loch-ingest-', connections: 1 });
+const { rows } = fx;
 
 describe('parsing', () => {
   it('parses CONVERT TO DELTA and COPY INTO with options', () => {
@@ -61,16 +38,16 @@ describe('parsing', () => {
 
 describe('CONVERT TO DELTA', () => {
   it('converts a hive-partitioned parquet directory in place', async () => {
-    const root = join(dir, 'raw');
+    const root = join(fx.dir, 'raw');
     await mkdir(join(root, 'region=eu'), { recursive: true });
     await mkdir(join(root, 'region=us'), { recursive: true });
-    await engine.run(
+    await fx.engine.run(
       `COPY (SELECT 1::INTEGER AS id, 10.5 AS amount) TO '${root}/region=eu/a.parquet' (FORMAT parquet)`,
     );
-    await engine.run(
+    await fx.engine.run(
       `COPY (SELECT 2::INTEGER AS id, 20.5 AS amount) TO '${root}/region=us/a.parquet' (FORMAT parquet)`,
     );
-    await session.execute('CONVERT TO DELTA parquet.`raw` PARTITIONED BY (region STRING)');
+    await fx.session.execute('CONVERT TO DELTA parquet.`raw` PARTITIONED BY (region STRING)');
     expect(await rows("SELECT id, region FROM delta.`raw` WHERE region = 'us'")).toEqual([
       { id: 2, region: 'us' },
     ]);
@@ -81,10 +58,10 @@ describe('CONVERT TO DELTA', () => {
 
 describe('COPY INTO', () => {
   it('loads new files only and returns Databricks result columns', async () => {
-    const landing = join(dir, 'landing');
+    const landing = join(fx.dir, 'landing');
     await mkdir(landing);
     await writeFile(join(landing, 'a.csv'), 'order_id;amount\n1;2.50\n2;3.25\n');
-    await session.execute('CREATE TABLE delta.`orders` (order_id INT, amount DECIMAL(18,2))');
+    await fx.session.execute('CREATE TABLE delta.`orders` (order_id INT, amount DECIMAL(18,2))');
     const copy = `COPY INTO delta.\`orders\` FROM 'landing' FILEFORMAT = CSV PATTERN = '*.csv' FORMAT_OPTIONS ('header' = 'true', 'sep' = ';')`;
     expect(await rows(copy)).toEqual([
       { num_affected_rows: 2n, num_inserted_rows: 2n, num_skipped_corrupt_files: 0n },
@@ -100,12 +77,12 @@ describe('COPY INTO', () => {
   });
 
   it('loads JSON with FILES and reports a missing table', async () => {
-    await writeFile(join(dir, 'e.json'), '{"id": 1}\n');
-    await session.execute('CREATE TABLE delta.`events` (id BIGINT)');
+    await writeFile(join(fx.dir, 'e.json'), '{"id": 1}\n');
+    await fx.session.execute('CREATE TABLE delta.`events` (id BIGINT)');
     expect(
-      await rows(`COPY INTO delta.\`events\` FROM '${dir}' FILEFORMAT = JSON FILES = ('e.json')`),
+      await rows(`COPY INTO delta.\`events\` FROM '${fx.dir}' FILEFORMAT = JSON FILES = ('e.json')`),
     ).toMatchObject([{ num_inserted_rows: 1n }]);
-    const err = await session
+    const err = await fx.session
       .execute("COPY INTO delta.`nope` FROM 'landing' FILEFORMAT = CSV")
       .catch((e: unknown) => e);
     expect(isSqlError(err) && err.code).toBe('TABLE_NOT_FOUND');
@@ -114,14 +91,14 @@ describe('COPY INTO', () => {
 
 describe('the blueprint medallion flow in SQL', () => {
   it('lands CSV with COPY INTO, cleans it with Spark functions, aggregates by month', async () => {
-    const raw = join(dir, 'raw-orders');
+    const raw = join(fx.dir, 'raw-orders');
     await mkdir(raw);
     await writeFile(
       join(raw, 'orders-1.csv'),
       'order_id,customer_id,status,order_date,amount\n' +
         '1,c1, shipped ,2024-01-05,10.005\n2,c2,new,2024-01-20,5\n3,c1,NEW,2024-02-01,7.5\n4,,new,not-a-date,1\n',
     );
-    await session.execute(`
+    await fx.session.execute(`
       CREATE TABLE delta.\`bronze\` (order_id STRING, customer_id STRING, status STRING, order_date STRING, amount STRING);
       COPY INTO delta.\`bronze\` FROM 'raw-orders' FILEFORMAT = CSV FORMAT_OPTIONS ('header' = 'true');
       CREATE TABLE delta.\`silver\` AS

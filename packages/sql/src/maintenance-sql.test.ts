@@ -1,14 +1,7 @@
-// OPTIMIZE, VACUUM and the retention-check setting: parsing, and end to end on DuckDB + Delta.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DuckEngine } from '@loch/engine-duckdb';
-import { openStore } from '@loch/storage';
-import { DeltaTable } from '@loch/table';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isSqlError } from './errors.js';
 import { parseScript } from './parser.js';
-import { SqlSession } from './session.js';
+import { useSqlSession } from './test-session.test-util.js';
 
 describe('parsing', () => {
   it('parses OPTIMIZE with and without WHERE', () => {
@@ -50,37 +43,18 @@ describe('parsing', () => {
   });
 });
 
-let dir: string;
-let engine: DuckEngine;
-let session: SqlSession;
 let clock = Date.now();
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'loch-sql-maint-'));
-  engine = await DuckEngine.create({ threads: 1 });
-  const ctx = { engine, stores: openStore, now: () => clock };
-  session = new SqlSession({ engine, openTable: (l) => DeltaTable.forPath(ctx, l), baseDir: dir });
-});
-
-afterAll(async () => {
-  await engine.close();
-  await rm(dir, { recursive: true, force: true });
-});
-
-const rows = async (sql: string) => {
-  const results = await session.execute(sql);
-  const last = results[results.length - 1]!;
-  return last.rows.map((r) => Object.fromEntries(last.columns.map((c, i) => [c.name, r[i]])));
-};
+const fx = useSqlSession({ prefix: 'loch-sql-maint-', now: () => clock });
+const { rows } = fx;
 
 describe('OPTIMIZE and VACUUM through SqlSession', () => {
   it('OPTIMIZE returns path and metrics, WHERE must use partition columns', async () => {
-    await session.execute(`
+    await fx.session.execute(`
       CREATE TABLE delta.\`o\` PARTITIONED BY (p) AS SELECT i::INTEGER AS id, (i % 2)::INTEGER AS p FROM range(4) r(i);
       INSERT INTO delta.\`o\` VALUES (10, 0), (11, 1);
       INSERT INTO delta.\`o\` VALUES (12, 0);`);
     const before = await rows('SELECT id FROM delta.`o` ORDER BY id');
-    const err = await session.execute('OPTIMIZE delta.`o` WHERE id > 1').catch((e: unknown) => e);
+    const err = await fx.session.execute('OPTIMIZE delta.`o` WHERE id > 1').catch((e: unknown) => e);
     expect(isSqlError(err, 'INVALID_ARGUMENT')).toBe(true);
     expect((err as Error).message).toContain("non-partition column 'id'");
     const [r] = await rows('OPTIMIZE delta.`o` WHERE p = 0');
@@ -108,15 +82,15 @@ describe('OPTIMIZE and VACUUM through SqlSession', () => {
   });
 
   it('VACUUM: the retention check, SET to disable it, DRY RUN, then time travel fails clearly', async () => {
-    await session.execute(`
+    await fx.session.execute(`
       CREATE TABLE delta.\`v\` AS SELECT i::INTEGER AS id FROM range(3) r(i);
       INSERT OVERWRITE delta.\`v\` SELECT 7;`);
     clock += 2 * 3_600_000;
-    const err = await session.execute('VACUUM delta.`v` RETAIN 0 HOURS').catch((e: unknown) => e);
+    const err = await fx.session.execute('VACUUM delta.`v` RETAIN 0 HOURS').catch((e: unknown) => e);
     expect(isSqlError(err, 'INVALID_ARGUMENT')).toBe(true);
     expect((err as Error).message).toContain('spark.databricks.delta.retentionDurationCheck.enabled = false');
 
-    await session.execute('SET spark.databricks.delta.retentionDurationCheck.enabled = false');
+    await fx.session.execute('SET spark.databricks.delta.retentionDurationCheck.enabled = false');
     const dry = await rows('VACUUM delta.`v` RETAIN 0 HOURS DRY RUN');
     expect(dry).toHaveLength(1);
     expect(String(dry[0]!.path)).toMatch(/part-.*\.parquet$/);
@@ -125,13 +99,13 @@ describe('OPTIMIZE and VACUUM through SqlSession', () => {
     const done = await rows('VACUUM delta.`v` RETAIN 0 HOURS');
     expect(done).toEqual([{ path: expect.stringMatching(/\/v$/), numDeletedFiles: 1n }]);
     expect(await rows('SELECT id FROM delta.`v`')).toEqual([{ id: 7 }]);
-    const gone = await session.execute('SELECT * FROM delta.`v` VERSION AS OF 0').catch((e: unknown) => e);
+    const gone = await fx.session.execute('SELECT * FROM delta.`v` VERSION AS OF 0').catch((e: unknown) => e);
     expect(isSqlError(gone, 'IO_ERROR')).toBe(true);
     expect((gone as Error).message).toMatch(
       /FILE_NOT_FOUND: cannot read version 0: its data file '.*part-.*' .*VACUUM.*delta\.deletedFileRetentionDuration/s,
     );
     const ops = (await rows('DESCRIBE HISTORY delta.`v`')).map((h) => h.operation);
     expect(ops.slice(0, 2)).toEqual(['VACUUM END', 'VACUUM START']);
-    await session.execute('SET spark.databricks.delta.retentionDurationCheck.enabled = true');
+    await fx.session.execute('SET spark.databricks.delta.retentionDurationCheck.enabled = true');
   });
 });

@@ -1,13 +1,6 @@
-// MERGE: parsing, and execution through SqlSession on the real stack.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DuckEngine } from '@loch/engine-duckdb';
-import { openStore } from '@loch/storage';
-import { DeltaTable } from '@loch/table';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseScript } from './parser.js';
-import { SqlSession } from './session.js';
+import { useSqlSession } from './test-session.test-util.js';
 
 describe('parsing MERGE', () => {
   it('parses every clause kind, in order', () => {
@@ -76,24 +69,10 @@ describe('parsing MERGE', () => {
   });
 });
 
-let dir: string;
-let engine: DuckEngine;
-let session: SqlSession;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'loch-sql-merge-'));
-  engine = await DuckEngine.create({ threads: 1 });
-  const ctx = { engine, stores: openStore };
-  session = new SqlSession({ engine, openTable: (l) => DeltaTable.forPath(ctx, l), baseDir: dir });
-});
-
-afterAll(async () => {
-  await engine.close();
-  await rm(dir, { recursive: true, force: true });
-});
+const fx = useSqlSession({ prefix: 'loch-sql-merge-' });
 
 const one = async (sql: string): Promise<Record<string, unknown>> => {
-  const [r] = await session.execute(sql);
+  const [r] = await fx.session.execute(sql);
   const row: Record<string, unknown> = {};
   r!.columns.forEach((c, i) => {
     row[c.name] = typeof r!.rows[0]?.[i] === 'bigint' ? Number(r!.rows[0]?.[i]) : r!.rows[0]?.[i];
@@ -102,15 +81,15 @@ const one = async (sql: string): Promise<Record<string, unknown>> => {
 };
 
 const all = async (sql: string): Promise<unknown[][]> => {
-  const [r] = await session.execute(sql);
+  const [r] = await fx.session.execute(sql);
   return r!.rows.map((row) => row.map((v) => (typeof v === 'bigint' ? Number(v) : v)));
 };
 
 describe('MERGE through SqlSession', () => {
   it('applies the blueprint CDC pattern from a Delta source table', async () => {
-    await session.execute(`CREATE TABLE delta.\`customers\` AS SELECT range AS customer_id, 'n' || range AS name,
+    await fx.session.execute(`CREATE TABLE delta.\`customers\` AS SELECT range AS customer_id, 'n' || range AS name,
       'e' || range AS email, TIMESTAMP '2024-01-01' AS created_at, TIMESTAMP '2024-01-01' AS updated_at FROM range(1, 4)`);
-    await session.execute(`CREATE TABLE delta.\`cdc\` AS SELECT * FROM (VALUES
+    await fx.session.execute(`CREATE TABLE delta.\`cdc\` AS SELECT * FROM (VALUES
       (1, 'x', 'x@', TIMESTAMP '2024-02-01', 'DELETE'),
       (2, 'Bob', 'bob@', TIMESTAMP '2024-02-02', 'UPDATE'),
       (7, 'Eve', 'eve@', TIMESTAMP '2024-02-03', 'INSERT')) AS c(customer_id, name, email, timestamp, operation)`);
@@ -135,13 +114,13 @@ describe('MERGE through SqlSession', () => {
     ]);
     // Time travel to before the merge, and the history entry.
     expect(await all('SELECT count(*) FROM delta.`customers` VERSION AS OF 0')).toEqual([[3]]);
-    const [history] = await session.execute('DESCRIBE HISTORY delta.`customers` LIMIT 1');
+    const [history] = await fx.session.execute('DESCRIBE HISTORY delta.`customers` LIMIT 1');
     const op = history!.columns.findIndex((c) => c.name === 'operation');
     expect(history!.rows[0]?.[op]).toBe('MERGE');
   });
 
   it('merges from a DuckDB query, with autoMerge schema evolution from SET', async () => {
-    await session.execute('CREATE TABLE delta.`t2` AS SELECT range AS id, range * 10 AS v FROM range(3)');
+    await fx.session.execute('CREATE TABLE delta.`t2` AS SELECT range AS id, range * 10 AS v FROM range(3)');
     const merge = `MERGE INTO delta.\`t2\` t USING (SELECT 1 AS id, 5 AS v, 'n' AS extra UNION ALL SELECT 8, 80, 'm') s
       ON t.id = s.id WHEN MATCHED THEN UPDATE SET * WHEN NOT MATCHED THEN INSERT *`;
     expect(await one(merge)).toMatchObject({ num_updated_rows: 1, num_inserted_rows: 1 });
@@ -151,25 +130,25 @@ describe('MERGE through SqlSession', () => {
       [2, 20],
       [8, 80],
     ]);
-    await session.execute('SET spark.databricks.delta.schema.autoMerge.enabled = true');
-    await session.execute(merge);
+    await fx.session.execute('SET spark.databricks.delta.schema.autoMerge.enabled = true');
+    await fx.session.execute(merge);
     expect(await all('SELECT id, v, extra FROM delta.`t2` ORDER BY id')).toEqual([
       [0, 0, null],
       [1, 5, 'n'],
       [2, 20, null],
       [8, 80, 'm'],
     ]);
-    await session.execute('SET spark.databricks.delta.schema.autoMerge.enabled = false');
+    await fx.session.execute('SET spark.databricks.delta.schema.autoMerge.enabled = false');
   });
 
   it('names the table by its last path part without an alias, and reports multiple matches', async () => {
-    await session.execute('CREATE TABLE delta.`t3` AS SELECT range AS id, range AS v FROM range(3)');
-    await session.execute(
+    await fx.session.execute('CREATE TABLE delta.`t3` AS SELECT range AS id, range AS v FROM range(3)');
+    await fx.session.execute(
       'MERGE INTO delta.`t3` USING (SELECT 1 AS id) AS s ON t3.id = s.id WHEN NOT MATCHED BY SOURCE THEN DELETE',
     );
     expect(await all('SELECT id FROM delta.`t3`')).toEqual([[1]]);
     await expect(
-      session.execute(
+      fx.session.execute(
         'MERGE INTO delta.`t3` AS t USING (SELECT 1 AS id UNION ALL SELECT 1) AS s ON t.id = s.id WHEN MATCHED THEN UPDATE SET v = 9',
       ),
     ).rejects.toThrow(/DELTA_MULTIPLE_SOURCE_ROW_MATCHING_TARGET_ROW_IN_MERGE/);

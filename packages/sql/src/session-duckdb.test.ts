@@ -1,39 +1,13 @@
-// SqlSession on the real stack: DuckEngine + DeltaTable on a temp directory.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DuckEngine } from '@loch/engine-duckdb';
-import { openStore } from '@loch/storage';
-import { DeltaTable } from '@loch/table';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isSqlError } from './errors.js';
-import { SqlSession } from './session.js';
+import { useSqlSession } from './test-session.test-util.js';
 
-let dir: string;
-let engine: DuckEngine;
-let session: SqlSession;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'loch-sql-'));
-  engine = await DuckEngine.create({ threads: 2 });
-  const ctx = { engine, stores: openStore };
-  session = new SqlSession({ engine, openTable: (l) => DeltaTable.forPath(ctx, l), baseDir: dir });
-});
-
-afterAll(async () => {
-  await engine.close();
-  await rm(dir, { recursive: true, force: true });
-});
-
-const rows = async (sql: string) => {
-  const results = await session.execute(sql);
-  const last = results[results.length - 1]!;
-  return last.rows.map((r) => Object.fromEntries(last.columns.map((c, i) => [c.name, r[i]])));
-};
+const fx = useSqlSession({ prefix: 'loch-sql-', threads: 2 });
+const { rows } = fx;
 
 describe('SqlSession on DuckDB', () => {
   it('creates as select, appends, and reads older versions', async () => {
-    await session.execute(`
+    await fx.session.execute(`
       CREATE TABLE delta.\`t\` PARTITIONED BY (p) AS SELECT i::INTEGER AS id, (i % 2)::INTEGER AS p FROM range(4) r(i);
       INSERT INTO delta.\`t\` VALUES (10, 0);`);
     expect(await rows('SELECT count(*) AS n FROM delta.`t`')).toEqual([{ n: 5n }]);
@@ -49,28 +23,30 @@ describe('SqlSession on DuckDB', () => {
   });
 
   it('rewrites the query it hands to DuckDB', async () => {
-    const sql = await session.rewriteQuery('SELECT id FROM delta.`t` VERSION AS OF 0 AS x WHERE id > 1');
+    const sql = await fx.session.rewriteQuery('SELECT id FROM delta.`t` VERSION AS OF 0 AS x WHERE id > 1');
     expect(sql).toMatch(/^SELECT id FROM \(.*\) AS x WHERE id > 1$/s);
     expect(sql).not.toContain('VERSION AS OF');
   });
 
   it('enforces the schema on INSERT and writes nothing', async () => {
-    const err = await session.execute("INSERT INTO delta.`t` SELECT 'x', 1").catch((e: unknown) => e);
+    const err = await fx.session.execute("INSERT INTO delta.`t` SELECT 'x', 1").catch((e: unknown) => e);
     expect(isSqlError(err, 'SCHEMA_MISMATCH')).toBe(true);
     expect((err as Error).message).toMatch(/id/);
     expect(await rows('SELECT count(*) AS n FROM delta.`t`')).toEqual([{ n: 5n }]);
   });
 
   it('casts VALUES literals to the column types, failing on the value that does not fit', async () => {
-    const err = await session.execute("INSERT INTO delta.`t` VALUES ('x', 1)").catch((e: unknown) => e);
+    const err = await fx.session.execute("INSERT INTO delta.`t` VALUES ('x', 1)").catch((e: unknown) => e);
     expect(err).toMatchObject({ sqlState: '22018' });
     expect((err as Error).message).toMatch(/'x'/);
     expect(await rows('SELECT count(*) AS n FROM delta.`t`')).toEqual([{ n: 5n }]);
   });
 
   it('maps DuckDB errors to SQLSTATEs', async () => {
-    await expect(session.execute('SELECT * FROM no_such_table')).rejects.toMatchObject({ sqlState: '42P01' });
-    await expect(session.execute('SELEC 1')).rejects.toMatchObject({ sqlState: '42601' });
-    await expect(session.execute("SELECT 'x'::INTEGER")).rejects.toMatchObject({ sqlState: '22018' });
+    await expect(fx.session.execute('SELECT * FROM no_such_table')).rejects.toMatchObject({
+      sqlState: '42P01',
+    });
+    await expect(fx.session.execute('SELEC 1')).rejects.toMatchObject({ sqlState: '42601' });
+    await expect(fx.session.execute("SELECT 'x'::INTEGER")).rejects.toMatchObject({ sqlState: '22018' });
   });
 });

@@ -1,19 +1,11 @@
-// Data skipping end to end: SqlSession + DuckEngine + DeltaTable on a 10-file table. Every query
-// runs twice, pruned and through a table view without `scan` (no pruning), and must agree.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DuckEngine } from '@loch/engine-duckdb';
-import { openStore } from '@loch/storage';
 import { DeltaTable } from '@loch/table';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { QueryMetrics } from './query-metrics.js';
 import { SqlSession } from './session.js';
 import type { SqlTable } from './sql-table.js';
+import { useSqlSession } from './test-session.test-util.js';
 
-let dir: string;
-let engine: DuckEngine;
-let pruned: SqlSession;
+const fx = useSqlSession({ prefix: 'loch-skipping-', threads: 2 });
 let plain: SqlSession;
 
 /** The same table without `scan`: the session falls back to a full scanSql. */
@@ -27,14 +19,10 @@ const withoutScan = (t: DeltaTable): SqlTable =>
   }) as SqlTable;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'loch-skipping-'));
-  engine = await DuckEngine.create({ threads: 2 });
-  const ctx = { engine, stores: openStore };
-  pruned = new SqlSession({ engine, openTable: (l) => DeltaTable.forPath(ctx, l), baseDir: dir });
   plain = new SqlSession({
-    engine,
-    openTable: (l) => withoutScan(DeltaTable.forPath(ctx, l)),
-    baseDir: dir,
+    engine: fx.engine,
+    openTable: (l) => withoutScan(DeltaTable.forPath(fx.ctx, l)),
+    baseDir: fx.dir,
   });
   // File k holds ids [100k, 100k+99]: one append per file, disjoint ranges in every column.
   const batch = (k: number): string => `SELECT
@@ -57,17 +45,12 @@ beforeAll(async () => {
   for (let k = 0; k < 5; k++)
     script.push(`INSERT INTO delta.\`cm\` SELECT ${k * 10} + i, 'l' || i FROM range(10) r(i)`);
   script.push('ALTER TABLE delta.`cm` RENAME COLUMN id TO key');
-  await pruned.execute(script.join(';\n'));
+  await fx.session.execute(script.join(';\n'));
 }, 60_000);
 
-afterAll(async () => {
-  await engine.close();
-  await rm(dir, { recursive: true, force: true });
-});
-
 async function both(sql: string): Promise<{ rows: unknown[][]; metrics: QueryMetrics }> {
-  const a = await pruned.execute(sql);
-  const metrics = pruned.lastMetrics!;
+  const a = await fx.session.execute(sql);
+  const metrics = fx.session.lastMetrics!;
   const b = await plain.execute(sql);
   const sort = (rows: readonly (readonly unknown[])[]): unknown[][] =>
     rows.map((r) => [...r]).sort((x, y) => (String(x) < String(y) ? -1 : String(x) > String(y) ? 1 : 0));
@@ -211,7 +194,7 @@ describe('data skipping in queries', () => {
   });
 
   it('EXPLAIN shows the pruning before the plan', async () => {
-    const [r] = await pruned.execute('EXPLAIN SELECT * FROM delta.`t` WHERE id = 555');
+    const [r] = await fx.session.execute('EXPLAIN SELECT * FROM delta.`t` WHERE id = 555');
     const text = r!.rows.map((row) => row.join('\t')).join('\n');
     expect(text).toContain('files scanned 1/10');
     expect(text).toContain('predicate: id = 555');

@@ -1,14 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DuckEngine } from '@loch/engine-duckdb';
 import { openStore } from '@loch/storage';
 import { DeltaTable } from '@loch/table';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isSqlError } from './errors.js';
 import { parseScript } from './parser.js';
 import { SqlSession } from './session.js';
 import { SparkConf } from './spark-conf.js';
+import { useSqlSession } from './test-session.test-util.js';
 
 describe('SparkConf', () => {
   it('turns properties.defaults.* into delta.* properties the statement does not set itself', () => {
@@ -75,32 +72,13 @@ describe('SparkConf', () => {
   });
 });
 
-let dir: string;
-let engine: DuckEngine;
-let session: SqlSession;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'loch-sql-conf-'));
-  engine = await DuckEngine.create({ threads: 1 });
-  const ctx = { engine, stores: openStore };
-  session = new SqlSession({ engine, openTable: (l) => DeltaTable.forPath(ctx, l), baseDir: dir });
-});
-
-afterAll(async () => {
-  await engine.close();
-  await rm(dir, { recursive: true, force: true });
-});
-
-const rows = async (sql: string) => {
-  const results = await session.execute(sql);
-  const last = results[results.length - 1]!;
-  return last.rows.map((r) => Object.fromEntries(last.columns.map((c, i) => [c.name, r[i]])));
-};
+const fx = useSqlSession({ prefix: 'loch-sql-conf-' });
+const { rows } = fx;
 
 describe('Spark session configuration through SqlSession', () => {
   it('applies properties.defaults to tables created afterwards, not to existing ones', async () => {
-    await session.execute('CREATE TABLE delta.`before` (id INT)');
-    await session.execute(`
+    await fx.session.execute('CREATE TABLE delta.`before` (id INT)');
+    await fx.session.execute(`
       SET spark.databricks.delta.properties.defaults.enableChangeDataFeed = true;
       SET spark.databricks.delta.properties.defaults.checkpointInterval = 5;
       CREATE TABLE delta.\`after\` (id INT) TBLPROPERTIES ('delta.checkpointInterval' = '7');
@@ -119,32 +97,32 @@ describe('Spark session configuration through SqlSession', () => {
     // REPLACE of an existing table keeps to what the statement says.
     expect(await props('before')).not.toHaveProperty('delta.enableChangeDataFeed');
     // The change feed of the new table works from its first write.
-    await session.execute('INSERT INTO delta.`after` VALUES (1)');
+    await fx.session.execute('INSERT INTO delta.`after` VALUES (1)');
     expect(await rows("SELECT id, _change_type FROM table_changes('after', 1)")).toEqual([
       { id: 1, _change_type: 'insert' },
     ]);
-    await session.execute('RESET');
+    await fx.session.execute('RESET');
     expect(await rows('SET')).toEqual([]);
   });
 
   it('SET lists, SET key shows, RESET key forgets; DuckDB settings still work', async () => {
-    await session.execute(
+    await fx.session.execute(
       'SET spark.sql.shuffle.partitions = 8; SET spark.databricks.delta.schema.autoMerge.enabled = TRUE',
     );
     expect(await rows('SET')).toEqual([
       { key: 'spark.databricks.delta.schema.autoMerge.enabled', value: 'true' },
       { key: 'spark.sql.shuffle.partitions', value: '8' },
     ]);
-    await session.execute('RESET spark.sql.shuffle.partitions');
+    await fx.session.execute('RESET spark.sql.shuffle.partitions');
     expect(await rows('SET spark.sql.shuffle.partitions')).toEqual([
       { key: 'spark.sql.shuffle.partitions', value: '<undefined>' },
     ]);
     expect(await rows("SET threads = 1; SELECT current_setting('threads') AS t")).toEqual([{ t: 1n }]);
-    const err = await session
+    const err = await fx.session
       .execute('SET spark.databricks.delta.retentionDurationCheck.enabled = maybe')
       .catch((e: unknown) => e);
     expect(isSqlError(err, 'INVALID_ARGUMENT')).toBe(true);
-    await session.execute('RESET');
+    await fx.session.execute('RESET');
   });
 });
 
@@ -154,32 +132,32 @@ describe('session switches that override table properties (blueprint 5.1 "enable
     (await rows(`DESCRIBE HISTORY delta.\`${t}\` LIMIT 1`))[0]!.operation;
 
   it('spark.databricks.delta.autoCompact.enabled compacts tables that do not enable it, in this session only', async () => {
-    await session.execute('CREATE TABLE delta.`ac` (id INT)');
+    await fx.session.execute('CREATE TABLE delta.`ac` (id INT)');
     const other = new SqlSession({
-      engine,
-      openTable: (l) => DeltaTable.forPath({ engine, stores: openStore }, l),
-      baseDir: dir,
+      engine: fx.engine,
+      openTable: (l) => DeltaTable.forPath({ engine: fx.engine, stores: openStore }, l),
+      baseDir: fx.dir,
     });
-    await session.execute(`
+    await fx.session.execute(`
       SET spark.databricks.delta.autoCompact.enabled = true;
       SET spark.databricks.delta.autoCompact.minNumFiles = 3;`);
     // Another session's writes are not compacted: the switch belongs to the session that set it.
     for (const i of [1, 2, 3]) await other.execute(`INSERT INTO delta.\`ac\` VALUES (${i})`);
     expect(await files('ac')).toBe(3n);
     expect(await lastOperation('ac')).toBe('WRITE');
-    await session.execute('INSERT INTO delta.`ac` VALUES (4)');
+    await fx.session.execute('INSERT INTO delta.`ac` VALUES (4)');
     expect(await files('ac')).toBe(1n);
     expect(await lastOperation('ac')).toBe('OPTIMIZE');
     expect(await rows('SELECT id FROM delta.`ac` ORDER BY id')).toEqual([1, 2, 3, 4].map((id) => ({ id })));
     // false wins over a table that enables it.
-    await session.execute(`
+    await fx.session.execute(`
       ALTER TABLE delta.\`ac\` SET TBLPROPERTIES ('delta.autoOptimize.autoCompact' = 'true', 'loch.autoCompact.minNumFiles' = '2');
       SET spark.databricks.delta.autoCompact.enabled = false;
       INSERT INTO delta.\`ac\` VALUES (5);
       INSERT INTO delta.\`ac\` VALUES (6);`);
     expect(await files('ac')).toBe(3n);
-    await session.execute('RESET');
-    await session.execute('INSERT INTO delta.`ac` VALUES (7)');
+    await fx.session.execute('RESET');
+    await fx.session.execute('INSERT INTO delta.`ac` VALUES (7)');
     expect(await lastOperation('ac')).toBe('OPTIMIZE');
     expect(await files('ac')).toBe(1n);
   });
@@ -187,7 +165,7 @@ describe('session switches that override table properties (blueprint 5.1 "enable
   it('spark.databricks.delta.optimizeWrite.enabled writes one file per partition', async () => {
     // More partitions than DuckDB keeps files open, in no partition order: a plain write reopens files.
     const source = 'SELECT range::BIGINT AS id, (hash(range) % 300)::INT AS p FROM range(1000000)';
-    await session.execute(`
+    await fx.session.execute(`
       CREATE TABLE delta.\`plain\` (id BIGINT, p INT) PARTITIONED BY (p);
       CREATE TABLE delta.\`ow\` (id BIGINT, p INT) PARTITIONED BY (p);
       INSERT INTO delta.\`plain\` ${source};
