@@ -1,17 +1,14 @@
 // Tables and views. They share one namespace per schema (as in Unity Catalog), so existence
 // checks look at both kinds and a name held by the other kind is reported as such.
 import { randomUUID } from 'node:crypto';
-import { alreadyExists, CatalogError, notFound } from '../errors.js';
+import { alreadyExists, CatalogError } from '../errors.js';
 import {
   displayLast,
   formatName,
-  formatSchema,
-  likeMatcher,
   type ObjectName,
   type ObjectRef,
   objectName,
   type SchemaRef,
-  schemaName,
 } from '../names.js';
 import type { SqlTx } from '../sql/driver.js';
 import type {
@@ -38,13 +35,15 @@ import {
   settleRace,
 } from './context.js';
 import { type RelationRow, toRelation } from './rows.js';
+import { listInSchema, OBJECT_KEY, objectKey, objectNotFound } from './schema-objects.js';
 
 type Kind = 'table' | 'view';
-const KEY = 'catalog_name = ? AND schema_name = ? AND name = ?';
-const key = (n: ObjectName) => [n.catalog, n.schema, n.name];
 
 export async function findRelation(tx: SqlTx, n: ObjectName): Promise<RelationRow | undefined> {
-  return tx.get<RelationRow & Record<string, unknown>>(`SELECT * FROM relations WHERE ${KEY}`, key(n));
+  return tx.get<RelationRow & Record<string, unknown>>(
+    `SELECT * FROM relations WHERE ${OBJECT_KEY}`,
+    objectKey(n),
+  );
 }
 
 /** The row, or the most precise not-found / wrong-type error. */
@@ -60,17 +59,7 @@ export async function requireRelation(tx: SqlTx, n: ObjectName, kind: Kind): Pro
       expected: kind,
     });
   }
-  await requireSchema(tx, n);
-  const siblings = await tx.all<{ name: string }>(
-    'SELECT name FROM relations WHERE catalog_name = ? AND schema_name = ?',
-    [n.catalog, n.schema],
-  );
-  throw notFound(
-    kind,
-    formatName(n),
-    siblings.map((r) => r.name),
-    formatSchema(n),
-  );
+  return objectNotFound(tx, 'relations', kind, n);
 }
 
 async function createRelation<T extends RelationInfo>(
@@ -118,15 +107,15 @@ export async function createTable(
     const values = [spec.comment ?? null, json(spec.properties), external ? 'external' : 'managed', location];
     if (previous !== undefined) {
       await tx.run(
-        `UPDATE relations SET comment = ?, properties = ?, table_type = ?, location = ?, updated_at = ? WHERE ${KEY}`,
-        [...values, now, ...key(n)],
+        `UPDATE relations SET comment = ?, properties = ?, table_type = ?, location = ?, updated_at = ? WHERE ${OBJECT_KEY}`,
+        [...values, now, ...objectKey(n)],
       );
       return;
     }
     await tx.run(
       `INSERT INTO relations (catalog_name, schema_name, name, display_name, id, kind, format, owner, created_at, updated_at, comment, properties, table_type, location)
        VALUES (?, ?, ?, ?, ?, 'table', 'delta', ?, ?, ?, ?, ?, ?, ?)`,
-      [...key(n), displayLast(spec.name), id, owner, now, now, ...values],
+      [...objectKey(n), displayLast(spec.name), id, owner, now, now, ...values],
     );
   });
 }
@@ -142,8 +131,8 @@ export async function createView(
     const values = [spec.comment ?? null, json(spec.properties), spec.sql];
     if (previous !== undefined) {
       await tx.run(
-        `UPDATE relations SET comment = ?, properties = ?, view_sql = ?, updated_at = ? WHERE ${KEY}`,
-        [...values, now, ...key(n)],
+        `UPDATE relations SET comment = ?, properties = ?, view_sql = ?, updated_at = ? WHERE ${OBJECT_KEY}`,
+        [...values, now, ...objectKey(n)],
       );
       return;
     }
@@ -151,7 +140,7 @@ export async function createView(
     await tx.run(
       `INSERT INTO relations (catalog_name, schema_name, name, display_name, id, kind, owner, created_at, updated_at, comment, properties, view_sql)
        VALUES (?, ?, ?, ?, ?, 'view', ?, ?, ?, ?, ?, ?)`,
-      [...key(n), displayLast(spec.name), id, owner, now, now, ...values],
+      [...objectKey(n), displayLast(spec.name), id, owner, now, now, ...values],
     );
   });
 }
@@ -178,8 +167,8 @@ export async function alterRelation<T extends RelationInfo>(
       tx,
       ctx,
       'relations',
-      KEY,
-      key(n),
+      OBJECT_KEY,
+      objectKey(n),
       spec,
       spec.sql === undefined ? {} : { view_sql: spec.sql },
     );
@@ -209,8 +198,8 @@ export async function renameRelation<T extends RelationInfo>(
     if (clash !== undefined && formatName(from) !== formatName(to))
       throw alreadyExists(kind, formatName(to), clash.kind);
     await tx.run(
-      `UPDATE relations SET catalog_name = ?, schema_name = ?, name = ?, display_name = ?, updated_at = ? WHERE ${KEY}`,
-      [...key(to), displayLast(toRef), ctx.now(), ...key(from)],
+      `UPDATE relations SET catalog_name = ?, schema_name = ?, name = ?, display_name = ?, updated_at = ? WHERE ${OBJECT_KEY}`,
+      [...objectKey(to), displayLast(toRef), ctx.now(), ...objectKey(from)],
     );
     await renameSecurable(tx, kind, formatName(from), formatName(to));
     return toRelation((await findRelation(tx, to))!) as T;
@@ -234,7 +223,7 @@ export async function dropRelation<T extends RelationInfo>(
         return undefined;
       throw e;
     }
-    await tx.run(`DELETE FROM relations WHERE ${KEY}`, key(n));
+    await tx.run(`DELETE FROM relations WHERE ${OBJECT_KEY}`, objectKey(n));
     await forgetSecurable(tx, kind, formatName(n));
     return toRelation(row) as T;
   });
@@ -245,16 +234,7 @@ export async function listRelations(
   ref: SchemaRef,
   options: ListOptions & { readonly kind?: Kind } = {},
 ): Promise<RelationInfo[]> {
-  const s = schemaName(ref);
-  const match = likeMatcher(options.like);
-  const rows = await ctx.driver.read(async (tx) => {
-    await requireSchema(tx, s);
-    return tx.all<RelationRow & Record<string, unknown>>(
-      'SELECT * FROM relations WHERE catalog_name = ? AND schema_name = ? ORDER BY name',
-      [s.catalog, s.schema],
-    );
-  });
-  return rows
-    .filter((r) => match(r.name) && (options.kind === undefined || r.kind === options.kind))
+  return (await listInSchema<RelationRow>(ctx, 'relations', ref, options.like))
+    .filter((r) => options.kind === undefined || r.kind === options.kind)
     .map(toRelation);
 }

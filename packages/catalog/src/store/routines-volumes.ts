@@ -1,17 +1,14 @@
 // SQL functions and volumes. Each has its own namespace per schema (a function may share a name
 // with a table), so they are looked up in their own tables.
 import { randomUUID } from 'node:crypto';
-import { alreadyExists, CatalogError, notFound } from '../errors.js';
+import { alreadyExists, CatalogError } from '../errors.js';
 import {
   displayLast,
   formatName,
-  formatSchema,
-  likeMatcher,
   type ObjectName,
   type ObjectRef,
   objectName,
   type SchemaRef,
-  schemaName,
 } from '../names.js';
 import type { SqlTx } from '../sql/driver.js';
 import type {
@@ -35,30 +32,19 @@ import {
   settleRace,
 } from './context.js';
 import { type FunctionRow, toFunction, toVolume, type VolumeRow } from './rows.js';
+import { listInSchema, OBJECT_KEY, objectKey, objectNotFound } from './schema-objects.js';
 
 type Kind = 'function' | 'volume';
 const TABLE: Record<Kind, string> = { function: 'functions', volume: 'volumes' };
-const KEY = 'catalog_name = ? AND schema_name = ? AND name = ?';
-const key = (n: ObjectName) => [n.catalog, n.schema, n.name];
 
 async function find<R>(tx: SqlTx, kind: Kind, n: ObjectName): Promise<R | undefined> {
-  return (await tx.get(`SELECT * FROM ${TABLE[kind]} WHERE ${KEY}`, key(n))) as R | undefined;
+  return (await tx.get(`SELECT * FROM ${TABLE[kind]} WHERE ${OBJECT_KEY}`, objectKey(n))) as R | undefined;
 }
 
 async function require<R>(tx: SqlTx, kind: Kind, n: ObjectName): Promise<R> {
   const row = await find<R>(tx, kind, n);
   if (row !== undefined) return row;
-  await requireSchema(tx, n);
-  const siblings = await tx.all<{ name: string }>(
-    `SELECT name FROM ${TABLE[kind]} WHERE catalog_name = ? AND schema_name = ?`,
-    [n.catalog, n.schema],
-  );
-  throw notFound(
-    kind,
-    formatName(n),
-    siblings.map((r) => r.name),
-    formatSchema(n),
-  );
+  return objectNotFound(tx, TABLE[kind], kind, n);
 }
 
 export async function createFunction(
@@ -83,8 +69,8 @@ export async function createFunction(
         if (mode === 'ifNotExists') return { status: 'existed', object: toFunction(existing) };
         if (mode === 'error') throw alreadyExists('function', formatName(n));
         await tx.run(
-          `UPDATE functions SET params = ?, return_type = ?, body = ?, deterministic = ?, comment = ?, updated_at = ? WHERE ${KEY}`,
-          [...values, now, ...key(n)],
+          `UPDATE functions SET params = ?, return_type = ?, body = ?, deterministic = ?, comment = ?, updated_at = ? WHERE ${OBJECT_KEY}`,
+          [...values, now, ...objectKey(n)],
         );
         const object = toFunction((await find<FunctionRow>(tx, 'function', n))!);
         return { status: 'replaced', object, previous: toFunction(existing) };
@@ -93,7 +79,7 @@ export async function createFunction(
       await tx.run(
         `INSERT INTO functions (catalog_name, schema_name, name, display_name, id, owner, created_at, updated_at, params, return_type, body, deterministic, comment)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [...key(n), displayLast(spec.name), randomUUID(), owner, now, now, ...values],
+        [...objectKey(n), displayLast(spec.name), randomUUID(), owner, now, now, ...values],
       );
       return { status: 'created', object: toFunction((await find<FunctionRow>(tx, 'function', n))!) };
     });
@@ -122,7 +108,7 @@ export async function createVolume(
         `INSERT INTO volumes (catalog_name, schema_name, name, display_name, id, volume_type, location, owner, comment, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         [
-          ...key(n),
+          ...objectKey(n),
           displayLast(spec.name),
           id,
           spec.location === undefined ? 'managed' : 'external',
@@ -161,7 +147,7 @@ export async function alterVolume(ctx: StoreContext, ref: ObjectRef, spec: Alter
   }
   return ctx.driver.write(async (tx) => {
     await require<VolumeRow>(tx, 'volume', n);
-    await applyAlter(tx, ctx, 'volumes', KEY, key(n), spec);
+    await applyAlter(tx, ctx, 'volumes', OBJECT_KEY, objectKey(n), spec);
     return toVolume((await find<VolumeRow>(tx, 'volume', n))!);
   });
 }
@@ -181,7 +167,7 @@ async function drop<R>(
       if (options.ifExists === true && e instanceof CatalogError) return undefined;
       throw e;
     }
-    await tx.run(`DELETE FROM ${TABLE[kind]} WHERE ${KEY}`, key(n));
+    await tx.run(`DELETE FROM ${TABLE[kind]} WHERE ${OBJECT_KEY}`, objectKey(n));
     await forgetSecurable(tx, kind, formatName(n));
     return row;
   });
@@ -211,16 +197,7 @@ async function list<R extends { name: string }>(
   ref: SchemaRef,
   options: ListOptions,
 ): Promise<R[]> {
-  const s = schemaName(ref);
-  const match = likeMatcher(options.like);
-  const rows = await ctx.driver.read(async (tx) => {
-    await requireSchema(tx, s);
-    return (await tx.all(
-      `SELECT * FROM ${TABLE[kind]} WHERE catalog_name = ? AND schema_name = ? ORDER BY name`,
-      [s.catalog, s.schema],
-    )) as unknown as R[];
-  });
-  return rows.filter((r) => match(r.name));
+  return listInSchema<R>(ctx, TABLE[kind], ref, options.like);
 }
 
 export const listFunctions = async (ctx: StoreContext, ref: SchemaRef, options: ListOptions = {}) =>
