@@ -10,19 +10,14 @@
 // returning filename + file_row_number (what a DV needs) into JS, without Loch.
 import { cpSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { factSql } from '../lib/data.mjs';
 import { openDuck, readSettings } from '../lib/duck.mjs';
 import { emit, log, round, sized, stats, timed, workDir } from '../lib/harness.mjs';
 import { openLoch } from '../lib/loch.mjs';
+import { lochObjects, writeBaseTables } from '../lib/many-files.mjs';
 
 const TARGET = { dv: 0.05 };
 const APPENDS = 10;
 const PREDICATE = 'id % 1000 = 7';
-
-const objects = async (engine, sql) => {
-  const r = await engine.query(sql);
-  return r.rows.map((row) => Object.fromEntries(r.columns.map((c, i) => [c.name, row[i]])));
-};
 
 export async function run(opts) {
   const rows = sized(opts, 'rows', 10_000_000);
@@ -30,32 +25,16 @@ export async function run(opts) {
   const wd = workDir('delete', opts);
   const loch = await openLoch();
   if (loch.unavailable) throw new Error(`Loch unavailable: ${loch.unavailable}`);
-  const duck = await openDuck(await readSettings((sql) => objects(loch.engine, sql)));
+  const duck = await openDuck(await readSettings((sql) => lochObjects(loch.engine, sql)));
   try {
     log(`[delete] rows=${rows} predicate=${PREDICATE} reps=${reps}`);
-    const per = Math.ceil(rows / APPENDS);
-    const bases = {};
-    for (const [mode, props] of [
-      ['cow', {}],
-      ['dv', { 'delta.enableDeletionVectors': 'true' }],
-    ]) {
-      const dir = join(wd.dir, `base-${mode}`);
-      const table = loch.DeltaTable.forPath(loch.ctx, dir);
-      const t = await timed(async () => {
-        for (let i = 0; i < APPENDS; i++) {
-          const n = Math.min(per, rows - i * per);
-          await table.write(
-            factSql(n, i * per),
-            i === 0 ? { mode: 'errorIfExists', properties: props } : { mode: 'append' },
-          );
-        }
-      });
-      await table.flush?.();
-      bases[mode] = dir;
-      log(
-        `[delete] ${mode} base written in ${round(t.ms, 0)} ms (${(await table.snapshot()).files.length} files)`,
-      );
-    }
+    const bases = await writeBaseTables(loch, wd.dir, rows, APPENDS, {
+      flush: true,
+      written: async (mode, ms, table) =>
+        log(
+          `[delete] ${mode} base written in ${round(ms, 0)} ms (${(await table.snapshot()).files.length} files)`,
+        ),
+    });
     const files = (await loch.DeltaTable.forPath(loch.ctx, bases.cow).snapshot()).files.map((f) =>
       join(bases.cow, decodeURIComponent(f.path)),
     );
@@ -98,7 +77,7 @@ export async function run(opts) {
         if (!verified || r === 0) {
           // Untimed: a fresh reader sees exactly the remaining rows.
           const check = loch.DeltaTable.forPath(loch.ctx, dir);
-          const left = await objects(
+          const left = await lochObjects(
             loch.engine,
             `SELECT count(*) AS n, count(*) FILTER (WHERE ${PREDICATE}) AS bad FROM (${await check.scanSql()})`,
           );

@@ -12,6 +12,7 @@ import { factSql } from '../lib/data.mjs';
 import { openDuck, readSettings } from '../lib/duck.mjs';
 import { emit, log, peakRssMB, round, sized, stats, timed, workDir } from '../lib/harness.mjs';
 import { openLoch } from '../lib/loch.mjs';
+import { lochObjects, writeBaseTables } from '../lib/many-files.mjs';
 
 const TARGET = { spread: 1.0, localized: 0.1, peakRssMB: 2048 };
 
@@ -21,11 +22,6 @@ const cpuMs = (start) => {
   return Math.round((d.user + d.system) / 1000);
 };
 const APPENDS = 10;
-
-const objects = async (engine, sql) => {
-  const r = await engine.query(sql);
-  return r.rows.map((row) => Object.fromEntries(r.columns.map((c, i) => [c.name, row[i]])));
-};
 
 export async function run(opts) {
   const rows = sized(opts, 'rows', 10_000_000);
@@ -38,32 +34,17 @@ export async function run(opts) {
   // it) instead of its default of 80% of RAM; the baseline gets the same setting.
   const memoryLimit = typeof opts.memoryLimit === 'string' ? opts.memoryLimit : '1GB';
   await loch.engine.run(`SET memory_limit = '${memoryLimit}'`);
-  const duck = await openDuck(await readSettings((sql) => objects(loch.engine, sql)));
+  const duck = await openDuck(await readSettings((sql) => lochObjects(loch.engine, sql)));
   try {
     log(`[merge] target rows=${rows} source rows=${sourceRows} reps=${reps}`);
     // 1. Two target tables (copy-on-write and deletion vectors) with the same rows.
     const per = Math.ceil(rows / APPENDS);
-    const bases = {};
-    for (const [mode, props] of [
-      ['cow', {}],
-      ['dv', { 'delta.enableDeletionVectors': 'true' }],
-    ]) {
-      const dir = join(wd.dir, `base-${mode}`);
-      const table = loch.DeltaTable.forPath(loch.ctx, dir);
-      const t = await timed(async () => {
-        for (let i = 0; i < APPENDS; i++) {
-          const n = Math.min(per, rows - i * per);
-          await table.write(
-            factSql(n, i * per),
-            i === 0 ? { mode: 'errorIfExists', properties: props } : { mode: 'append' },
-          );
-        }
-      });
-      bases[mode] = dir;
-      log(
-        `[merge] ${mode} target written in ${round(t.ms, 0)} ms (${(await table.snapshot()).files.length} files)`,
-      );
-    }
+    const bases = await writeBaseTables(loch, wd.dir, rows, APPENDS, {
+      written: async (mode, ms, table) =>
+        log(
+          `[merge] ${mode} target written in ${round(ms, 0)} ms (${(await table.snapshot()).files.length} files)`,
+        ),
+    });
     // 2. Sources (in Loch's engine): half updates of existing ids, half new ids.
     const half = Math.floor(sourceRows / 2);
     const stride = Math.max(1, Math.floor(rows / half));

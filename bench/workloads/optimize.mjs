@@ -2,25 +2,17 @@
 // rows (read_parquet over the same file list) into files of the target size; and the time to
 // compact 30,000 tiny files. Small files are built fast: one DuckDB COPY ... PARTITION_BY (one file
 // per directory), then one Delta commit adding them all (no stats: bin-packing needs sizes only).
-import { mkdirSync, readdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readdirSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDuck, parquetList, readSettings } from '../lib/duck.mjs';
 import { emit, log, round, stats, timed, workDir } from '../lib/harness.mjs';
 import { openLoch } from '../lib/loch.mjs';
+import { copyOneFilePerDir, flatSchema, lochObjects, writeVersionZero } from '../lib/many-files.mjs';
 
 const TARGET = { ratio: 1.15, tinyFilesSeconds: 15 };
-const BASE_TS = Date.UTC(2026, 0, 1);
 const TARGET_FILE_SIZE = 134_217_728;
 
-const SCHEMA = {
-  type: 'struct',
-  fields: [
-    { name: 'id', type: 'long', nullable: true, metadata: {} },
-    { name: 'v', type: 'double', nullable: true, metadata: {} },
-    { name: 'd', type: 'date', nullable: true, metadata: {} },
-    { name: 's', type: 'string', nullable: true, metadata: {} },
-  ],
-};
+const SCHEMA = flatSchema({ id: 'long', v: 'double', d: 'date', s: 'string' });
 
 export async function run(opts) {
   const numFiles = typeof opts.files === 'number' ? opts.files : opts.quick ? 100 : 1_000;
@@ -30,10 +22,7 @@ export async function run(opts) {
   const wd = workDir('optimize', opts);
   const loch = await openLoch();
   if (loch.unavailable) throw new Error(`Loch unavailable: ${loch.unavailable}`);
-  const engineSettings = await readSettings(async (sql) => {
-    const r = await loch.engine.query(sql);
-    return r.rows.map((row) => Object.fromEntries(r.columns.map((c, i) => [c.name, row[i]])));
-  });
+  const engineSettings = await readSettings((sql) => lochObjects(loch.engine, sql));
   const duck = await openDuck(engineSettings);
   try {
     // 1. 1,000 small files, 10M rows.
@@ -134,18 +123,15 @@ export async function run(opts) {
 
 /** numFiles parquet files (one per directory b=K) holding `rows` rows, and version 0 adding them. */
 export async function buildTable(duck, delta, tableDir, numFiles, rows) {
-  mkdirSync(tableDir, { recursive: true });
   const per = Math.ceil(rows / numFiles);
-  const [[threads]] = await duck.rows("SELECT current_setting('threads')");
-  await duck.run('SET threads = 1');
-  await duck.run('SET partitioned_write_max_open_files = 16');
-  await duck.run(`COPY (
-      SELECT i::BIGINT AS id, (i % 997) / 7.0 AS v, DATE '2020-01-01' + CAST(i % 3650 AS INTEGER) AS d,
+  await copyOneFilePerDir(
+    duck,
+    tableDir,
+    `SELECT i::BIGINT AS id, (i % 997) / 7.0 AS v, DATE '2020-01-01' + CAST(i % 3650 AS INTEGER) AS d,
              'customer-' || (i % 100003) AS s, i // ${per} AS b
-      FROM range(${rows}) r(i) ORDER BY i
-    ) TO '${tableDir}' (FORMAT parquet, PARTITION_BY (b), COMPRESSION snappy)`);
-  await duck.run(`SET threads = ${Number(threads)}`);
-  await duck.run('RESET partitioned_write_max_open_files');
+      FROM range(${rows}) r(i) ORDER BY i`,
+    'snappy',
+  );
   const files = [];
   for (const sub of readdirSync(tableDir)) {
     if (!sub.startsWith('b=')) continue;
@@ -154,42 +140,12 @@ export async function buildTable(duck, delta, tableDir, numFiles, rows) {
       files.push({ path, size: statSync(join(tableDir, path)).size });
     }
   }
-  const actions = [
-    {
-      kind: 'commitInfo',
-      value: {
-        timestamp: BASE_TS,
-        operation: 'CREATE TABLE',
-        operationParameters: {},
-        engineInfo: 'loch-bench',
-      },
-    },
-    { kind: 'protocol', minReaderVersion: 1, minWriterVersion: 2 },
-    {
-      kind: 'metaData',
-      id: '6f3b1a52-0000-4000-8000-000000000opt',
-      format: { provider: 'parquet', options: {} },
-      schemaString: JSON.stringify(SCHEMA),
-      partitionColumns: [],
-      createdTime: BASE_TS,
-      configuration: { 'delta.checkpointInterval': '100' },
-    },
-  ];
-  for (const f of files) {
-    actions.push({
-      kind: 'add',
-      path: f.path,
-      partitionValues: {},
-      size: f.size,
-      modificationTime: BASE_TS,
-      dataChange: true,
-    });
-  }
-  mkdirSync(join(tableDir, '_delta_log'), { recursive: true });
-  writeFileSync(
-    join(tableDir, '_delta_log', `${'0'.padStart(20, '0')}.json`),
-    delta.serializeActions(actions),
-  );
+  writeVersionZero(delta, tableDir, {
+    id: '6f3b1a52-0000-4000-8000-000000000opt',
+    schema: SCHEMA,
+    configuration: { 'delta.checkpointInterval': '100' },
+    files,
+  });
   return files;
 }
 

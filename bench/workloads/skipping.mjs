@@ -4,24 +4,17 @@
 // and the planning time of a point query over a 100,000-file snapshot (log only, no data files),
 // both the first query after the snapshot loads (which reads the predicate column's stats of
 // every file into the snapshot's index) and warm ones.
-import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDuck, readSettings } from '../lib/duck.mjs';
 import { emit, log, round, stats, timed, workDir } from '../lib/harness.mjs';
 import { openLoch } from '../lib/loch.mjs';
+import { copyOneFilePerDir, flatSchema, lochObjects, writeVersionZero } from '../lib/many-files.mjs';
 
 const TARGET = { pointRatio: 0.1, planningMs: 100 };
 const ROWS_PER_FILE = 100;
-const BASE_TS = Date.UTC(2026, 0, 1);
 
-const SCHEMA = {
-  type: 'struct',
-  fields: [
-    { name: 'id', type: 'long', nullable: true, metadata: {} },
-    { name: 'v', type: 'double', nullable: true, metadata: {} },
-    { name: 's', type: 'string', nullable: true, metadata: {} },
-  ],
-};
+const SCHEMA = flatSchema({ id: 'long', v: 'double', s: 'string' });
 
 export async function run(opts) {
   const numFiles = typeof opts.files === 'number' ? opts.files : opts.quick ? 1_000 : 10_000;
@@ -165,19 +158,17 @@ export async function run(opts) {
 
 /** numFiles parquet files of ROWS_PER_FILE rows, ids contiguous per file; returns their adds' facts. */
 async function writeDataFiles(duck, tableDir, numFiles) {
-  mkdirSync(tableDir, { recursive: true });
   const rows = numFiles * ROWS_PER_FILE;
   // One thread and sorted input: each partition directory gets exactly one file. The baseline's
   // thread count is restored afterwards so the timed queries run with Loch's settings.
-  const [[threads]] = await duck.rows("SELECT current_setting('threads')");
-  await duck.run('SET threads = 1');
-  await duck.run(`SET partitioned_write_max_open_files = 16`);
-  await duck.run(`COPY (
-      SELECT i::BIGINT AS id, (i % 997) / 7.0 AS v, 'k' || lpad(CAST(i AS VARCHAR), 9, '0') AS s,
+  await copyOneFilePerDir(
+    duck,
+    tableDir,
+    `SELECT i::BIGINT AS id, (i % 997) / 7.0 AS v, 'k' || lpad(CAST(i AS VARCHAR), 9, '0') AS s,
              i // ${ROWS_PER_FILE} AS b
-      FROM range(${rows}) r(i) ORDER BY i
-    ) TO '${tableDir}' (FORMAT parquet, PARTITION_BY (b), COMPRESSION zstd)`);
-  await duck.run(`SET threads = ${Number(threads)}`);
+      FROM range(${rows}) r(i) ORDER BY i`,
+    'zstd',
+  );
   const found =
     await duck.rows(`SELECT filename, count(*)::BIGINT, min(id), max(id), min(v), max(v), min(s), max(s)
       FROM read_parquet('${tableDir}/*/*.parquet', filename = true, hive_partitioning = false) GROUP BY filename`);
@@ -210,49 +201,12 @@ function syntheticFiles(n) {
 
 /** Version 0 of a table: protocol, metadata and one add per file, serialized by @loch/delta. */
 function writeLog(delta, tableDir, files, configuration) {
-  mkdirSync(join(tableDir, '_delta_log'), { recursive: true });
-  const actions = [
-    {
-      kind: 'commitInfo',
-      value: {
-        timestamp: BASE_TS,
-        operation: 'CREATE TABLE',
-        operationParameters: {},
-        engineInfo: 'loch-bench',
-      },
-    },
-    { kind: 'protocol', minReaderVersion: 1, minWriterVersion: 2 },
-    {
-      kind: 'metaData',
-      id: '6f3b1a52-0000-4000-8000-0000000skip1',
-      format: { provider: 'parquet', options: {} },
-      schemaString: JSON.stringify(SCHEMA),
-      partitionColumns: [],
-      createdTime: BASE_TS,
-      configuration,
-    },
-  ];
-  for (const f of files) {
-    actions.push({
-      kind: 'add',
-      path: f.path,
-      partitionValues: {},
-      size: f.size,
-      modificationTime: BASE_TS,
-      dataChange: true,
-      stats: f.stats,
-    });
-  }
-  writeFileSync(
-    join(tableDir, '_delta_log', `${'0'.padStart(20, '0')}.json`),
-    delta.serializeActions(actions),
-  );
-  return readdirSync(join(tableDir, '_delta_log')).length;
-}
-
-async function lochObjects(engine, sql) {
-  const r = await engine.query(sql);
-  return r.rows.map((row) => Object.fromEntries(r.columns.map((c, i) => [c.name, row[i]])));
+  writeVersionZero(delta, tableDir, {
+    id: '6f3b1a52-0000-4000-8000-0000000skip1',
+    schema: SCHEMA,
+    configuration,
+    files,
+  });
 }
 
 const big = (_k, v) => (typeof v === 'bigint' ? Number(v) : v);

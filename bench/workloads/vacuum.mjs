@@ -2,16 +2,13 @@
 // mtimes older than the default 7-day retention). Times VACUUM DRY RUN (listing + the retention
 // rules, nothing deleted) and VACUUM (which deletes the 50,000 expired files). Files are tiny
 // placeholders: VACUUM never opens data files, it lists, compares and deletes.
-import { closeSync, mkdirSync, openSync, readdirSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, utimesSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { emit, log, round, stats, timed, workDir } from '../lib/harness.mjs';
 import { openLoch } from '../lib/loch.mjs';
+import { BASE_TS, flatSchema, writeCommit, writeVersionZero } from '../lib/many-files.mjs';
 
-const BASE_TS = Date.UTC(2026, 0, 1);
-const SCHEMA = {
-  type: 'struct',
-  fields: [{ name: 'id', type: 'long', nullable: true, metadata: {} }],
-};
+const SCHEMA = flatSchema({ id: 'long' });
 
 export async function run(opts) {
   const numFiles = typeof opts.files === 'number' ? opts.files : opts.quick ? 10_000 : 100_000;
@@ -73,44 +70,21 @@ const fileName = (k) => `part-${String(k).padStart(8, '0')}-vacuum.snappy.parque
 function buildTable(delta, tableDir, numFiles, expired) {
   mkdirSync(join(tableDir, '_delta_log'), { recursive: true });
   const when = new Date(BASE_TS);
+  const files = [];
   for (let k = 0; k < numFiles; k++) {
     const path = join(tableDir, fileName(k));
     const fd = openSync(path, 'w');
     writeSync(fd, 'PAR1');
     closeSync(fd);
     utimesSync(path, when, when);
+    files.push({ path: fileName(k), size: 4 });
   }
-  const v0 = [
-    {
-      kind: 'commitInfo',
-      value: {
-        timestamp: BASE_TS,
-        operation: 'CREATE TABLE',
-        operationParameters: {},
-        engineInfo: 'loch-bench',
-      },
-    },
-    { kind: 'protocol', minReaderVersion: 1, minWriterVersion: 2 },
-    {
-      kind: 'metaData',
-      id: '6f3b1a52-0000-4000-8000-000000vacuum',
-      format: { provider: 'parquet', options: {} },
-      schemaString: JSON.stringify(SCHEMA),
-      partitionColumns: [],
-      createdTime: BASE_TS,
-      configuration: {},
-    },
-  ];
-  for (let k = 0; k < numFiles; k++) {
-    v0.push({
-      kind: 'add',
-      path: fileName(k),
-      partitionValues: {},
-      size: 4,
-      modificationTime: BASE_TS,
-      dataChange: true,
-    });
-  }
+  writeVersionZero(delta, tableDir, {
+    id: '6f3b1a52-0000-4000-8000-000000vacuum',
+    schema: SCHEMA,
+    configuration: {},
+    files,
+  });
   const v1 = [
     {
       kind: 'commitInfo',
@@ -134,7 +108,5 @@ function buildTable(delta, tableDir, numFiles, expired) {
       size: 4,
     });
   }
-  const pad = (v) => String(v).padStart(20, '0');
-  writeFileSync(join(tableDir, '_delta_log', `${pad(0)}.json`), delta.serializeActions(v0));
-  writeFileSync(join(tableDir, '_delta_log', `${pad(1)}.json`), delta.serializeActions(v1));
+  writeCommit(delta, tableDir, 1, v1);
 }
