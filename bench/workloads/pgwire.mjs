@@ -18,7 +18,7 @@ import { emit, log, round, stats, workDir } from '../lib/harness.mjs';
 
 const TARGET_ROUND_TRIP = 1.5;
 const PG_URL = process.env.LOCH_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const MAIN = fileURLToPath(new URL('../../apps/cli/dist/main.js', import.meta.url));
+const MAIN = fileURLToPath(new URL('../../apps/cli/dist/main.cjs', import.meta.url));
 const PASSWORD = 'pgwire-bench';
 const CLIENTS = 16;
 

@@ -18,6 +18,12 @@ export interface OpenOptions {
   readonly catalog?: boolean;
   /** Password of the bootstrap admin of a fresh warehouse (default LOCH_ADMIN_PASSWORD, else generated). */
   readonly adminPassword?: string;
+  /**
+   * DuckDB connections: statements that run at once (default 3); more wait. Each running statement
+   * also holds a thread of libuv's pool, so raise UV_THREADPOOL_SIZE above this (the `loch` binary
+   * sets 64).
+   */
+  readonly connections?: number;
   /** Track query progress for a progress bar (`InterruptScope.progress()`); the CLI turns it on. */
   readonly trackProgress?: boolean;
 }
@@ -93,6 +99,7 @@ export async function openLoch(options: OpenOptions = {}): Promise<Loch> {
     engine = await DuckEngine.create({
       threads: options.threads,
       memoryLimit: options.memoryLimit,
+      ...(options.connections === undefined ? {} : { connections: options.connections }),
       trackProgress: options.trackProgress === true,
     });
   } catch (e) {

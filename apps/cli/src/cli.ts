@@ -5,6 +5,9 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isOutputFormat, type OutputFormat, USAGE, UsageError } from './usage.js';
 
+/** DuckDB statements `loch serve` runs at once; more wait for a free connection. */
+const DEFAULT_QUERY_SLOTS = 16;
+
 export interface Io {
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
@@ -36,6 +39,7 @@ function parse(argv: readonly string[]) {
         'auth-cleartext': { type: 'boolean' },
         'tls-cert': { type: 'string' },
         'tls-key': { type: 'string' },
+        'max-concurrent-queries': { type: 'string' },
         metrics: { type: 'boolean' },
         interactive: { type: 'boolean', short: 'i' },
       },
@@ -103,6 +107,12 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) {
           throw new UsageError('--tls-cert and --tls-key go together: give both PEM files, or neither');
         }
+        const slots = Number(values['max-concurrent-queries'] ?? DEFAULT_QUERY_SLOTS);
+        if (!Number.isInteger(slots) || slots < 1 || slots > 256) {
+          throw new UsageError(
+            `--max-concurrent-queries must be a whole number from 1 to 256, got '${values['max-concurrent-queries']}'`,
+          );
+        }
         const warehouse = resolve(io.cwd, values.warehouse ?? io.env['LOCH_WAREHOUSE'] ?? 'warehouse');
         const { runServe } = await import('./serve.js');
         return await runServe(
@@ -111,6 +121,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
             host: values.host ?? '127.0.0.1',
             port,
             authCleartext: values['auth-cleartext'] === true,
+            maxConcurrentQueries: slots,
             ...(values['tls-cert'] === undefined ? {} : { tlsCert: resolve(io.cwd, values['tls-cert']) }),
             ...(values['tls-key'] === undefined ? {} : { tlsKey: resolve(io.cwd, values['tls-key']) }),
           },

@@ -1,4 +1,4 @@
-// `loch` as a library: the TypeScript API. The binary is `dist/main.js`.
+// `loch` as a library: the TypeScript API. The binary is `dist/main.cjs`.
 
 export type * from '@loch/table';
 export { DeltaTable } from '@loch/table';

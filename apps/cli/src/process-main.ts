@@ -1,5 +1,4 @@
-#!/usr/bin/env node
-// The `loch` binary: wires the CLI to the process.
+// The `loch` program (entered through main.cts): wires the CLI to the process.
 import { main } from './cli.js';
 
 const code = await main(process.argv.slice(2), {

@@ -11,6 +11,8 @@ export interface ServeOptions {
   readonly authCleartext: boolean;
   readonly tlsCert?: string;
   readonly tlsKey?: string;
+  /** DuckDB statements running at once across all sessions (the engine's connections). */
+  readonly maxConcurrentQueries?: number;
 }
 
 export interface Serving {
@@ -23,7 +25,10 @@ export interface Serving {
 export async function startServe(options: ServeOptions, out: (text: string) => void): Promise<Serving> {
   // One warehouse handle: the engine, the tables and the metastore that authenticates users and
   // resolves catalog names for every pg-wire session.
-  const opened = await openLoch({ warehouse: options.warehouse });
+  const opened = await openLoch({
+    warehouse: options.warehouse,
+    ...(options.maxConcurrentQueries === undefined ? {} : { connections: options.maxConcurrentQueries }),
+  });
   try {
     const { metastore, bootstrap } = opened;
     if (metastore === undefined) throw new Error(`no metastore could be opened in ${options.warehouse}`);

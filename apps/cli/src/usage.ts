@@ -7,7 +7,7 @@ Usage:
   loch sql [--format ...] [--warehouse DIR] -      (statements from stdin)
   loch sql [--format ...] [--warehouse DIR] [-i]   (interactive shell; \\? inside for help)
   loch demo [--warehouse DIR]
-  loch serve [--warehouse DIR] [--port N] [--host H] [--auth-cleartext]
+  loch serve [--warehouse DIR] [--port N] [--host H] [--auth-cleartext] [--max-concurrent-queries N]
              [--tls-cert FILE --tls-key FILE]
   loch --help | --version
 
@@ -25,7 +25,8 @@ Commands:
          on --host (default 127.0.0.1) and --port (default 15432). Users authenticate
          with SCRAM-SHA-256; --auth-cleartext asks for a password or personal access
          token instead (use it with TLS: --tls-cert/--tls-key PEM files). A fresh
-         warehouse prints the generated admin password once. Ctrl-C stops it.
+         warehouse prints the generated admin password once. Up to
+         --max-concurrent-queries statements (default 16) run at once; more wait. Ctrl-C stops it.
   demo   Build a small bronze/silver/gold example under the warehouse directory
          (default ./warehouse, or $LOCH_WAREHOUSE) and show its history and time travel.
 

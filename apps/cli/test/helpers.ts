@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const MAIN = resolve(fileURLToPath(new URL('.', import.meta.url)), '../dist/main.js');
+export const MAIN = resolve(fileURLToPath(new URL('.', import.meta.url)), '../dist/main.cjs');
 
 export function assertBuilt(): void {
   if (!existsSync(MAIN)) {

@@ -1,6 +1,7 @@
 // `loch serve` end to end: the built binary on an ephemeral port, a fresh warehouse (generated
 // admin password printed once), psql and the `pg` driver as clients, SIGTERM to stop.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { connect } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, MAIN, tempDir } from './helpers.js';
@@ -65,7 +66,58 @@ const psql = (...commands: string[]) =>
     { env: { ...process.env, PGPASSWORD: password }, encoding: 'utf8', timeout: 30_000 },
   );
 
+/** A CancelRequest for the query `c` is running, as psql sends on Ctrl-C. */
+const cancelRequest = (c: pg.Client) =>
+  new Promise<void>((resolve, reject) => {
+    const { processID, secretKey } = c as unknown as { processID: number; secretKey: number };
+    const socket = connect(port, '127.0.0.1', () => {
+      const msg = Buffer.alloc(16);
+      msg.writeInt32BE(16, 0);
+      msg.writeInt32BE(80877102, 4);
+      msg.writeInt32BE(processID, 8);
+      msg.writeInt32BE(secretKey, 12);
+      socket.end(msg);
+    });
+    socket.on('close', () => resolve());
+    socket.on('error', reject);
+  });
+
 describe('loch serve', () => {
+  it("runs a short query while four long ones hold engine connections (more than libuv's default 4 threads busy)", async () => {
+    const connect = async () => {
+      const c = new pg.Client({ host: '127.0.0.1', port, user: 'admin', password, database: 'loch' });
+      await c.connect();
+      return c;
+    };
+    const long = await Promise.all([0, 1, 2, 3].map(connect));
+    const short = await connect();
+    try {
+      let finished = 0;
+      const running = long.map((c) =>
+        c
+          .query('SELECT count(*) FROM range(20000000000) t(i) WHERE i % 7 = 3')
+          .then(
+            () => 'done',
+            (e: { code?: string }) => e.code,
+          )
+          .finally(() => {
+            finished++;
+          }),
+      );
+      // Wait until all four are running, then a fifth session's statement must finish first.
+      await new Promise((r) => setTimeout(r, 500));
+      expect(finished).toBe(0);
+      const r = await short.query('SELECT 41 + 1 AS answer');
+      expect(r.rows).toEqual([{ answer: 42 }]);
+      expect(finished).toBe(0);
+      // Cancel the long ones (a CancelRequest each): they were interrupted, not finished.
+      await Promise.all(long.map(cancelRequest));
+      expect(await Promise.all(running)).toEqual(['57014', '57014', '57014', '57014']);
+    } finally {
+      await Promise.all([...long, short].map((c) => c.end()));
+    }
+  });
+
   it('prints the generated admin password once and the address', () => {
     expect(password).toMatch(/.{8,}/);
     expect(output).toContain('Connect with: psql');
