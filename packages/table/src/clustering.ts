@@ -95,6 +95,9 @@ export async function alterClustering(
     actions,
     readSnapshot: s,
     isBlindAppend: true,
+    // Reads no data: rebased over concurrent data changes (a protocol upgrade included); a
+    // concurrent change of the clustering domain, metadata or protocol still conflicts.
+    readSet: { wholeTable: false, files: [] },
   });
   return { version: result.version };
 }

@@ -34,6 +34,34 @@ async function expectConflict(
   expect(e.details.reason).toBe(exception);
 }
 
+describe('ALTER TABLE CLUSTER BY against concurrent writers', () => {
+  const unpartitioned = () =>
+    fx.table.write('SELECT range AS id, range % 2 AS p FROM range(6)', { mode: 'errorIfExists' });
+
+  it('is rebased over a concurrent append, its protocol upgrade included', async () => {
+    await unpartitioned();
+    const r = await racing(appendTo(1, 100)).alter({ kind: 'clusterBy', columns: ['id'] });
+    expect(r.version).toBe(2);
+    const s = await fx.table.snapshot();
+    expect(s.protocol.writerFeatures).toContain('clustering');
+    expect(s.domainMetadata.get('delta.clustering')?.configuration).toContain('id');
+    expect(await ids()).toEqual([0, 1, 2, 3, 4, 5, 100]);
+  });
+
+  it('fails on a concurrent change of the clustering columns (ConcurrentDomainMetadata)', async () => {
+    await unpartitioned();
+    await fx.table.alter({ kind: 'clusterBy', columns: ['id'] });
+    await expectConflict(
+      racing(() => fx.table.alter({ kind: 'clusterBy', columns: ['p'] })).alter({
+        kind: 'clusterBy',
+        columns: ['id', 'p'],
+      }),
+      'ConcurrentDomainMetadata',
+      2,
+    );
+  });
+});
+
 describe('overwrite against concurrent writers', () => {
   it('WriteSerializable: a concurrent blind append is ordered after the overwrite (rebased)', async () => {
     await seed();
