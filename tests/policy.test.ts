@@ -16,9 +16,18 @@ const allowed: Record<string, string[]> = {
 };
 
 function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((e) => e.isFile() && e.name.endsWith('.ts') && !e.name.endsWith('.test.ts'))
-    .map((e) => join(e.parentPath, e.name));
+  return (
+    readdirSync(dir, { withFileTypes: true, recursive: true })
+      // Tests and their helpers (*.test-util.ts, excluded from builds) may use test-only packages.
+      .filter(
+        (e) =>
+          e.isFile() &&
+          e.name.endsWith('.ts') &&
+          !e.name.endsWith('.test.ts') &&
+          !e.name.endsWith('.test-util.ts'),
+      )
+      .map((e) => join(e.parentPath, e.name))
+  );
 }
 
 describe('package layering', () => {
