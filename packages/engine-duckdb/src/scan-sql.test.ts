@@ -333,7 +333,7 @@ describe('scanSql', () => {
         ...(n.extra_info?.Function === 'READ_PARQUET' ? [Number(n.extra_info['Estimated Cardinality'])] : []),
         ...((n.children ?? []) as (typeof n)[]).flatMap(walk),
       ];
-      return (JSON.parse(String(r.rows[0]![1])) as (typeof r)[]).flatMap(walk);
+      return (JSON.parse(String(r.rows[0]![1])) as Parameters<typeof walk>[0][]).flatMap(walk);
     };
     const withRows = (file: ScanFile, numRecords: number): ScanFile => ({ ...file, numRecords });
 

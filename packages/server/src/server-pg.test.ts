@@ -159,7 +159,8 @@ describe('extended query protocol', () => {
     const c = await h.client();
     const named = await c.query({ name: 'typed', text: 'SELECT $1::INTEGER + 1 AS n', values: ['7'] });
     expect(named.rows[0].n).toBe(8);
-    const again = await c.query({ name: 'typed', values: ['1'] });
+    // The same name and text: pg reuses the statement it prepared, without a second Parse.
+    const again = await c.query({ name: 'typed', text: 'SELECT $1::INTEGER + 1 AS n', values: ['1'] });
     expect(again.rows[0].n).toBe(2);
   });
 

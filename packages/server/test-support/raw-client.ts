@@ -17,7 +17,7 @@ export class RawClient {
   #waiter: (() => void) | undefined;
   #closed = false;
   processId = 0;
-  secretKey = new Uint8Array(0);
+  secretKey: Uint8Array = new Uint8Array(0);
 
   private constructor(socket: Socket) {
     this.#socket = socket;

@@ -1,7 +1,7 @@
 // Auto-optimize: optimized writes make fewer files; auto compaction bin-packs the small files of
 // the touched partitions after the N-th small append, keeps the data identical, is recorded as an
 // automatic OPTIMIZE, and never fails the write (neither when it fails nor when a writer races it).
-import type { CommitInfo } from '@loch/delta';
+import { type CommitInfo, DataType } from '@loch/delta';
 import type { DuckEngine } from '@loch/engine-duckdb';
 import { openStore } from '@loch/storage';
 import { describe, expect, it } from 'vitest';
@@ -60,7 +60,7 @@ describe('settings', () => {
 
   it('leaves a write alone unless optimizeWrite is on', () => {
     const target = {
-      schema: { type: 'struct' as const, fields: [] },
+      schema: DataType.struct([]),
       partitionColumns: ['p'],
       columnMappingMode: 'none' as const,
       configuration: {},

@@ -33,7 +33,7 @@ const identity = (always: boolean, start = 1, step = 1) => ({
 });
 
 for (const dv of [false, true]) {
-  const props = dv ? { 'delta.enableDeletionVectors': 'true' } : {};
+  const props: Record<string, string> = dv ? { 'delta.enableDeletionVectors': 'true' } : {};
   const mode = dv ? 'deletion vectors' : 'copy-on-write';
 
   describe(`generated columns under UPDATE and MERGE (${mode})`, () => {

@@ -74,7 +74,7 @@ const runExchange = (
   options: ScramServerOptions,
   mechanism = SCRAM_SHA_256,
   gs2 = 'n,,',
-  cb?: Uint8Array,
+  cb?: Uint8Array<ArrayBuffer>,
 ) => {
   const client = scramClient(password, 'fyko+d2lbbFgONRv9qkxdawL', gs2, cb);
   const first = scramHandleClientFirst(scramStart(options), mechanism, client.first);
