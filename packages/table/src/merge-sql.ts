@@ -265,8 +265,10 @@ export function buildMergeSql(
       : `(${scan}) AS ${T}`;
   // The key prefilter (`T.k IN (SELECT s.k FROM source)`) in the select list is a MARK join,
   // which DuckDB always builds on the source keys; joins after it see only the target rows that
-  // may match. Without it DuckDB may build the hash table on the whole target: its estimate for a
-  // Delta scan (read_parquet with a schema map) is far below the real row count.
+  // may match. It was added when DuckDB estimated a Delta scan at ~1k rows per file and built
+  // hash tables on the whole target; the scan now carries the log's row counts (decision 0003),
+  // and it stays as the guard for files without stats. Measured without it, with the row counts:
+  // spread copy-on-write ~10-20% less CPU, the other merge shapes within noise.
   const prefilter = bySource ? undefined : keyPrefilter;
   const marked = (scan: string): string => `(SELECT *, ${prefilter} AS ${MAY_MATCH} FROM (${scan}) AS ${T})`;
   const mayMatch = (scan: string): string =>
