@@ -2,7 +2,7 @@
 // Data Feed"): the actions of one commit -> where that commit's changed rows are. A commit with
 // `cdc` actions is described by those files alone; otherwise its changes derive from the add and
 // remove actions that change data. No IO here: the driver reads the log and the files.
-import type { Action, AddCdcFile, DeletionVectorDescriptor } from '@loch/delta';
+import { type Action, type AddCdcFile, type DeletionVectorDescriptor, parseStats } from '@loch/delta';
 
 export type DerivedChangeType = 'insert' | 'delete';
 
@@ -11,6 +11,8 @@ export interface ChangeFile {
   readonly path: string;
   readonly partitionValues: Readonly<Record<string, string | null>>;
   readonly size?: number;
+  /** Physical rows of the file (stats numRecords), for the scan's cardinality hint; unknown without stats. */
+  readonly numRecords?: number;
   readonly deletionVector?: DeletionVectorDescriptor | null;
 }
 
@@ -51,17 +53,21 @@ export function planCommitChanges(version: number, actions: readonly Action[]): 
   const removed = new Map<string, ChangeFile>();
   for (const a of actions) {
     if (a.kind === 'add' && a.dataChange) {
+      const numRecords = parseStats(a)?.numRecords;
       added.set(a.path, {
         path: a.path,
         partitionValues: a.partitionValues,
         size: a.size,
+        ...(numRecords !== undefined ? { numRecords } : {}),
         deletionVector: a.deletionVector ?? null,
       });
     } else if (a.kind === 'remove' && a.dataChange) {
+      const numRecords = parseStats(a)?.numRecords;
       removed.set(a.path, {
         path: a.path,
         partitionValues: a.partitionValues ?? {},
         ...(a.size != null ? { size: a.size } : {}),
+        ...(numRecords !== undefined ? { numRecords } : {}),
         deletionVector: a.deletionVector ?? null,
       });
     }

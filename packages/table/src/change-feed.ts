@@ -139,6 +139,8 @@ async function scanFile(h: TableHandle, f: ChangeFile, applyDv: boolean): Promis
     location: decodeAddPath(h.location, f.path),
     partitionValues: f.partitionValues,
     ...(f.size !== undefined ? { size: f.size } : {}),
+    // The log's row count becomes DuckDB's cardinality hint, as in scan.ts (cdc files have none).
+    ...(f.numRecords !== undefined ? { numRecords: f.numRecords } : {}),
   };
   if (!applyDv || f.deletionVector == null) return file;
   return { ...file, deletedRows: await deletedRows(h, f.deletionVector) };

@@ -12,6 +12,7 @@ import {
   DeltaError,
   type Metadata,
   type Protocol,
+  parseStats,
   type Snapshot,
 } from '@loch/delta';
 import { schemaFromDuckColumns } from '@loch/engine-duckdb';
@@ -32,6 +33,7 @@ import {
 } from './dml-common.js';
 import { removeFor, totalSize } from './file-actions.js';
 import { firstIdentityValue, withHighWaterMarks } from './identity-columns.js';
+import { checkDeterministicConditions } from './merge-conditions.js';
 import { equalityKeys, mergeScope, splitConjuncts } from './merge-pruning.js';
 import { ACTION, buildMergeSql, evolvedSchema, INSERT_BASE, type MergeSql } from './merge-sql.js';
 import type { MergeResult, MergeSpec } from './merge-types.js';
@@ -57,6 +59,8 @@ interface Touched {
 }
 
 export async function mergeInto(h: TableHandle, spec: MergeSpec): Promise<MergeResult> {
+  // Before anything is read or written: conditions evaluated in several passes must agree.
+  await checkDeterministicConditions(h, spec);
   return withConflictRetries(spec.options.maxConflictRetries, () => mergeOnce(h, spec));
 }
 
@@ -102,15 +106,6 @@ async function mergeOnce(h: TableHandle, input: MergeSpec): Promise<MergeResult>
   // With the change feed on, the written rows keep their action code so that the change rows
   // can be taken from the same evaluation (see the write below).
   const changes = recordsChanges(target.configuration);
-  const sql = buildMergeSql(
-    spec,
-    snapshot.schema,
-    target.schema,
-    sourceSchema,
-    aliases,
-    keyPrefilter(spec, snapshot, aliases),
-    changes,
-  );
   const dv = usesDeletionVectors(snapshot);
 
   // 1. Scope and matches.
@@ -121,6 +116,18 @@ async function mergeOnce(h: TableHandle, input: MergeSpec): Promise<MergeResult>
     prune: spec.notMatchedBySource.length === 0,
   });
   const candidates = scope.files;
+  // The key prefilter only when DuckDB cannot know the target's size: the scan tells it the row
+  // count of files with stats (numRecords); a file without one counts as the average of the
+  // others (none with stats: no hint, and DuckDB guesses low and builds on the target).
+  const sql = buildMergeSql(
+    spec,
+    snapshot.schema,
+    target.schema,
+    sourceSchema,
+    aliases,
+    candidates.some(lacksRowCount) ? keyPrefilter(spec, snapshot, aliases) : undefined,
+    changes,
+  );
   const candidatesScan = candidates.length === 0 ? undefined : await filesScanSql(h, snapshot, candidates);
   const counts = new Map<number, number>();
   const touched: Touched[] = [];
@@ -393,6 +400,9 @@ async function mergeOnce(h: TableHandle, input: MergeSpec): Promise<MergeResult>
     throw e;
   }
 }
+
+/** True when the log gives no row count (stats numRecords) for the file. */
+const lacksRowCount = (file: AddFile): boolean => parseStats(file)?.numRecords === undefined;
 
 /**
  * `target.k IN (SELECT source.k FROM source)` for the ON condition's first equality key: true for
