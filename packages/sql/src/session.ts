@@ -369,17 +369,13 @@ export class SqlSession {
       checkPartitionColumns(stmt.partitionedBy, schema, name);
       if (stmt.query) {
         // One commit, as Spark writes it: protocol, metadata (and clustering) with the data.
-        const query = await this.rewriteQuery(stmt.query);
-        const described = await this.#engine.describe(`SELECT * FROM (${query})`);
-        const source = insertSourceSql({
-          query,
-          queryTypes: described.map((c) => c.type),
-          tableFields: schema.fields,
-          byName: false,
-          staticValues: {},
-          tableName: name,
-          duckType: (t) => toDuckType(t),
-        });
+        const source = await this.#insertSource(
+          schema,
+          name,
+          await this.rewriteQuery(stmt.query),
+          undefined,
+          false,
+        );
         await table.write(source, {
           ...(exists ? { mode: 'overwrite', overwriteSchema: true } : { mode: 'errorIfExists' }),
           schema,
@@ -453,7 +449,7 @@ export class SqlSession {
   }
 
   async #insertSource(
-    table: SqlTable,
+    table: SqlTable | StructType,
     name: string,
     query: string,
     columns: readonly string[] | undefined,
@@ -461,12 +457,13 @@ export class SqlSession {
     staticValues: Readonly<Record<string, string>> = {},
   ): Promise<string> {
     if (byName && columns === undefined) return query;
-    const snapshot = await table.snapshot();
+    // A table that exists, or the declared schema of one being created with the data.
+    const schema = 'kind' in table ? table : (await table.snapshot()).schema;
     const described = await this.#engine.describe(`SELECT * FROM (${query})`);
     return insertSourceSql({
       query,
       queryTypes: described.map((c) => c.type),
-      tableFields: snapshot.schema.fields,
+      tableFields: schema.fields,
       ...(columns === undefined ? {} : { columns }),
       byName,
       staticValues,

@@ -3,15 +3,13 @@
 // partitions and the like; refusing them would break scripts that run unchanged elsewhere), but only
 // the keys in KNOWN change what Loch does. Boolean keys are validated when set, so a typo in a value
 // fails at the SET rather than being silently ignored later.
-import type { SessionOverrides } from '@loch/table';
+import { type SessionOverrides, SPARK_MAX_FILE_SIZE_KEY, SPARK_MIN_NUM_FILES_KEY } from '@loch/table';
 import { SqlError } from './errors.js';
 
 export const RETENTION_CHECK = 'spark.databricks.delta.retentionDurationCheck.enabled';
 export const AUTO_MERGE = 'spark.databricks.delta.schema.autoMerge.enabled';
 export const OPTIMIZE_WRITE = 'spark.databricks.delta.optimizeWrite.enabled';
 export const AUTO_COMPACT = 'spark.databricks.delta.autoCompact.enabled';
-const AUTO_COMPACT_MIN_FILES = 'spark.databricks.delta.autoCompact.minNumFiles';
-const AUTO_COMPACT_MAX_SIZE = 'spark.databricks.delta.autoCompact.maxFileSize';
 /** `<prefix><conf>` is the default of table property `delta.<conf>` for tables created afterwards. */
 export const TABLE_DEFAULTS_PREFIX = 'spark.databricks.delta.properties.defaults.';
 
@@ -137,8 +135,8 @@ export class SparkConf {
   tableOverrides(): SessionOverrides {
     const optimizeWrite = this.override(OPTIMIZE_WRITE);
     const autoCompact = this.override(AUTO_COMPACT);
-    const minNumFiles = this.get(AUTO_COMPACT_MIN_FILES);
-    const maxFileSize = this.get(AUTO_COMPACT_MAX_SIZE);
+    const minNumFiles = this.get(SPARK_MIN_NUM_FILES_KEY);
+    const maxFileSize = this.get(SPARK_MAX_FILE_SIZE_KEY);
     return {
       ...(optimizeWrite === undefined ? {} : { optimizeWrite }),
       ...(autoCompact === undefined ? {} : { autoCompact }),

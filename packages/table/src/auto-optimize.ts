@@ -17,8 +17,9 @@ export const AUTO_COMPACT_KEY = 'delta.autoOptimize.autoCompact';
 /** Table-level overrides of Databricks' session confs of the same suffix (tests use small values). */
 export const MIN_NUM_FILES_KEY = 'loch.autoCompact.minNumFiles';
 export const MAX_FILE_SIZE_KEY = 'loch.autoCompact.maxFileSize';
-const SPARK_MIN_NUM_FILES_KEY = 'spark.databricks.delta.autoCompact.minNumFiles';
-const SPARK_MAX_FILE_SIZE_KEY = 'spark.databricks.delta.autoCompact.maxFileSize';
+/** Databricks' session confs for the auto compaction thresholds. */
+export const SPARK_MIN_NUM_FILES_KEY = 'spark.databricks.delta.autoCompact.minNumFiles';
+export const SPARK_MAX_FILE_SIZE_KEY = 'spark.databricks.delta.autoCompact.maxFileSize';
 
 /** `spark.databricks.delta.autoCompact.minNumFiles`' default. */
 export const DEFAULT_MIN_NUM_FILES = 50;

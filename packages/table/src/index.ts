@@ -1,5 +1,6 @@
 // @loch/table: Delta table operations on an Engine and an ObjectStore.
 
+export { SPARK_MAX_FILE_SIZE_KEY, SPARK_MIN_NUM_FILES_KEY } from './auto-optimize.js';
 export {
   CHANGE_DATA_DIR,
   type ChangeType,

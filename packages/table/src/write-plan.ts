@@ -53,6 +53,45 @@ function newTableProperties(opts: WriteOptions, existing: Snapshot | undefined):
 }
 
 /**
+ * A new (or replacing) table's metadata and protocol, with `source` matched to its columns as an
+ * append would be; the data files are written with the table's schema or, `planned`, the one
+ * planWriteSchema derives for the source.
+ */
+function planNewTable(
+  h: TableHandle,
+  opts: WriteOptions,
+  existing: Snapshot | undefined,
+  spec: { readonly schema: StructType; readonly partitionColumns: readonly string[] },
+  source: StructType,
+  targetSchema: 'table' | 'planned',
+): TablePlan {
+  const { metadata, protocol } = newTableActions(
+    h,
+    {
+      schema: spec.schema,
+      partitionColumns: spec.partitionColumns,
+      properties: newTableProperties(opts, existing),
+      name: existing?.metadata.name ?? null,
+      description: opts.description ?? existing?.metadata.description ?? null,
+    },
+    existing,
+  );
+  const table = parseSchema(metadata.schemaString);
+  const plan = planWriteSchema({ table, source, mergeSchema: false, sqlType: toDuckType });
+  return {
+    target: {
+      schema: targetSchema === 'table' ? table : plan.schema,
+      partitionColumns: metadata.partitionColumns,
+      columnMappingMode: columnMappingMode(metadata.configuration),
+      configuration: metadata.configuration,
+    },
+    selectList: plan.selectList,
+    metadata,
+    protocol,
+  };
+}
+
+/**
  * A table created (or replaced) with declared columns, filled by the same write: CREATE TABLE t
  * (cols) AS SELECT in one commit, as Spark writes it. The data is matched to the declared
  * columns as an append to an existing table would be.
@@ -64,32 +103,17 @@ export function planForDeclaredSchema(
   source: StructType,
   existing: Snapshot | undefined,
 ): TablePlan {
-  const { metadata, protocol } = newTableActions(
+  return planNewTable(
     h,
-    {
-      schema: declared,
-      partitionColumns: opts.partitionBy ?? [],
-      properties: newTableProperties(opts, existing),
-      name: existing?.metadata.name ?? null,
-      description: opts.description ?? existing?.metadata.description ?? null,
-    },
+    opts,
     existing,
+    { schema: declared, partitionColumns: opts.partitionBy ?? [] },
+    source,
+    'table',
   );
-  const table = parseSchema(metadata.schemaString);
-  const plan = planWriteSchema({ table, source, mergeSchema: false, sqlType: toDuckType });
-  return {
-    target: {
-      schema: table,
-      partitionColumns: metadata.partitionColumns,
-      columnMappingMode: columnMappingMode(metadata.configuration),
-      configuration: metadata.configuration,
-    },
-    selectList: plan.selectList,
-    metadata,
-    protocol,
-  };
 }
 
+/** A table whose schema is the source's (a new table, or overwriteSchema). */
 export function planForNewSchema(
   h: TableHandle,
   opts: WriteOptions,
@@ -102,34 +126,8 @@ export function planForNewSchema(
     existing.partitionColumns.every((c) =>
       source.fields.some((f) => f.name.toLowerCase() === c.toLowerCase()),
     );
-  const { metadata, protocol } = newTableActions(
-    h,
-    {
-      schema: nullable(source),
-      partitionColumns: opts.partitionBy ?? (keepPartitioning ? existing.partitionColumns : []),
-      properties: newTableProperties(opts, existing),
-      name: existing?.metadata.name ?? null,
-      description: opts.description ?? existing?.metadata.description ?? null,
-    },
-    existing,
-  );
-  const plan = planWriteSchema({
-    table: parseSchema(metadata.schemaString),
-    source,
-    mergeSchema: false,
-    sqlType: toDuckType,
-  });
-  return {
-    target: {
-      schema: plan.schema,
-      partitionColumns: metadata.partitionColumns,
-      columnMappingMode: columnMappingMode(metadata.configuration),
-      configuration: metadata.configuration,
-    },
-    selectList: plan.selectList,
-    metadata,
-    protocol,
-  };
+  const partitionColumns = opts.partitionBy ?? (keepPartitioning ? existing.partitionColumns : []);
+  return planNewTable(h, opts, existing, { schema: nullable(source), partitionColumns }, source, 'planned');
 }
 
 export function planForExisting(opts: WriteOptions, source: StructType, snapshot: Snapshot): TablePlan {
