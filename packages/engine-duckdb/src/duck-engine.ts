@@ -5,6 +5,7 @@ import { chunkRows } from './chunk-rows.js';
 import { ConnectionPool } from './connection-pool.js';
 import { DeletedRowsRegistry } from './deleted-rows-registry.js';
 import { EngineError, wrapDuckDbError } from './errors.js';
+import { FileSchemaCache } from './file-schemas.js';
 import { DuckDbParquetActionReader } from './parquet-action-reader.js';
 import { materializedRows, PreparedCache } from './prepared-cache.js';
 import { scanSql } from './scan-sql.js';
@@ -48,6 +49,7 @@ export class DuckEngine implements Engine {
   readonly #pool: ConnectionPool;
   readonly #readerConn: DuckDBConnection;
   readonly #deletedRows: DeletedRowsRegistry;
+  readonly #fileSchemas: FileSchemaCache;
   readonly #prepared = new PreparedCache();
   #closed = false;
   /** Reads checkpoint / sidecar parquet files as log actions; runs on its own connection. */
@@ -59,6 +61,7 @@ export class DuckEngine implements Engine {
     this.#readerConn = readerConn;
     this.actionReader = new DuckDbParquetActionReader(readerConn);
     this.#deletedRows = new DeletedRowsRegistry((fn) => this.withConnection(fn));
+    this.#fileSchemas = new FileSchemaCache((sql) => this.query(sql));
   }
 
   static async create(options: DuckEngineOptions = {}): Promise<DuckEngine> {
@@ -170,7 +173,11 @@ export class DuckEngine implements Engine {
   async scanSql(spec: ScanSpec): Promise<string> {
     if (this.#closed) throw closedError();
     const table = await this.#deletedRows.tableFor(spec.files);
-    return scanSql(spec, table === undefined ? {} : { deletedRowsTable: table });
+    const plainColumns = await this.#fileSchemas.plainReadable(spec);
+    return scanSql(spec, {
+      ...(table === undefined ? {} : { deletedRowsTable: table }),
+      ...(plainColumns ? { plainColumns } : {}),
+    });
   }
 
   async writeParquet(sql: string, options: WriteParquetOptions): Promise<WrittenFile[]> {

@@ -1,7 +1,8 @@
 // ScanSpec -> one SQL relation with the table's LOGICAL schema. For a plain table (no partitions, no
-// mapping, no deletion vectors) this is a single read_parquet over the file list: the explicit `schema`
-// parameter costs nothing measurable and gives us per-file schema evolution for free (columns missing
-// from a file read as NULL, narrower types are cast to the table type).
+// mapping, no deletion vectors) this is a single read_parquet over the file list. The explicit
+// `schema` parameter gives per-file schema evolution (columns missing from a file read as NULL,
+// narrower types are cast to the table type) but hides the files' statistics from DuckDB's
+// optimizer, so files equal to the table are read without it (`plainColumns`, decision 0013).
 import type { StructField } from '@loch/delta';
 import { type ColumnMappingMode, fieldId, physicalName } from './column-mapping.js';
 import { EngineError } from './errors.js';
@@ -23,6 +24,11 @@ export interface ScanSqlOptions {
    * comparison).
    */
   readonly partitionStrategy?: 'lookup' | 'union' | 'join';
+  /**
+   * Every file holds exactly the table's data columns (names, types, order; see file-schemas.ts):
+   * read them by name without the `schema` parameter, so DuckDB sees the files' statistics.
+   */
+  readonly plainColumns?: boolean;
 }
 
 // DuckDB's virtual columns. The `filename` / `file_row_number` parameters do not combine with the
@@ -80,9 +86,10 @@ export function scanSql(spec: ScanSpec, options: ScanSqlOptions = {}): string {
 
   if (spec.files.length === 0) return emptyRelation(spec, outputs);
 
-  const schemaParam = schemaParameter(dataFields, mode);
+  const plain = options.plainColumns === true && mode === 'none';
+  const schemaParam = plain ? undefined : schemaParameter(dataFields, mode);
   const dataExpr = (o: Extract<Output, { kind: 'data' }>) =>
-    renameNested(quoteIdent(o.alias), o.field.type, mode, 'toLogical');
+    plain ? quoteIdent(o.field.name) : renameNested(quoteIdent(o.alias), o.field.type, mode, 'toLogical');
   const extras = (): string[] => {
     const out: string[] = [];
     if (spec.fileColumn !== undefined) out.push(`${quoteIdent(FILE_COL)} AS ${quoteIdent(spec.fileColumn)}`);

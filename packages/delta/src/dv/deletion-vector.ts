@@ -4,7 +4,7 @@
 import type { DeletionVectorDescriptor } from '../actions/types.js';
 import { DeltaError } from '../errors.js';
 import { crc32 } from './crc32.js';
-import { decodeRoaringBitmapArray, encodeRoaringBitmapArray } from './roaring.js';
+import { decodeRoaringBitmapArray, encodeRoaringBitmapArrayCounted } from './roaring.js';
 import { uuidToZ85, z85Decode, z85Encode, z85ToUuid } from './z85.js';
 
 /** The version byte every DV file starts with. */
@@ -122,14 +122,14 @@ export interface EncodedDeletionVectorFile {
 
 /** A DV file holding one DV for `rows` (sorted or not, duplicates ignored). */
 export function encodeDeletionVectorFile(rows: Iterable<number>): EncodedDeletionVectorFile {
-  const bitmap = encodeRoaringBitmapArray(rows);
+  const { bytes: bitmap, cardinality } = encodeRoaringBitmapArrayCounted(rows);
   const bytes = new Uint8Array(1 + 4 + bitmap.length + 4);
   const view = new DataView(bytes.buffer);
   bytes[0] = DV_FILE_FORMAT_VERSION;
   view.setInt32(1, bitmap.length, false);
   bytes.set(bitmap, 5);
   view.setUint32(5 + bitmap.length, crc32(bitmap), false);
-  return { bytes, offset: FIRST_DV_OFFSET, sizeInBytes: bitmap.length, cardinality: countOf(bitmap) };
+  return { bytes, offset: FIRST_DV_OFFSET, sizeInBytes: bitmap.length, cardinality };
 }
 
 /**
@@ -164,16 +164,13 @@ export function newDeletionVectorDescriptor(args: {
 
 /** An inline descriptor carrying the bitmap in the log; fit for small DVs only. */
 export function inlineDeletionVectorDescriptor(rows: Iterable<number>): DeletionVectorDescriptor {
-  const bitmap = encodeRoaringBitmapArray(rows);
+  const { bytes: bitmap, cardinality } = encodeRoaringBitmapArrayCounted(rows);
   return {
     storageType: 'i',
     pathOrInlineDv: z85Encode(bitmap),
     sizeInBytes: bitmap.length,
-    cardinality: countOf(bitmap),
+    cardinality,
   };
 }
-
-// Re-decoding is cheap next to writing a file, and keeps cardinality true to the bytes.
-const countOf = (bitmap: Uint8Array): number => decodeRoaringBitmapArray(bitmap).length;
 
 const hex = (n: number): string => `0x${n.toString(16).padStart(8, '0')}`;
