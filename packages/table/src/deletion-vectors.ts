@@ -18,7 +18,7 @@ import type { TableHandle } from './table-handle.js';
 export interface DeletionVectorUpdate {
   readonly file: AddFile;
   /** Parquet row indexes newly deleted in this file. */
-  readonly rows: readonly number[];
+  readonly rows: Iterable<number>;
 }
 
 export interface WrittenDeletionVectors {
@@ -68,7 +68,7 @@ export async function writeDeletionVectors(
   for (const u of updates) {
     const old = u.file.deletionVector;
     const previous = old == null ? [] : await loadDeletionVector(h.store, old);
-    const encoded = encodeDeletionVectorFile([...previous, ...u.rows]);
+    const encoded = encodeDeletionVectorFile(previous.length === 0 ? u.rows : [...previous, ...u.rows]);
     // Drop the per-file version byte: one version byte starts the shared file.
     const frame = encoded.bytes.subarray(1);
     chunks.push(frame);

@@ -162,7 +162,7 @@ export interface FileMatch {
   readonly liveRows: number;
   readonly matchedRows: number;
   /** Parquet row indexes of the matching rows, when asked for (deletion vectors need them). */
-  readonly rows?: readonly number[];
+  readonly rows?: RowIndexes;
 }
 
 /** Live rows of a file from its stats and deletion vector; undefined without a record count. */
@@ -174,6 +174,42 @@ export function liveRowsFromStats(file: AddFile): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Parquet row indexes of one file (deletion vector input). */
+export type RowIndexes = ArrayLike<number> & Iterable<number>;
+
+/**
+ * The row indexes of a `string_agg(CAST(row AS VARCHAR), ',')`, parsed without a string per value:
+ * a DELETE or MERGE may hand over hundreds of thousands.
+ */
+export function parseRowIndexes(text: string): Float64Array {
+  if (text === '') return new Float64Array(0);
+  let n = 1;
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 44) n++;
+  const out = new Float64Array(n);
+  let k = 0;
+  let v = 0;
+  let digits = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i === text.length ? 44 : text.charCodeAt(i);
+    if (c === 44) {
+      if (digits === 0) break;
+      out[k++] = v;
+      v = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57) {
+      v = v * 10 + (c - 48);
+      digits++;
+    } else break;
+  }
+  if (k !== n) {
+    throw new DeltaError(
+      'INVALID_ARGUMENT',
+      `unexpected row index list from the engine: ${text.slice(0, 80)}`,
+    );
+  }
+  return out;
 }
 
 /**
@@ -210,7 +246,7 @@ export async function findMatches(
       );
     }
     const text = options.withRows ? String(row[2] ?? '') : '';
-    return { file, matchedRows: Number(row[1]), rows: text === '' ? [] : text.split(',').map(Number) };
+    return { file, matchedRows: Number(row[1]), rows: parseRowIndexes(text) };
   });
   const uncounted = found.filter((m) => liveRowsFromStats(m.file) === undefined).map((m) => m.file);
   const counted = new Map<string, number>();

@@ -183,6 +183,17 @@ describe.each([
     );
     expect(err.message).toContain(MULTIPLE_MATCHES);
     expect((await fx.table.snapshot()).version).toBe(1);
+    // The two source rows take different clauses: still one target row matched twice.
+    const twoClauses = await expectDeltaError(
+      fx.table
+        .merge('SELECT 1 AS id, 5 AS v UNION ALL SELECT 1, 6', 'target.id = source.id')
+        .whenMatchedUpdate({ condition: 'source.v = 5', set: { v: 'source.v' } })
+        .whenMatchedDelete()
+        .execute(),
+      'INVALID_ARGUMENT',
+    );
+    expect(twoClauses.message).toContain(MULTIPLE_MATCHES);
+    expect((await fx.table.snapshot()).version).toBe(1);
     // A lone unconditional DELETE may match several source rows (Databricks allows it).
     const r = await fx.table
       .merge('SELECT 1 AS id UNION ALL SELECT 1', 'target.id = source.id')

@@ -21,12 +21,13 @@ import { recordsChanges, tagChanges, withRowsOnce, writeChangeDataFiles } from '
 import { commit, deleteFiles } from './commit.js';
 import { withCheckConstraints } from './constraints.js';
 import { type DataFileTarget, writeDataFiles } from './data-files.js';
-import { writeDeletionVectors } from './deletion-vectors.js';
+import { type DeletionVectorUpdate, writeDeletionVectors } from './deletion-vectors.js';
 import {
   checkNotAppendOnly,
   dmlReadSet,
   filesScanSql,
   liveRowsFromStats,
+  parseRowIndexes,
   since,
   usesDeletionVectors,
   withConflictRetries,
@@ -54,7 +55,8 @@ export const MULTIPLE_MATCHES = 'DELTA_MULTIPLE_SOURCE_ROW_MATCHING_TARGET_ROW_I
 
 interface Touched {
   readonly file: AddFile;
-  readonly rows: number[];
+  /** With deletion vectors: the file's touched row indexes, as comma-separated lists. */
+  readonly rows: readonly string[];
   readonly count: number;
 }
 
@@ -114,6 +116,9 @@ async function mergeOnce(h: TableHandle, input: MergeSpec): Promise<MergeResult>
     sourceSql: spec.sourceSql,
     aliases,
     prune: spec.notMatchedBySource.length === 0,
+    // With deletion vectors every touched row index reaches JavaScript anyway, and a row index
+    // listed twice is a target row matched twice: no need to count distinct source keys first.
+    checkUniqueKeys: !dv,
   });
   const candidates = scope.files;
   // The key prefilter only when DuckDB cannot know the target's size: the scan tells it the row
@@ -140,25 +145,19 @@ async function mergeOnce(h: TableHandle, input: MergeSpec): Promise<MergeResult>
     const scan = await h.engine.scanSql(actionScan);
     const rowsAgg = dv ? `, string_agg(CAST(__r AS VARCHAR), ',')` : '';
     const actions = sql.targetActions(scan, FILE_COLUMN, ROW_COLUMN);
-    // With unique source keys no target row can match twice: one grouping suffices.
+    // With unique source keys no target row can match twice: one grouping suffices; with deletion
+    // vectors the row indexes tell (checked below).
     const result = await h.engine.query(
-      scope.uniqueKeys
+      scope.uniqueKeys || dv
         ? `SELECT __f, __a, count(*), 1${rowsAgg} FROM (${actions}) GROUP BY __f, __a`
         : `SELECT __f, __a, count(*), max(__c)${rowsAgg} FROM (SELECT __f, __r, min(__a) AS __a, count(*) AS __c FROM (${actions}) GROUP BY __f, __r) GROUP BY __f, __a`,
     );
     const byLocation = new Map(candidates.map((f) => [fileLocation(h, f), f]));
-    const perFile = new Map<string, Touched>();
+    const perFile = new Map<string, { file: AddFile; rows: string[]; count: number }>();
     for (const r of result.rows) {
       const code = Number(r[1]);
       const n = Number(r[2]);
-      if (Number(r[3]) > 1 && code < 100 && !sql.allowMultipleMatches) {
-        throw new DeltaError(
-          'INVALID_ARGUMENT',
-          `${MULTIPLE_MATCHES}: the MERGE cannot be performed because multiple source rows matched and attempted to modify the same target row (in ${String(r[0])}); ` +
-            'make the ON condition match at most one source row per target row, e.g. deduplicate the source (ROW_NUMBER() ... = 1) first',
-          { errorClass: MULTIPLE_MATCHES },
-        );
-      }
+      if (Number(r[3]) > 1 && code < 100 && !sql.allowMultipleMatches) throw multipleMatches(String(r[0]));
       counts.set(code, (counts.get(code) ?? 0) + n);
       const file = byLocation.get(String(r[0]));
       if (file === undefined)
@@ -167,8 +166,9 @@ async function mergeOnce(h: TableHandle, input: MergeSpec): Promise<MergeResult>
           `the scan returned a file that was not asked for: ${String(r[0])}`,
         );
       const entry = perFile.get(String(r[0])) ?? { file, rows: [], count: 0 };
-      const rows = dv && r[4] != null ? String(r[4]).split(',').map(Number) : [];
-      perFile.set(String(r[0]), { file, rows: entry.rows.concat(rows), count: entry.count + n });
+      if (dv && r[4] != null) entry.rows.push(String(r[4]));
+      entry.count += n;
+      perFile.set(String(r[0]), entry);
     }
     touched.push(...perFile.values());
   }
@@ -216,6 +216,18 @@ async function mergeOnce(h: TableHandle, input: MergeSpec): Promise<MergeResult>
   const rewriteStarted = performance.now();
   const now = h.now();
   const written: string[] = [];
+  // With deletion vectors the touched rows are known before the write: they are checked for
+  // multiple matches and their DV file encoded now (CPU work, which would compete with DuckDB's
+  // threads anyway), and the file is stored (synced) while DuckDB writes the new rows; awaited
+  // before the commit and before any cleanup.
+  const pendingVectors = dv
+    ? writeTouchedVectors(h, touched, now, !sql.allowMultipleMatches).then((v) => {
+        if (v.path !== undefined) written.push(v.path);
+        return v;
+      })
+    : undefined;
+  // A failure is raised where it is awaited; this only keeps it from counting as unhandled.
+  pendingVectors?.catch(() => undefined);
   try {
     const touchedScan =
       touched.length === 0
@@ -305,6 +317,7 @@ async function mergeOnce(h: TableHandle, input: MergeSpec): Promise<MergeResult>
     }
     if (mayInsert && !Number.isNaN(targetSideRows)) inserted = data.numOutputRows - targetSideRows;
     if (touched.length === 0 && inserted === 0) {
+      await pendingVectors;
       await deleteFiles(h, written);
       return unchanged();
     }
@@ -317,17 +330,11 @@ async function mergeOnce(h: TableHandle, input: MergeSpec): Promise<MergeResult>
     if (metadata !== snapshot.metadata) actions.push(metadata);
     let removed: AddFile[] = [];
     let dvs = { added: 0, removed: 0, updated: 0 };
-    if (dv) {
+    if (pendingVectors !== undefined) {
       const whole = touched.filter((t) => t.count === liveRowsFromStats(t.file));
-      const partial = touched.filter((t) => t.count !== liveRowsFromStats(t.file));
       removed = whole.map((t) => t.file);
       actions.push(...removed.map((f) => removeFor(f, now)));
-      const vectors = await writeDeletionVectors(
-        h,
-        partial.map((t) => ({ file: t.file, rows: t.rows })),
-        now,
-      );
-      if (vectors.path !== undefined) written.push(vectors.path);
+      const vectors = await pendingVectors;
       actions.push(...vectors.actions);
       dvs = {
         added: vectors.numDeletionVectorsAdded,
@@ -396,9 +403,55 @@ async function mergeOnce(h: TableHandle, input: MergeSpec): Promise<MergeResult>
       ...base,
     };
   } catch (e) {
+    await pendingVectors?.catch(() => undefined);
     await deleteFiles(h, written);
     throw e;
   }
+}
+
+const multipleMatches = (location: string): DeltaError =>
+  new DeltaError(
+    'INVALID_ARGUMENT',
+    `${MULTIPLE_MATCHES}: the MERGE cannot be performed because multiple source rows matched and attempted to modify the same target row (in ${location}); ` +
+      'make the ON condition match at most one source row per target row, e.g. deduplicate the source (ROW_NUMBER() ... = 1) first',
+    { errorClass: MULTIPLE_MATCHES },
+  );
+
+/**
+ * The deletion vectors of the touched files that keep some rows (a file whose every row is touched
+ * is removed instead), after checking that no row index is listed twice (a target row matched by
+ * two source rows) when `single` asks for it.
+ */
+async function writeTouchedVectors(
+  h: TableHandle,
+  touched: readonly Touched[],
+  now: number,
+  single: boolean,
+): ReturnType<typeof writeDeletionVectors> {
+  const updates: DeletionVectorUpdate[] = [];
+  for (const t of touched) {
+    const rows = sortedRows(t.rows.map(parseRowIndexes));
+    if (single && hasDuplicate(rows)) throw multipleMatches(fileLocation(h, t.file));
+    if (t.count !== liveRowsFromStats(t.file)) updates.push({ file: t.file, rows });
+  }
+  return writeDeletionVectors(h, updates, now);
+}
+
+/** The row indexes of several groups as one ascending array (duplicates kept). */
+function sortedRows(groups: readonly Float64Array[]): Float64Array {
+  if (groups.length === 1) return groups[0]!.sort();
+  const out = new Float64Array(groups.reduce((n, g) => n + g.length, 0));
+  let at = 0;
+  for (const g of groups) {
+    out.set(g, at);
+    at += g.length;
+  }
+  return out.sort();
+}
+
+function hasDuplicate(sorted: Float64Array): boolean {
+  for (let i = 1; i < sorted.length; i++) if (sorted[i] === sorted[i - 1]) return true;
+  return false;
 }
 
 /** True when the log gives no row count (stats numRecords) for the file. */

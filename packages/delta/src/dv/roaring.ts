@@ -284,7 +284,9 @@ function sortedUnique(rows: Iterable<number>): Float64Array {
       });
     }
   }
-  all.sort();
+  let ascending = true;
+  for (let k = 1; k < all.length && ascending; k++) ascending = all[k - 1]! <= all[k]!;
+  if (!ascending) all.sort();
   let n = 0;
   for (let k = 0; k < all.length; k++) if (n === 0 || all[n - 1] !== all[k]) all[n++] = all[k]!;
   return all.subarray(0, n);
