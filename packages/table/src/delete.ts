@@ -9,6 +9,7 @@ import { recordsChanges, tagChanges, writeChangeDataFiles } from './change-data-
 import { commit, deleteFiles } from './commit.js';
 import { writeDataFiles } from './data-files.js';
 import { writeDeletionVectors } from './deletion-vectors.js';
+import { checkDeterministic } from './deterministic-conditions.js';
 import {
   candidateFiles,
   checkNotAppendOnly,
@@ -92,6 +93,8 @@ export async function deleteRows(
   predicateSql: string | undefined,
   opts: DeleteOptions = {},
 ): Promise<DeleteResult> {
+  const where = normalize(predicateSql);
+  if (where !== undefined) await checkDeterministic(h, 'DELETE', [{ clause: 'WHERE', condition: where }]);
   return withConflictRetries(opts.maxConflictRetries, () => deleteOnce(h, predicateSql, opts));
 }
 

@@ -94,3 +94,37 @@ describe('MERGE conditions must be deterministic', () => {
     expect(after[1]!.v).toBeLessThan(1010);
   });
 });
+
+describe('UPDATE and DELETE conditions must be deterministic', () => {
+  beforeEach(async () => {
+    await fx.table.write('SELECT range AS id, range * 10 AS v FROM range(3)', { mode: 'errorIfExists' });
+  });
+
+  const expectRejected = async (run: Promise<unknown>, operation: string): Promise<void> => {
+    const e = await expectDeltaError(run, 'INVALID_ARGUMENT');
+    expect(e.message).toContain(`INVALID_NON_DETERMINISTIC_EXPRESSIONS`);
+    expect(e.message).toContain(`${operation} WHERE condition: random()`);
+    expect(e.details).toMatchObject({ clause: 'WHERE', functions: ['random'] });
+    expect((await fx.table.snapshot()).version).toBe(0);
+    expect(await rows()).toEqual(['0:0', '1:10', '2:20']);
+  };
+
+  it('rejects random() in a DELETE condition', async () => {
+    await expectRejected(fx.table.delete('id > 0 AND random() < 2'), 'DELETE');
+  });
+
+  it('rejects random() in an UPDATE condition, and allows it in SET', async () => {
+    await expectRejected(fx.table.update({ v: '0' }, 'random() >= 0'), 'UPDATE');
+    const r = await fx.table.update({ v: 'CAST(500 + floor(random() * 10) AS BIGINT)' }, 'id = 2');
+    expect(r.numUpdatedRows).toBe(1);
+    const after = plain(await fx.table.toArray({ orderBy: ['id'] }));
+    expect(after[2]!.v).toBeGreaterThanOrEqual(500);
+    expect(after[2]!.v).toBeLessThan(510);
+  });
+
+  it('accepts deterministic conditions', async () => {
+    const r = await fx.table.delete("lower('X') = 'x' AND id = 1");
+    expect(r.numDeletedRows).toBe(1);
+    expect(await rows()).toEqual(['0:0', '2:20']);
+  });
+});

@@ -11,6 +11,7 @@ import { commit, deleteFiles } from './commit.js';
 import { withCheckConstraints } from './constraints.js';
 import { writeDataFiles } from './data-files.js';
 import { writeDeletionVectors } from './deletion-vectors.js';
+import { checkDeterministic } from './deterministic-conditions.js';
 import {
   candidateFiles,
   checkNotAppendOnly,
@@ -132,6 +133,10 @@ export async function updateRows(
   predicateSql: string | undefined,
   opts: UpdateOptions = {},
 ): Promise<UpdateResult> {
+  const where = predicateSql?.trim();
+  if (where !== undefined && where !== '') {
+    await checkDeterministic(h, 'UPDATE', [{ clause: 'WHERE', condition: where }]);
+  }
   return withConflictRetries(opts.maxConflictRetries, () => updateOnce(h, assignments, predicateSql, opts));
 }
 
