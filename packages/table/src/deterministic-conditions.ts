@@ -36,6 +36,28 @@ function functionNames(tree: unknown, out: Set<string> = new Set()): Set<string>
   return out;
 }
 
+/** Per engine: every function name DuckDB knows (lowercased) -> whether some overload is VOLATILE. */
+const catalogs = new WeakMap<object, Map<string, boolean>>();
+
+/**
+ * The volatile ones among `names`. Listing duckdb_functions() takes 30-90 ms, as long as a small
+ * DELETE, so the list is kept per engine and read again only when a name is not in it (a function
+ * created since).
+ */
+async function volatileFunctions(h: TableHandle, names: readonly string[]): Promise<Set<string>> {
+  let known = catalogs.get(h.engine);
+  if (known === undefined || names.some((n) => !known!.has(n))) {
+    const rows = await h.engine.query(
+      "SELECT lower(function_name), bool_or(stability = 'VOLATILE') FROM duckdb_functions() GROUP BY 1",
+    );
+    known = new Map(rows.rows.map((r) => [String(r[0]), r[1] === true]));
+    // Names DuckDB does not list (operators, a call that will fail anyway) are not asked again.
+    for (const n of names) if (!known.has(n)) known.set(n, false);
+    catalogs.set(h.engine, known);
+  }
+  return new Set(names.filter((n) => known!.get(n) === true));
+}
+
 /**
  * Fails when a condition of the `operation` calls a function DuckDB marks VOLATILE (MERGE with
  * Delta's error class, UPDATE and DELETE with Spark's). A condition DuckDB cannot parse is left
@@ -59,12 +81,9 @@ export async function checkDeterministic(
   });
   const all = [...new Set(called.flatMap((c) => [...c.names]))];
   if (all.length === 0) return;
-  const volatile = await h.engine.query(
-    `SELECT DISTINCT lower(function_name) FROM duckdb_functions() WHERE stability = 'VOLATILE' AND lower(function_name) IN (${all.map(quoteLiteral).join(', ')})`,
-  );
-  const bad = new Set(volatile.rows.map((r) => String(r[0])));
+  const volatile = await volatileFunctions(h, all);
   for (const c of called) {
-    const fns = [...c.names].filter((n) => bad.has(n)).sort();
+    const fns = [...c.names].filter((n) => volatile.has(n)).sort();
     if (fns.length === 0) continue;
     const errorClass = operation === 'MERGE' ? NON_DETERMINISTIC : NON_DETERMINISTIC_EXPRESSIONS;
     throw new DeltaError(
