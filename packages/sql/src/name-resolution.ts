@@ -4,6 +4,7 @@
 // latest data of its tables.
 import type { ObjectInfo, ObjectName, SchemaName } from '@loch/catalog';
 import { resolveName } from '@loch/catalog';
+import { Cursor } from './cursor.js';
 import { SqlError } from './errors.js';
 import { NOT_ALIAS as TABLE_REF_NOT_ALIAS } from './table-refs.js';
 import { isPunct, isWord, quoteIdent, quoteString, significant, type Token, tokenize } from './tokenizer.js';
@@ -277,13 +278,14 @@ async function changeFeedTable(
   resolver: NameResolver,
 ): Promise<Replacement | undefined> {
   if (!isWord(fn, 'TABLE_CHANGES') || arg?.kind !== 'string' || /[/\\:]/.test(arg.value)) return undefined;
-  const parsed = significant(tokenize(arg.value));
-  const parts: string[] = [];
-  for (let k = 0; k < parsed.length; k += 2) {
-    const name = parsed[k];
-    if (name === undefined || !isName(name)) return undefined;
-    parts.push(part(name));
-    if (k + 1 < parsed.length && !isPunct(parsed[k + 1], '.')) return undefined;
+  let parts: string[];
+  try {
+    const c = new Cursor(tokenize(arg.value), arg.value);
+    parts = c.qualifiedName('a table name');
+    c.expectEnd();
+  } catch {
+    // Not a name: a path, left to the path layer.
+    return undefined;
   }
   const info = await tryResolve(parts, resolver, ['table']);
   if (info?.kind !== 'table') return undefined;
