@@ -80,15 +80,22 @@ export function writeCommit(delta, tableDir, version, actions) {
 
 /**
  * Two tables of the same `rows` fact rows (`appends` appends of contiguous ids, one file each) under
- * `parentDir`: base-cow (copy-on-write) and base-dv (deletion vectors). `written(mode, ms, table)`
- * runs after each; `flush` waits for the table's background work first. Returns {cow, dv} dirs.
+ * `parentDir`: base-cow (copy-on-write) and base-dv (deletion vectors), both with `properties`.
+ * `written(mode, ms, table)` runs after each; `flush` waits for the table's background work
+ * first. Returns {cow, dv} dirs.
  */
-export async function writeBaseTables(loch, parentDir, rows, appends, { flush = false, written } = {}) {
+export async function writeBaseTables(
+  loch,
+  parentDir,
+  rows,
+  appends,
+  { flush = false, written, properties = {} } = {},
+) {
   const per = Math.ceil(rows / appends);
   const bases = {};
   for (const [mode, props] of [
-    ['cow', {}],
-    ['dv', { 'delta.enableDeletionVectors': 'true' }],
+    ['cow', { ...properties }],
+    ['dv', { ...properties, 'delta.enableDeletionVectors': 'true' }],
   ]) {
     const dir = join(parentDir, `base-${mode}`);
     const table = loch.DeltaTable.forPath(loch.ctx, dir);
@@ -106,6 +113,16 @@ export async function writeBaseTables(loch, parentDir, rows, appends, { flush = 
     await written?.(mode, t.ms, table);
   }
   return bases;
+}
+
+/**
+ * The parquet codec of a DML workload (`--codec`, default snappy, Loch's and DuckDB's default):
+ * Loch's tables are written with it and the DuckDB baseline COPY uses it, so both sides compress
+ * alike. Returns the codec and the table properties that select it.
+ */
+export function benchCodec(opts) {
+  const codec = typeof opts.codec === 'string' ? opts.codec.toLowerCase() : 'snappy';
+  return { codec, properties: { 'loch.parquet.compression.codec': codec } };
 }
 
 /** A query on Loch's engine, its rows as objects keyed by column name. */

@@ -2,7 +2,7 @@
 // the deleted rows spread over every file (`id % 1000 = 7`), with deletion vectors and with
 // copy-on-write, each on a fresh copy of the base table (copy untimed, snapshot loaded untimed).
 // Baseline: DuckDB COPY of the remaining rows (read_parquet of the table's files, WHERE NOT p) to
-// one parquet file (zstd, as Loch writes), i.e. a full rewrite.
+// one parquet file in the codec Loch writes (`--codec`, default snappy), i.e. a full rewrite.
 // Target: deletion-vector DELETE time / COPY time <= 0.05.
 // The phases come from the commit's operationMetrics (scanTimeMs: pruning + the scan finding the
 // matching rows; rewriteTimeMs: DV or data file writes); commit = total - executionTimeMs. A
@@ -11,9 +11,9 @@
 import { cpSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDuck, readSettings } from '../lib/duck.mjs';
-import { emit, log, round, sized, stats, timed, workDir } from '../lib/harness.mjs';
+import { emit, flushSetupWrites, log, round, sized, stats, timed, workDir } from '../lib/harness.mjs';
 import { openLoch } from '../lib/loch.mjs';
-import { lochObjects, writeBaseTables } from '../lib/many-files.mjs';
+import { benchCodec, lochObjects, writeBaseTables } from '../lib/many-files.mjs';
 
 const TARGET = { dv: 0.05 };
 const APPENDS = 10;
@@ -27,9 +27,11 @@ export async function run(opts) {
   if (loch.unavailable) throw new Error(`Loch unavailable: ${loch.unavailable}`);
   const duck = await openDuck(await readSettings((sql) => lochObjects(loch.engine, sql)));
   try {
-    log(`[delete] rows=${rows} predicate=${PREDICATE} reps=${reps}`);
+    const { codec, properties } = benchCodec(opts);
+    log(`[delete] rows=${rows} predicate=${PREDICATE} reps=${reps} codec=${codec}`);
     const bases = await writeBaseTables(loch, wd.dir, rows, APPENDS, {
       flush: true,
+      properties,
       written: async (mode, ms, table) =>
         log(
           `[delete] ${mode} base written in ${round(ms, 0)} ms (${(await table.snapshot()).files.length} files)`,
@@ -52,6 +54,7 @@ export async function run(opts) {
       for (const mode of ['dv', 'cow']) {
         const dir = join(wd.dir, `run-${mode}-${r}`);
         cpSync(bases[mode], dir, { recursive: true });
+        flushSetupWrites();
         const table = loch.DeltaTable.forPath(loch.ctx, dir);
         await table.snapshot();
         const t = await timed(() => table.delete(PREDICATE));
@@ -100,7 +103,7 @@ export async function run(opts) {
       const out = join(wd.dir, `copy-${r}.parquet`);
       const c = await timed(() =>
         duck.run(
-          `COPY (SELECT * FROM read_parquet(${fileList}) WHERE NOT (${PREDICATE})) TO '${out}' (FORMAT parquet, COMPRESSION zstd)`,
+          `COPY (SELECT * FROM read_parquet(${fileList}) WHERE NOT (${PREDICATE})) TO '${out}' (FORMAT parquet, COMPRESSION ${codec})`,
         ),
       );
       rmSync(out, { force: true });
@@ -125,6 +128,7 @@ export async function run(opts) {
       files: files.length,
       predicate: PREDICATE,
       deletedRows: expected,
+      codec,
       reps,
       ratios,
       ratiosOfMedians: {

@@ -3,16 +3,27 @@
 //   MERGE ... ON t.id = s.id WHEN MATCHED THEN UPDATE SET * WHEN NOT MATCHED THEN INSERT *
 // Two shapes: `spread` (matches spread over every file) and `localized` (all matches inside one
 // file), each with copy-on-write and with deletion vectors. Baseline: DuckDB COPY rewriting the
-// whole table (read_parquet of its files) to one parquet file (zstd, as Loch writes).
+// whole table (read_parquet of its files) to one parquet file, in the codec Loch writes (`--codec`,
+// default snappy: Loch's default and DuckDB's).
 // Targets: spread <= 1.0, localized <= 0.1 (merge time / COPY time); peak RSS <= 2 GB.
 import { cpSync, readdirSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { factSql } from '../lib/data.mjs';
 import { openDuck, readSettings } from '../lib/duck.mjs';
-import { emit, log, peakRssMB, round, sized, stats, timed, workDir } from '../lib/harness.mjs';
+import {
+  emit,
+  flushSetupWrites,
+  log,
+  peakRssMB,
+  round,
+  sized,
+  stats,
+  timed,
+  workDir,
+} from '../lib/harness.mjs';
 import { openLoch } from '../lib/loch.mjs';
-import { lochObjects, writeBaseTables } from '../lib/many-files.mjs';
+import { benchCodec, lochObjects, writeBaseTables } from '../lib/many-files.mjs';
 
 const TARGET = { spread: 1.0, localized: 0.1, peakRssMB: 2048 };
 
@@ -36,10 +47,12 @@ export async function run(opts) {
   await loch.engine.run(`SET memory_limit = '${memoryLimit}'`);
   const duck = await openDuck(await readSettings((sql) => lochObjects(loch.engine, sql)));
   try {
-    log(`[merge] target rows=${rows} source rows=${sourceRows} reps=${reps}`);
+    const { codec, properties } = benchCodec(opts);
+    log(`[merge] target rows=${rows} source rows=${sourceRows} reps=${reps} codec=${codec}`);
     // 1. Two target tables (copy-on-write and deletion vectors) with the same rows.
     const per = Math.ceil(rows / APPENDS);
     const bases = await writeBaseTables(loch, wd.dir, rows, APPENDS, {
+      properties,
       written: async (mode, ms, table) =>
         log(
           `[merge] ${mode} target written in ${round(ms, 0)} ms (${(await table.snapshot()).files.length} files)`,
@@ -78,6 +91,7 @@ export async function run(opts) {
           const key = `${shape}-${mode}`;
           const dir = join(wd.dir, `run-${key}-${r}`);
           cpSync(bases[mode], dir, { recursive: true });
+          flushSetupWrites();
           const table = loch.DeltaTable.forPath(loch.ctx, dir);
           const src = shape === 'spread' ? 'src_spread' : 'src_local';
           const cpu0 = process.cpuUsage();
@@ -114,7 +128,7 @@ export async function run(opts) {
       const copyCpu0 = process.cpuUsage();
       const t = await timed(() =>
         duck.run(
-          `COPY (SELECT * FROM read_parquet('${bases.cow}/*.parquet')) TO '${out}' (FORMAT parquet, COMPRESSION zstd)`,
+          `COPY (SELECT * FROM read_parquet('${bases.cow}/*.parquet')) TO '${out}' (FORMAT parquet, COMPRESSION ${codec})`,
         ),
       );
       copyCpuMs.push(cpuMs(copyCpu0));
@@ -126,7 +140,7 @@ export async function run(opts) {
       const one = readdirSync(bases.cow).find((f) => f.endsWith('.parquet'));
       const f = await timed(() =>
         duck.run(
-          `COPY (SELECT * FROM read_parquet('${join(bases.cow, one)}')) TO '${out}' (FORMAT parquet, COMPRESSION zstd)`,
+          `COPY (SELECT * FROM read_parquet('${join(bases.cow, one)}')) TO '${out}' (FORMAT parquet, COMPRESSION ${codec})`,
         ),
       );
       rmSync(out, { force: true });
@@ -147,6 +161,7 @@ export async function run(opts) {
       rows,
       sourceRows,
       memoryLimit,
+      codec,
       reps,
       ratios,
       duckdbCopyMs: c,
