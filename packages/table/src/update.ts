@@ -96,19 +96,26 @@ function updatedColumns(
 const MATCHED = '__loch_matched';
 
 /**
- * The rewritten rows of `from`: only the matching ones (`onlyMatched`, for deletion vectors and the
- * change feed's postimage) or all of them (`keepMatchedColumn`: with a boolean `__loch_matched`
- * column last, true for the updated rows). Generated columns of matching rows are recomputed from
- * the new values unless assigned, and checked against their expression when assigned.
+ * The rewritten rows of `from`, with a boolean `__loch_matched` column last (true for updated
+ * rows) that is dropped unless `keepMatchedColumn`. Generated columns of matching rows are
+ * recomputed from the new values unless assigned, and checked against their expression when
+ * assigned.
  */
+interface RewrittenRows {
+  readonly sets: ReadonlyMap<string, string>;
+  readonly alias: string;
+  /** `FROM <scan> AS <alias>` of the touched files. */
+  readonly from: string;
+  readonly predicate: string;
+  /** Only the updated rows (deletion vectors keep the others in place); else every row. */
+  readonly onlyMatched: boolean;
+  /** Keep the MATCHED flag column (the change feed tells postimages by it). */
+  readonly keepMatchedColumn?: boolean;
+}
+
 function rewrittenRowsSql(
   snapshot: Snapshot,
-  sets: ReadonlyMap<string, string>,
-  alias: string,
-  from: string,
-  predicate: string,
-  onlyMatched: boolean,
-  keepMatchedColumn = false,
+  { sets, alias, from, predicate, onlyMatched, keepMatchedColumn = false }: RewrittenRows,
 ): string {
   const matched = `(${predicate}) IS TRUE`;
   const columns = updatedColumns(snapshot, sets, alias, onlyMatched ? undefined : predicate);
@@ -193,12 +200,21 @@ async function updateOnce(
     let data: Awaited<ReturnType<typeof writeDataFiles>>;
     let cdc: Awaited<ReturnType<typeof writeChangeDataFiles>> | undefined;
     if (!changes) {
-      data = await writeRows(rewrittenRowsSql(snapshot, sets, alias, from, predicate ?? 'TRUE', dv));
+      data = await writeRows(
+        rewrittenRowsSql(snapshot, { sets, alias, from, predicate: predicate ?? 'TRUE', onlyMatched: dv }),
+      );
       written.push(...data.paths);
     } else {
       // The new rows are computed once: the data files and the postimages both read them, so a
       // SET expression like random() or uuid() gives the change feed the values written.
-      const rowsSql = rewrittenRowsSql(snapshot, sets, alias, from, predicate ?? 'TRUE', dv, true);
+      const rowsSql = rewrittenRowsSql(snapshot, {
+        sets,
+        alias,
+        from,
+        predicate: predicate ?? 'TRUE',
+        onlyMatched: dv,
+        keepMatchedColumn: true,
+      });
       [data, cdc] = await withRowsOnce(h, rowsSql, async (rows) => {
         const d = await writeRows(`SELECT * EXCLUDE (${MATCHED}) FROM ${rows}`);
         written.push(...d.paths);
