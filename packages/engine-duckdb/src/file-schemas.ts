@@ -44,7 +44,9 @@ function columnLine(f: StructField): string | undefined {
 }
 
 export class FileSchemaCache {
+  /** location -> the file's column lines ('' when it can never be read plainly), interned. */
   readonly #schemas = new Map<string, string>();
+  readonly #interned = new Map<string, string>();
   readonly #query: Query;
 
   constructor(query: Query) {
@@ -91,11 +93,21 @@ export class FileSchemaCache {
       lines.push(`${String(name)}\t${String(type)}`);
       byFile.set(key, lines);
     }
-    if (this.#schemas.size + locations.length > MAX_CACHED) this.#schemas.clear();
+    if (this.#schemas.size + locations.length > MAX_CACHED) {
+      this.#schemas.clear();
+      this.#interned.clear();
+    }
     for (const location of locations) {
       const lines = byFile.get(location);
       // A file with nested columns never equals a primitive-only table: record a mismatch.
-      this.#schemas.set(location, lines === undefined || nested.has(location) ? '' : lines.join('\n'));
+      const schema = lines === undefined || nested.has(location) ? '' : lines.join('\n');
+      // Most files of a table share one schema: keep one string for all of them.
+      let shared = this.#interned.get(schema);
+      if (shared === undefined) {
+        shared = schema;
+        this.#interned.set(schema, schema);
+      }
+      this.#schemas.set(location, shared);
     }
   }
 }
