@@ -1,18 +1,11 @@
 // Named tables across processes: each `loch sql` opens the warehouse's metastore anew.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, loch, ndjson, tempDir } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { loch, ndjson, useCliDir } from './helpers.js';
 
-let dir: string;
-let cleanup: () => void;
-
-beforeAll(() => {
-  assertBuilt();
-  ({ dir, cleanup } = tempDir());
-});
-afterAll(() => cleanup());
+const cli = useCliDir();
 
 const sql = (text: string, env: Record<string, string> = {}) =>
-  loch(['sql', '--format', 'ndjson', '--warehouse', `${dir}/wh`, text], { env });
+  loch(['sql', '--format', 'ndjson', '--warehouse', `${cli.dir}/wh`, text], { env });
 
 describe('loch sql with named tables', () => {
   it('prints the generated admin password once, and later processes see the tables', () => {

@@ -1,14 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, loch, sqlOk, tempDir } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { loch, sqlOk, useCliDir } from './helpers.js';
 
-let dir: string;
-let cleanup: () => void;
-
-beforeAll(() => {
-  assertBuilt();
-  ({ dir, cleanup } = tempDir());
-});
-afterAll(() => cleanup());
+const cli = useCliDir();
 
 describe('loch basics', () => {
   it('prints help and version', () => {
@@ -41,6 +34,6 @@ describe('loch basics', () => {
   });
 
   it('runs plain DuckDB queries and prints the last result', () => {
-    expect(sqlOk(dir, 'SELECT 1 AS a; SELECT 2 AS b')).toBe('{"b":2}\n');
+    expect(sqlOk(cli.dir, 'SELECT 1 AS a; SELECT 2 AS b')).toBe('{"b":2}\n');
   });
 });

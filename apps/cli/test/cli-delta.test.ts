@@ -1,19 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, loch, ndjson, sqlOk, tempDir } from './helpers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loch, ndjson, sqlOk, useCliDir } from './helpers.js';
 
-let dir: string;
-let cleanup: () => void;
-
-beforeAll(() => {
-  assertBuilt();
-  ({ dir, cleanup } = tempDir());
-});
-afterAll(() => cleanup());
+const cli = useCliDir();
 
 describe('time travel, history, detail, restore, alter', () => {
   beforeAll(() => {
     sqlOk(
-      dir,
+      cli.dir,
       `CREATE TABLE delta.\`tt\` (id INT, v STRING);
        INSERT INTO delta.\`tt\` VALUES (1, 'a');
        INSERT INTO delta.\`tt\` VALUES (2, 'b');
@@ -22,12 +15,12 @@ describe('time travel, history, detail, restore, alter', () => {
   });
 
   it('reads older versions with VERSION AS OF, @v and TIMESTAMP AS OF', () => {
-    const history = ndjson(sqlOk(dir, 'DESCRIBE HISTORY delta.`tt`'));
+    const history = ndjson(sqlOk(cli.dir, 'DESCRIBE HISTORY delta.`tt`'));
     const v1 = history.find((h) => h['version'] === 1)!['timestamp'] as string;
     const ids = (from: string) => `(SELECT coalesce(list(id ORDER BY id), []) FROM ${from})`;
     const [row] = ndjson(
       sqlOk(
-        dir,
+        cli.dir,
         `SELECT ${ids('delta.`tt`')} AS latest, ${ids('delta.`tt` VERSION AS OF 1')} AS v1,
                 ${ids('delta.`tt@v2`')} AS v2, ${ids('delta.`tt` FOR VERSION AS OF 0')} AS v0,
                 ${ids(`delta.\`tt\` TIMESTAMP AS OF '${v1}'`)} AS ts_literal,
@@ -35,14 +28,19 @@ describe('time travel, history, detail, restore, alter', () => {
       ),
     );
     expect(row).toEqual({ latest: [3], v1: [1], v2: [1, 2], v0: [], ts_literal: [1], ts_expr: [1] });
-    const late = loch(['sql', '--warehouse', dir, "SELECT * FROM delta.`tt` TIMESTAMP AS OF '2999-01-01'"]);
+    const late = loch([
+      'sql',
+      '--warehouse',
+      cli.dir,
+      "SELECT * FROM delta.`tt` TIMESTAMP AS OF '2999-01-01'",
+    ]);
     expect(late.code).toBe(1);
     expect(late.stderr).toContain('2999-01-01');
   });
 
   it('INSERT applies store assignment: numeric widening/narrowing casts and strings to dates', () => {
     const out = sqlOk(
-      dir,
+      cli.dir,
       `CREATE TABLE delta.\`assign\` (small SMALLINT, dec DECIMAL(5,2), d DATE, ts TIMESTAMP);
        INSERT INTO delta.\`assign\` VALUES (7, 100, '2024-02-29', '2024-02-29 10:00:00');
        SELECT * FROM delta.\`assign\``,
@@ -50,14 +48,19 @@ describe('time travel, history, detail, restore, alter', () => {
     expect(ndjson(out)).toEqual([
       { small: 7, dec: '100.00', d: '2024-02-29', ts: '2024-02-29T10:00:00.000000Z' },
     ]);
-    const overflow = loch(['sql', '--warehouse', dir, 'INSERT INTO delta.`assign` (small) VALUES (100000)']);
+    const overflow = loch([
+      'sql',
+      '--warehouse',
+      cli.dir,
+      'INSERT INTO delta.`assign` (small) VALUES (100000)',
+    ]);
     expect(overflow.code).toBe(1);
     expect(overflow.stderr).toContain('22003');
   });
 
   it('INSERT OVERWRITE ... PARTITION replaces one partition', () => {
     const out = sqlOk(
-      dir,
+      cli.dir,
       `CREATE TABLE delta.\`parts\` (id INT, d DATE) PARTITIONED BY (d);
        INSERT INTO delta.\`parts\` VALUES (1, '2024-01-01'), (2, '2024-01-02');
        INSERT OVERWRITE delta.\`parts\` PARTITION (d = '2024-01-02') VALUES (20), (21);
@@ -71,13 +74,13 @@ describe('time travel, history, detail, restore, alter', () => {
   });
 
   it('fails on a version that does not exist', () => {
-    const r = loch(['sql', '--warehouse', dir, 'SELECT * FROM delta.`tt` VERSION AS OF 99']);
+    const r = loch(['sql', '--warehouse', cli.dir, 'SELECT * FROM delta.`tt` VERSION AS OF 99']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/99/);
   });
 
   it('DESCRIBE HISTORY has Databricks columns, newest first', () => {
-    const rows = ndjson(sqlOk(dir, 'DESCRIBE HISTORY delta.`tt`'));
+    const rows = ndjson(sqlOk(cli.dir, 'DESCRIBE HISTORY delta.`tt`'));
     expect(Object.keys(rows[0]!)).toEqual([
       'version',
       'timestamp',
@@ -103,11 +106,11 @@ describe('time travel, history, detail, restore, alter', () => {
     ]);
     expect(rows[0]!['timestamp']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
     expect(rows[0]!['operationParameters']).toContainEqual({ key: 'mode', value: 'Overwrite' });
-    expect(ndjson(sqlOk(dir, 'DESCRIBE HISTORY delta.`tt` LIMIT 1'))).toHaveLength(1);
+    expect(ndjson(sqlOk(cli.dir, 'DESCRIBE HISTORY delta.`tt` LIMIT 1'))).toHaveLength(1);
   });
 
   it('DESCRIBE DETAIL has Databricks columns', () => {
-    const [row] = ndjson(sqlOk(dir, 'DESCRIBE DETAIL delta.`tt`'));
+    const [row] = ndjson(sqlOk(cli.dir, 'DESCRIBE DETAIL delta.`tt`'));
     expect(Object.keys(row!)).toEqual([
       'format',
       'id',
@@ -130,23 +133,23 @@ describe('time travel, history, detail, restore, alter', () => {
   });
 
   it('DESCRIBE TABLE lists columns', () => {
-    expect(ndjson(sqlOk(dir, 'DESCRIBE TABLE delta.`tt`'))).toEqual([
+    expect(ndjson(sqlOk(cli.dir, 'DESCRIBE TABLE delta.`tt`'))).toEqual([
       { col_name: 'id', data_type: 'int', comment: null },
       { col_name: 'v', data_type: 'string', comment: null },
     ]);
   });
 
   it('RESTORE returns its metrics and brings the old rows back', () => {
-    const [m] = ndjson(sqlOk(dir, 'RESTORE TABLE delta.`tt` TO VERSION AS OF 2'));
+    const [m] = ndjson(sqlOk(cli.dir, 'RESTORE TABLE delta.`tt` TO VERSION AS OF 2'));
     expect(m).toMatchObject({ num_of_files_after_restore: 2, num_restored_files: 2, num_removed_files: 1 });
-    expect(ndjson(sqlOk(dir, 'SELECT id FROM delta.`tt` ORDER BY id'))).toEqual([{ id: 1 }, { id: 2 }]);
-    const [h] = ndjson(sqlOk(dir, 'DESCRIBE HISTORY delta.`tt` LIMIT 1'));
+    expect(ndjson(sqlOk(cli.dir, 'SELECT id FROM delta.`tt` ORDER BY id'))).toEqual([{ id: 1 }, { id: 2 }]);
+    const [h] = ndjson(sqlOk(cli.dir, 'DESCRIBE HISTORY delta.`tt` LIMIT 1'));
     expect(h!['operation']).toBe('RESTORE');
   });
 
   it('ALTER TABLE adds, renames and drops columns and sets properties', () => {
     const rows = sqlOk(
-      dir,
+      cli.dir,
       `ALTER TABLE delta.\`tt\` ADD COLUMNS (extra DOUBLE COMMENT 'new');
        ALTER TABLE delta.\`tt\` SET TBLPROPERTIES ('delta.columnMapping.mode' = 'name', 'owner' = 'me');
        ALTER TABLE delta.\`tt\` RENAME COLUMN v TO label;
@@ -157,13 +160,13 @@ describe('time travel, history, detail, restore, alter', () => {
       { id: 1, label: 'a' },
       { id: 2, label: 'b' },
     ]);
-    const [d] = ndjson(sqlOk(dir, 'DESCRIBE DETAIL delta.`tt`'));
+    const [d] = ndjson(sqlOk(cli.dir, 'DESCRIBE DETAIL delta.`tt`'));
     expect(d!['properties']).toContainEqual({ key: 'owner', value: 'me' });
-    expect(ndjson(sqlOk(dir, "SHOW TBLPROPERTIES delta.`tt` ('owner')"))).toEqual([
+    expect(ndjson(sqlOk(cli.dir, "SHOW TBLPROPERTIES delta.`tt` ('owner')"))).toEqual([
       { key: 'owner', value: 'me' },
     ]);
     const props = ndjson(
-      sqlOk(dir, "ALTER TABLE delta.`tt` UNSET TBLPROPERTIES ('owner'); SHOW TBLPROPERTIES delta.`tt`"),
+      sqlOk(cli.dir, "ALTER TABLE delta.`tt` UNSET TBLPROPERTIES ('owner'); SHOW TBLPROPERTIES delta.`tt`"),
     );
     expect(props.map((p) => p['key'])).not.toContain('owner');
     expect(props).toContainEqual({ key: 'delta.columnMapping.mode', value: 'name' });

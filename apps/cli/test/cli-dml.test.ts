@@ -1,22 +1,15 @@
 // End to end: DELETE and UPDATE through the `loch sql` binary, with and without deletion vectors.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, loch, ndjson, sqlOk, tempDir } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { loch, ndjson, sqlOk, useCliDir } from './helpers.js';
 
-let dir: string;
-let cleanup: () => void;
-
-beforeAll(() => {
-  assertBuilt();
-  ({ dir, cleanup } = tempDir());
-});
-afterAll(() => cleanup());
+const cli = useCliDir();
 
 describe('loch sql DELETE / UPDATE', () => {
   it('changes rows with deletion vectors and shows the metrics in DESCRIBE HISTORY', () => {
     const out = sqlOk(
-      dir,
+      cli.dir,
       `CREATE TABLE delta.\`dml\` (id INT, region STRING, amount INT) PARTITIONED BY (region)
          TBLPROPERTIES ('delta.enableDeletionVectors' = 'true');
        INSERT INTO delta.\`dml\` SELECT i::INT, CASE WHEN i < 5 THEN 'eu' ELSE 'us' END, (i * 10)::INT FROM range(10) r(i);
@@ -34,9 +27,9 @@ describe('loch sql DELETE / UPDATE', () => {
       { id: 8, region: 'us', amount: 81 },
       { id: 9, region: 'us', amount: 91 },
     ]);
-    const bins = readdirSync(join(dir, 'dml')).filter((f) => f.endsWith('.bin'));
+    const bins = readdirSync(join(cli.dir, 'dml')).filter((f) => f.endsWith('.bin'));
     expect(bins.length).toBeGreaterThanOrEqual(2);
-    const history = ndjson(sqlOk(dir, 'DESCRIBE HISTORY delta.`dml` LIMIT 3'));
+    const history = ndjson(sqlOk(cli.dir, 'DESCRIBE HISTORY delta.`dml` LIMIT 3'));
     expect(history.map((h) => h['operation'])).toEqual(['DELETE', 'UPDATE', 'DELETE']);
     // MAP columns print as key/value lists in ndjson.
     const entries = history[1]!['operationMetrics'] as { key: string; value: string }[];
@@ -46,14 +39,16 @@ describe('loch sql DELETE / UPDATE', () => {
 
   it('prints num_affected_rows and fails cleanly on a constraint violation', () => {
     sqlOk(
-      dir,
+      cli.dir,
       `CREATE TABLE delta.\`cow\` (id INT NOT NULL, v INT);
        INSERT INTO delta.\`cow\` VALUES (1, 1), (2, 2), (3, 3)`,
     );
-    expect(ndjson(sqlOk(dir, 'DELETE FROM delta.`cow` WHERE v >= 2'))).toEqual([{ num_affected_rows: 2 }]);
-    const bad = loch(['sql', '--warehouse', dir, 'UPDATE delta.`cow` SET id = NULL']);
+    expect(ndjson(sqlOk(cli.dir, 'DELETE FROM delta.`cow` WHERE v >= 2'))).toEqual([
+      { num_affected_rows: 2 },
+    ]);
+    const bad = loch(['sql', '--warehouse', cli.dir, 'UPDATE delta.`cow` SET id = NULL']);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('id');
-    expect(ndjson(sqlOk(dir, 'SELECT id, v FROM delta.`cow`'))).toEqual([{ id: 1, v: 1 }]);
+    expect(ndjson(sqlOk(cli.dir, 'SELECT id, v FROM delta.`cow`'))).toEqual([{ id: 1, v: 1 }]);
   });
 });

@@ -1,50 +1,48 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, loch, ndjson, sqlOk, tempDir } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { loch, ndjson, sqlOk, useCliDir } from './helpers.js';
 
-let dir: string;
-let cleanup: () => void;
-
-beforeAll(() => {
-  assertBuilt();
-  ({ dir, cleanup } = tempDir());
-});
-afterAll(() => cleanup());
+const cli = useCliDir();
 
 describe('errors', () => {
   it('a schema mismatch exits 1 naming the column and both types, without a stack', () => {
-    sqlOk(dir, 'CREATE TABLE delta.`strict` (id INT, amount DECIMAL(18,2))');
-    const r = loch(['sql', '--warehouse', dir, "INSERT INTO delta.`strict` SELECT 'x' AS id, 1.5 AS amount"]);
+    sqlOk(cli.dir, 'CREATE TABLE delta.`strict` (id INT, amount DECIMAL(18,2))');
+    const r = loch([
+      'sql',
+      '--warehouse',
+      cli.dir,
+      "INSERT INTO delta.`strict` SELECT 'x' AS id, 1.5 AS amount",
+    ]);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/id/);
     expect(r.stderr.toLowerCase()).toMatch(/string|varchar/);
     expect(r.stderr.toLowerCase()).toMatch(/int/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
-    const debug = loch(['sql', '--warehouse', dir, "INSERT INTO delta.`strict` SELECT 'x', 1.5"], {
+    const debug = loch(['sql', '--warehouse', cli.dir, "INSERT INTO delta.`strict` SELECT 'x', 1.5"], {
       env: { LOCH_DEBUG: '1' },
     });
     expect(debug.code).toBe(1);
     expect(debug.stderr).toMatch(/\n\s+at /);
     // nothing was written
-    expect(ndjson(sqlOk(dir, 'SELECT count(*) AS n FROM delta.`strict`'))).toEqual([{ n: 0 }]);
+    expect(ndjson(sqlOk(cli.dir, 'SELECT count(*) AS n FROM delta.`strict`'))).toEqual([{ n: 0 }]);
   });
 
   it('a missing table exits 1 with 42P01, its path and the failing statement', () => {
-    const r = loch(['sql', '--warehouse', dir, 'SELECT 1; SELECT * FROM delta.`missing`']);
+    const r = loch(['sql', '--warehouse', cli.dir, 'SELECT 1; SELECT * FROM delta.`missing`']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('missing');
     expect(r.stderr).toContain('(SQLSTATE 42P01, statement 2 of 2)');
   });
 
   it('a syntax error exits 1 with its position', () => {
-    const r = loch(['sql', '--warehouse', dir, 'CREATE TABLE delta.`x` (a STRNG)']);
+    const r = loch(['sql', '--warehouse', cli.dir, 'CREATE TABLE delta.`x` (a STRNG)']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("at or near 'STRNG' (line 1, column 27)");
     expect(r.stderr).toContain('42601');
   });
 
   it('creating an existing table fails', () => {
-    const r = loch(['sql', '--warehouse', dir, 'CREATE TABLE delta.`strict` (id INT)']);
+    const r = loch(['sql', '--warehouse', cli.dir, 'CREATE TABLE delta.`strict` (id INT)']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('already exists');
   });

@@ -1,52 +1,45 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, loch, ndjson, sqlOk, tempDir } from './helpers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loch, ndjson, sqlOk, useCliDir } from './helpers.js';
 
-let dir: string;
-let cleanup: () => void;
-
-beforeAll(() => {
-  assertBuilt();
-  ({ dir, cleanup } = tempDir());
-});
-afterAll(() => cleanup());
+const cli = useCliDir();
 
 describe('create, insert, select in every format', () => {
   beforeAll(() => {
     sqlOk(
-      dir,
+      cli.dir,
       `CREATE TABLE delta.\`people\` (id BIGINT NOT NULL, name STRING, score DECIMAL(5,2)) USING DELTA;
        INSERT INTO delta.\`people\` VALUES (1, 'ann', 1.5), (2, 'bo, "b"', NULL)`,
     );
   });
 
   it('writes a Delta log under the warehouse', () => {
-    expect(existsSync(join(dir, 'people', '_delta_log', '00000000000000000000.json'))).toBe(true);
-    expect(existsSync(join(dir, 'people', '_delta_log', '00000000000000000001.json'))).toBe(true);
+    expect(existsSync(join(cli.dir, 'people', '_delta_log', '00000000000000000000.json'))).toBe(true);
+    expect(existsSync(join(cli.dir, 'people', '_delta_log', '00000000000000000001.json'))).toBe(true);
   });
 
   it('ndjson', () => {
-    expect(ndjson(sqlOk(dir, 'SELECT * FROM delta.`people` ORDER BY id'))).toEqual([
+    expect(ndjson(sqlOk(cli.dir, 'SELECT * FROM delta.`people` ORDER BY id'))).toEqual([
       { id: 1, name: 'ann', score: '1.50' },
       { id: 2, name: 'bo, "b"', score: null },
     ]);
   });
 
   it('json', () => {
-    expect(JSON.parse(sqlOk(dir, 'SELECT id, name FROM delta.`people` ORDER BY id', 'json'))).toEqual([
+    expect(JSON.parse(sqlOk(cli.dir, 'SELECT id, name FROM delta.`people` ORDER BY id', 'json'))).toEqual([
       { id: 1, name: 'ann' },
       { id: 2, name: 'bo, "b"' },
     ]);
   });
 
   it('csv', () => {
-    const out = sqlOk(dir, 'SELECT id, name FROM delta.`people` ORDER BY id', 'csv');
+    const out = sqlOk(cli.dir, 'SELECT id, name FROM delta.`people` ORDER BY id', 'csv');
     expect(out.trim().split(/\r?\n/)).toEqual(['id,name', '1,ann', '2,"bo, ""b"""']);
   });
 
   it('table (the default)', () => {
-    const r = loch(['sql', '--warehouse', dir, 'SELECT id, name FROM delta.`people` ORDER BY id']);
+    const r = loch(['sql', '--warehouse', cli.dir, 'SELECT id, name FROM delta.`people` ORDER BY id']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('id');
     expect(r.stdout).toContain('ann');
@@ -54,18 +47,18 @@ describe('create, insert, select in every format', () => {
   });
 
   it('INSERT reports affected rows like Databricks', () => {
-    expect(ndjson(sqlOk(dir, "INSERT INTO delta.`people` (id, name) SELECT 3, 'cy'"))).toEqual([
+    expect(ndjson(sqlOk(cli.dir, "INSERT INTO delta.`people` (id, name) SELECT 3, 'cy'"))).toEqual([
       { num_affected_rows: 1, num_inserted_rows: 1 },
     ]);
-    expect(ndjson(sqlOk(dir, 'SELECT count(*) AS n, count(score) AS s FROM delta.`people`'))).toEqual([
+    expect(ndjson(sqlOk(cli.dir, 'SELECT count(*) AS n, count(score) AS s FROM delta.`people`'))).toEqual([
       { n: 3, s: 1 },
     ]);
   });
 
   it('resolves absolute paths and file:// URLs to the same table', () => {
-    const abs = join(dir, 'people');
-    const a = ndjson(sqlOk(dir, `SELECT count(*) AS n FROM delta.\`${abs}\``));
-    const b = ndjson(sqlOk(dir, `SELECT count(*) AS n FROM delta.\`file://${abs}\``));
+    const abs = join(cli.dir, 'people');
+    const a = ndjson(sqlOk(cli.dir, `SELECT count(*) AS n FROM delta.\`${abs}\``));
+    const b = ndjson(sqlOk(cli.dir, `SELECT count(*) AS n FROM delta.\`file://${abs}\``));
     expect(a).toEqual(b);
   });
 });
@@ -73,7 +66,7 @@ describe('create, insert, select in every format', () => {
 describe('ndjson value rules', () => {
   it('prints every type as the contract says', () => {
     const out = sqlOk(
-      dir,
+      cli.dir,
       `CREATE TABLE delta.\`types\` (
          i INT, big BIGINT, huge BIGINT, dec DECIMAL(10,3), d DATE, ts TIMESTAMP, ntz TIMESTAMP_NTZ, b BINARY,
          s STRUCT<a: INT, b: STRING>, arr ARRAY<INT>, m MAP<STRING, INT>, str STRING, ok BOOLEAN, dbl DOUBLE);
@@ -109,7 +102,7 @@ describe('scripts of several statements', () => {
     `CREATE TABLE delta.\`${t}\` (id INT); INSERT INTO delta.\`${t}\` VALUES (7); SELECT 'first' AS a; SELECT id FROM delta.\`${t}\``;
 
   it('print every result as a table, in order', () => {
-    const table = sqlOk(dir, script('multi_table'), 'table');
+    const table = sqlOk(cli.dir, script('multi_table'), 'table');
     const inserted = table.indexOf('num_affected_rows');
     const first = table.indexOf('first');
     const id = table.indexOf('id\n');
@@ -119,7 +112,7 @@ describe('scripts of several statements', () => {
   });
 
   it('print only the last result in machine formats', () => {
-    expect(ndjson(sqlOk(dir, script('multi_ndjson')))).toEqual([{ id: 7 }]);
-    expect(sqlOk(dir, "SELECT 1 AS a; SELECT 'x' AS b", 'csv')).toBe('b\nx\n');
+    expect(ndjson(sqlOk(cli.dir, script('multi_ndjson')))).toEqual([{ id: 7 }]);
+    expect(sqlOk(cli.dir, "SELECT 1 AS a; SELECT 'x' AS b", 'csv')).toBe('b\nx\n');
   });
 });

@@ -1,15 +1,8 @@
 // End to end: MERGE through the `loch sql` binary (the blueprint's CDC upsert), both strategies.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, ndjson, sqlOk, tempDir } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { ndjson, sqlOk, useCliDir } from './helpers.js';
 
-let dir: string;
-let cleanup: () => void;
-
-beforeAll(() => {
-  assertBuilt();
-  ({ dir, cleanup } = tempDir());
-});
-afterAll(() => cleanup());
+const cli = useCliDir();
 
 describe.each([
   ['copy-on-write', 'false'],
@@ -18,13 +11,13 @@ describe.each([
   it('applies CDC records and shows the MERGE metrics in DESCRIBE HISTORY', () => {
     const t = `customers_${dv}`;
     sqlOk(
-      dir,
+      cli.dir,
       `CREATE TABLE delta.\`${t}\` (customer_id INT, name STRING, email STRING, updated_at TIMESTAMP)
          TBLPROPERTIES ('delta.enableDeletionVectors' = '${dv}');
        INSERT INTO delta.\`${t}\` SELECT i::INT, 'n' || i, 'e' || i, TIMESTAMP '2024-01-01' FROM range(1, 6) r(i)`,
     );
     const merged = sqlOk(
-      dir,
+      cli.dir,
       `MERGE INTO delta.\`${t}\` AS target
        USING (SELECT * FROM (VALUES (1, 'x', 'x@', TIMESTAMP '2024-02-01', 'DELETE'),
                                     (2, 'Bob', 'bob@', TIMESTAMP '2024-02-02', 'UPDATE'),
@@ -39,7 +32,7 @@ describe.each([
     expect(ndjson(merged)).toEqual([
       { num_affected_rows: 3, num_updated_rows: 1, num_deleted_rows: 1, num_inserted_rows: 1 },
     ]);
-    const rows = ndjson(sqlOk(dir, `SELECT customer_id, name FROM delta.\`${t}\` ORDER BY customer_id`));
+    const rows = ndjson(sqlOk(cli.dir, `SELECT customer_id, name FROM delta.\`${t}\` ORDER BY customer_id`));
     expect(rows).toEqual([
       { customer_id: 2, name: 'Bob' },
       { customer_id: 3, name: 'n3' },
@@ -47,7 +40,7 @@ describe.each([
       { customer_id: 5, name: 'n5' },
       { customer_id: 9, name: 'Eve' },
     ]);
-    const history = ndjson(sqlOk(dir, `DESCRIBE HISTORY delta.\`${t}\` LIMIT 1`));
+    const history = ndjson(sqlOk(cli.dir, `DESCRIBE HISTORY delta.\`${t}\` LIMIT 1`));
     expect(history[0]!['operation']).toBe('MERGE');
     const entries = history[0]!['operationMetrics'] as { key: string; value: string }[];
     const metrics = Object.fromEntries(entries.map((e) => [e.key, e.value]));

@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
 
 export const MAIN = resolve(fileURLToPath(new URL('.', import.meta.url)), '../dist/main.cjs');
 
@@ -59,6 +60,25 @@ export const ndjson = (text: string): Record<string, unknown>[] =>
     .split('\n')
     .filter((l) => l.trim() !== '')
     .map((l) => JSON.parse(l) as Record<string, unknown>);
+
+/**
+ * For a test file: checks that the CLI is built and gives a fresh temporary directory (`dir`) for
+ * its warehouses and tables, removed after the file's tests.
+ */
+export function useCliDir(): { readonly dir: string } {
+  let current: { dir: string; cleanup: () => void } | undefined;
+  beforeAll(() => {
+    assertBuilt();
+    current = tempDir();
+  });
+  afterAll(() => current?.cleanup());
+  return {
+    get dir(): string {
+      if (current === undefined) throw new Error('useCliDir: the directory exists from beforeAll on');
+      return current.dir;
+    },
+  };
+}
 
 export function tempDir(): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'loch-cli-'));
