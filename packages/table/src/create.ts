@@ -7,11 +7,11 @@ import {
   COLUMN_MAPPING_MAX_ID_KEY,
   columnMappingMode,
   DeltaError,
-  findField,
   type Metadata,
   type Protocol,
   protocolFor,
   requiredFeatures,
+  resolveLayoutColumns,
   type Snapshot,
   type StructType,
   serializeSchema,
@@ -36,30 +36,7 @@ export interface NewTableSpec {
 
 /** Resolves partition column names against the schema (case-insensitively) to their schema spelling. */
 function resolvePartitionColumns(schema: StructType, columns: readonly string[]): string[] {
-  const out: string[] = [];
-  for (const c of columns) {
-    const field = findField(schema, [c]);
-    if (field === undefined) {
-      throw new DeltaError(
-        'INVALID_SCHEMA',
-        `partition column '${c}' is not a column of the table; columns are ${schema.fields.map((f) => f.name).join(', ')}`,
-        { column: c },
-      );
-    }
-    if (field.type.kind !== 'primitive' && field.type.kind !== 'decimal') {
-      throw new DeltaError(
-        'INVALID_SCHEMA',
-        `partition column '${c}' has a nested type; partition by a primitive column`,
-        {
-          column: c,
-        },
-      );
-    }
-    if (out.includes(field.name)) {
-      throw new DeltaError('INVALID_SCHEMA', `partition column '${c}' is listed twice`, { column: c });
-    }
-    out.push(field.name);
-  }
+  const out = resolveLayoutColumns(schema, columns, 'partition').map((f) => f.name);
   if (out.length > 0 && out.length === schema.fields.length) {
     throw new DeltaError(
       'INVALID_SCHEMA',

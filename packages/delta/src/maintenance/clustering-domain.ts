@@ -3,7 +3,8 @@
 // and files written by clustering carry `clusteringProvider`.
 import type { AddFile, DomainMetadata } from '../actions/types.js';
 import { DeltaError } from '../errors.js';
-import { findField, physicalName } from '../schema/column-mapping.js';
+import { physicalName } from '../schema/column-mapping.js';
+import { resolveLayoutColumns } from '../schema/layout-columns.js';
 import type { StructField, StructType } from '../schema/types.js';
 import type { ColumnMappingMode, Snapshot } from '../snapshot/types.js';
 
@@ -69,32 +70,9 @@ export function resolveClusteringColumns(
       { partitionColumns: [...partitionColumns] },
     );
   }
-  const names: string[] = [];
-  const physical: string[][] = [];
-  for (const c of columns) {
-    const field = findField(schema, [c]);
-    if (field === undefined) {
-      throw new DeltaError(
-        'INVALID_SCHEMA',
-        `clustering column '${c}' is not a column of the table; columns are ${schema.fields.map((f) => f.name).join(', ')}`,
-        { column: c },
-      );
-    }
-    if (field.type.kind !== 'primitive' && field.type.kind !== 'decimal') {
-      throw new DeltaError(
-        'INVALID_SCHEMA',
-        `clustering column '${c}' has a nested type; cluster by a primitive column`,
-        {
-          column: c,
-        },
-      );
-    }
-    if (names.includes(field.name)) {
-      throw new DeltaError('INVALID_SCHEMA', `clustering column '${c}' is listed twice`, { column: c });
-    }
-    names.push(field.name);
-    physical.push([physicalName(field, mode)]);
-  }
+  const fields = resolveLayoutColumns(schema, columns, 'clustering');
+  const names = fields.map((f) => f.name);
+  const physical = fields.map((f) => [physicalName(f, mode)]);
   return { names, physical };
 }
 
