@@ -103,7 +103,7 @@ export class DuckEngine implements Engine {
     }
   }
 
-  async query(sql: string): Promise<QueryResult> {
+  query(sql: string): Promise<QueryResult> {
     return this.#withSql(sql, async (conn) => {
       // With a values array node-api runs every statement and returns the LAST result; without one it
       // returns the first. Single statements skip the extra prepare, or reuse a prepared one.
