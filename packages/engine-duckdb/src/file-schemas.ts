@@ -6,6 +6,7 @@
 // differs from the table: missing or renamed columns, other types. Delta data files never change,
 // so each file's footer schema is read once (`parquet_schema`) and cached by location.
 import type { StructField } from '@loch/delta';
+import { stringList } from './sql-text.js';
 import type { ScanSpec } from './types.js';
 import { toDuckType } from './types-map.js';
 
@@ -65,13 +66,12 @@ export class FileSchemaCache {
   }
 
   async #load(locations: readonly string[]): Promise<void> {
-    const list = `[${locations.map((l) => `'${l.replaceAll("'", "''")}'`).join(', ')}]`;
     let rows: readonly (readonly unknown[])[];
     try {
       // Top-level columns only (the root row has children; nested children repeat under it).
       rows = (
         await this.#query(
-          `SELECT file_name, name, duckdb_type, num_children FROM parquet_schema(${list}) ORDER BY file_name, column_id`,
+          `SELECT file_name, name, duckdb_type, num_children FROM parquet_schema(${stringList(locations)}) ORDER BY file_name, column_id`,
         )
       ).rows;
     } catch {

@@ -2,7 +2,7 @@
 // Data Feed"): the actions of one commit -> where that commit's changed rows are. A commit with
 // `cdc` actions is described by those files alone; otherwise its changes derive from the add and
 // remove actions that change data. No IO here: the driver reads the log and the files.
-import { type Action, type AddCdcFile, type DeletionVectorDescriptor, parseStats } from '@loch/delta';
+import { type Action, type AddCdcFile, type DeletionVectorDescriptor, statsNumRecords } from '@loch/delta';
 
 export type DerivedChangeType = 'insert' | 'delete';
 
@@ -53,7 +53,7 @@ export function planCommitChanges(version: number, actions: readonly Action[]): 
   const removed = new Map<string, ChangeFile>();
   for (const a of actions) {
     if (a.kind === 'add' && a.dataChange) {
-      const numRecords = parseStats(a)?.numRecords;
+      const numRecords = statsNumRecords(a);
       added.set(a.path, {
         path: a.path,
         partitionValues: a.partitionValues,
@@ -62,7 +62,7 @@ export function planCommitChanges(version: number, actions: readonly Action[]): 
         deletionVector: a.deletionVector ?? null,
       });
     } else if (a.kind === 'remove' && a.dataChange) {
-      const numRecords = parseStats(a)?.numRecords;
+      const numRecords = statsNumRecords(a);
       removed.set(a.path, {
         path: a.path,
         partitionValues: a.partitionValues ?? {},

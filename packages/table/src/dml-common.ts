@@ -12,6 +12,7 @@ import {
   pruneFiles,
   type ReadSet,
   type Snapshot,
+  statsNumRecords,
 } from '@loch/delta';
 import { toDuckType } from '@loch/engine-duckdb';
 import { buildScanSpec, fileLocation } from './scan.js';
@@ -167,13 +168,8 @@ export interface FileMatch {
 
 /** Live rows of a file from its stats and deletion vector; undefined without a record count. */
 export function liveRowsFromStats(file: AddFile): number | undefined {
-  if (file.stats == null) return undefined;
-  try {
-    const n = (JSON.parse(file.stats) as { numRecords?: unknown }).numRecords;
-    return typeof n === 'number' ? n - (file.deletionVector?.cardinality ?? 0) : undefined;
-  } catch {
-    return undefined;
-  }
+  const n = statsNumRecords(file);
+  return n === undefined ? undefined : n - (file.deletionVector?.cardinality ?? 0);
 }
 
 /** Parquet row indexes of one file (deletion vector input). */

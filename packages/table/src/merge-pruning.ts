@@ -158,11 +158,9 @@ export async function mergeScope(
     `CAST(max(${k.sourceSql}) AS VARCHAR)`,
     input.checkUniqueKeys ? `count(DISTINCT ${k.sourceSql})` : `approx_count_distinct(${k.sourceSql})`,
   ]);
-  if (!input.checkUniqueKeys) {
-    stats.push('FALSE');
-  } else if (keys.length === 1) {
+  if (input.checkUniqueKeys && keys.length === 1) {
     stats.push(`count(${keys[0]!.sourceSql}) = count(DISTINCT ${keys[0]!.sourceSql})`);
-  } else if (keys.length > 1) {
+  } else if (input.checkUniqueKeys && keys.length > 1) {
     const allSet = keys.map((k) => `${k.sourceSql} IS NOT NULL`).join(' AND ');
     const tuple = `{${keys.map((k, i) => `'k${i}': ${k.sourceSql}`).join(', ')}}`;
     stats.push(`count(*) FILTER (WHERE ${allSet}) = count(DISTINCT ${tuple}) FILTER (WHERE ${allSet})`);

@@ -12,8 +12,8 @@ import {
   DeltaError,
   type Metadata,
   type Protocol,
-  parseStats,
   type Snapshot,
+  statsNumRecords,
 } from '@loch/delta';
 import { schemaFromDuckColumns } from '@loch/engine-duckdb';
 import { autoCompactAfterCommit } from './auto-optimize.js';
@@ -455,7 +455,7 @@ function hasDuplicate(sorted: Float64Array): boolean {
 }
 
 /** True when the log gives no row count (stats numRecords) for the file. */
-const lacksRowCount = (file: AddFile): boolean => parseStats(file)?.numRecords === undefined;
+const lacksRowCount = (file: AddFile): boolean => statsNumRecords(file) === undefined;
 
 /**
  * `target.k IN (SELECT source.k FROM source)` for the ON condition's first equality key: true for

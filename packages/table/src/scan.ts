@@ -9,9 +9,9 @@ import {
   dvUniqueId,
   type Expr,
   loadDeletionVector,
-  parseStats,
   pruneFiles,
   type Snapshot,
+  statsNumRecords,
 } from '@loch/delta';
 import type { ScanFile, ScanSpec } from '@loch/engine-duckdb';
 import { addPathToRelative, decodeAddPath } from '@loch/storage';
@@ -81,7 +81,7 @@ async function scanFiles(h: TableHandle, adds: readonly AddFile[]): Promise<Scan
   const withDv: number[] = [];
   for (let i = 0; i < adds.length; i++) {
     const add = adds[i]!;
-    const numRecords = numRecordsOf(add);
+    const numRecords = statsNumRecords(add);
     files[i] = {
       location: fileLocation(h, add),
       partitionValues: add.partitionValues,
@@ -100,18 +100,6 @@ async function scanFiles(h: TableHandle, adds: readonly AddFile[]): Promise<Scan
   };
   await Promise.all(Array.from({ length: Math.min(DV_CONCURRENCY, withDv.length) }, worker));
   return files;
-}
-
-// Writers put numRecords first ({"numRecords":123,...}); anything else takes the full parse.
-const LEADING_NUM_RECORDS = /^\s*\{\s*"numRecords"\s*:\s*(\d+)\s*[,}]/;
-
-/** The add's physical row count from its stats (the engine's cardinality hint), if recorded. */
-function numRecordsOf(add: AddFile): number | undefined {
-  if (typeof add.stats === 'string') {
-    const m = LEADING_NUM_RECORDS.exec(add.stats);
-    if (m !== null) return Number(m[1]);
-  }
-  return parseStats(add)?.numRecords;
 }
 
 /** A skipping predicate, or one built from the snapshot actually scanned (its schema decides names). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseStats } from './parse-stats.js';
+import { parseStats, statsNumRecords } from './parse-stats.js';
 
 describe('parseStats', () => {
   it('parses the JSON stats string', () => {
@@ -27,5 +27,20 @@ describe('parseStats', () => {
     expect(parseStats({})).toBeUndefined();
     expect(parseStats({ stats: '{broken' })).toBeUndefined();
     expect(parseStats({ stats: '{"minValues":{}}' })).toBeUndefined();
+  });
+});
+
+describe('statsNumRecords', () => {
+  it('reads the count off the front, or from a full parse when it is not first', () => {
+    expect(statsNumRecords({ stats: '{"numRecords":42,"minValues":{"a":1}}' })).toBe(42);
+    expect(statsNumRecords({ stats: '{"minValues":{"a":1},"numRecords":7}' })).toBe(7);
+    expect(statsNumRecords({ stats: '{"numRecords":"9"}' })).toBe(9);
+    expect(statsNumRecords({ statsParsed: { numRecords: 5 } })).toBe(5);
+  });
+
+  it('is undefined without a count or with unreadable stats', () => {
+    expect(statsNumRecords({})).toBeUndefined();
+    expect(statsNumRecords({ stats: '{"minValues":{}}' })).toBeUndefined();
+    expect(statsNumRecords({ stats: 'not json' })).toBeUndefined();
   });
 });

@@ -17,6 +17,22 @@ export interface FileStats {
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
+// Writers put numRecords first ({"numRecords":123,...}); anything else takes the full parse.
+const LEADING_NUM_RECORDS = /^\s*\{\s*"numRecords"\s*:\s*(\d+)\s*[,}]/;
+
+/**
+ * The file's physical row count (stats numRecords, deleted rows included), or undefined when not
+ * recorded. Cheaper than parseStats for the common case: the count is read off the front of the
+ * JSON text when it stands first.
+ */
+export function statsNumRecords(add: Pick<AddFile, 'stats' | 'statsParsed'>): number | undefined {
+  if (typeof add.stats === 'string') {
+    const m = LEADING_NUM_RECORDS.exec(add.stats);
+    if (m !== null) return Number(m[1]);
+  }
+  return parseStats(add)?.numRecords;
+}
+
 /** Statistics of an add, or undefined when it has none (or they are unreadable). */
 export function parseStats(add: Pick<AddFile, 'stats' | 'statsParsed'>): FileStats | undefined {
   let raw: unknown = add.statsParsed;
